@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = _("Core")
+    role_permissions = {
+        "lending_staff": ["core.view_facility"],
+        "dx_staff": [
+            "core.view_facility",
+            "core.add_facility",
+            "core.change_facility",
+            "core.view_auditentry",
+        ],
+    }
+    nav_items: list = []
+    public_nav_items: list = []
+
+    def ready(self) -> None:
+        from core.roles import sync_roles_after_migrate
+
+        # Groups and their permissions exist after every migrate, on every
+        # database (tests included), without anyone clicking in the admin.
+        post_migrate.connect(sync_roles_after_migrate, dispatch_uid="tsunagu_sync_roles")

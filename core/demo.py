@@ -1,0 +1,163 @@
+"""Demo data of core: public facilities of Mobara and the demo accounts.
+
+Idempotent: everything is found by a natural key (name, email) and created once.
+Addresses and coordinates are close to the real ones but must be checked before
+anything here is used as real data.
+"""
+
+from datetime import time
+from decimal import Decimal
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+
+from core.models import Facility, User
+from core.roles import Role
+
+DEMO_PASSWORD = "tsunagu-demo"  # noqa: S105 - demo only; seed_demo refuses to run without DEBUG
+
+DEMO_ACCOUNTS = [
+    ("seikatsu@example.jp", "生活課 窓口 花子", Role.LENDING_STAFF),
+    ("somu@example.jp", "総務課 DX推進係 太郎", Role.DX_STAFF),
+    ("volunteer@example.jp", "支援員 一郎", Role.VOLUNTEER),
+    ("jichikai@example.jp", "自治会 代表 幸子", Role.ORG_REPRESENTATIVE),
+    ("kiosk@example.jp", "返却キオスク 1", Role.KIOSK),
+]
+
+WEEKDAYS = "月火水木金"
+
+FACILITIES = [
+    {
+        "name": "茂原市役所",
+        "name_kana": "モバラシヤクショ",
+        "name_en": "Mobara City Hall",
+        "kind": Facility.Kind.CITY_HALL,
+        "address": "千葉県茂原市道表1番地",
+        "latitude": Decimal("35.428500"),
+        "longitude": Decimal("140.288000"),
+        "phone": "0475-23-2111",
+        "barrier_free": "車椅子対応トイレ;スロープ;エレベーター;オストメイト対応トイレ",
+        "description": "市の本庁舎。生活課の備品貸出窓口は1階です。",
+    },
+    {
+        "name": "茂原市中央公民館",
+        "name_kana": "モバラシチュウオウコウミンカン",
+        "name_en": "Mobara Central Community Centre",
+        "kind": Facility.Kind.COMMUNITY_CENTRE,
+        "address": "千葉県茂原市高師1345番地1",
+        "latitude": Decimal("35.421300"),
+        "longitude": Decimal("140.293600"),
+        "phone": "0475-22-3361",
+        "barrier_free": "車椅子対応トイレ;スロープ;エレベーター",
+        "description": "講座室・会議室があり、スマホ教室の主な会場です。",
+    },
+    {
+        "name": "茂原市本納公民館",
+        "name_kana": "モバラシホンノウコウミンカン",
+        "name_en": "Honno Community Centre",
+        "kind": Facility.Kind.COMMUNITY_CENTRE,
+        "address": "千葉県茂原市本納1650番地",
+        "latitude": Decimal("35.465800"),
+        "longitude": Decimal("140.324900"),
+        "phone": "0475-34-2028",
+        "barrier_free": "車椅子対応トイレ;スロープ",
+        "description": "本納地区の公民館。",
+    },
+    {
+        "name": "茂原市豊田公民館",
+        "name_kana": "モバラシトヨダコウミンカン",
+        "name_en": "Toyoda Community Centre",
+        "kind": Facility.Kind.COMMUNITY_CENTRE,
+        "address": "千葉県茂原市上永吉1181番地",
+        "latitude": Decimal("35.398200"),
+        "longitude": Decimal("140.262500"),
+        "phone": "0475-24-6031",
+        "barrier_free": "スロープ",
+        "description": "豊田地区の公民館。",
+    },
+    {
+        "name": "茂原市東郷公民館",
+        "name_kana": "モバラシトウゴウコウミンカン",
+        "name_en": "Togo Community Centre",
+        "kind": Facility.Kind.COMMUNITY_CENTRE,
+        "address": "千葉県茂原市上林283番地",
+        "latitude": Decimal("35.417700"),
+        "longitude": Decimal("140.317400"),
+        "phone": "0475-22-5005",
+        "barrier_free": "車椅子対応トイレ;スロープ",
+        "description": "東郷地区の公民館。",
+    },
+    {
+        "name": "茂原市二宮公民館",
+        "name_kana": "モバラシニノミヤコウミンカン",
+        "name_en": "Ninomiya Community Centre",
+        "kind": Facility.Kind.COMMUNITY_CENTRE,
+        "address": "千葉県茂原市大芝395番地",
+        "latitude": Decimal("35.440100"),
+        "longitude": Decimal("140.270300"),
+        "phone": "0475-25-1221",
+        "barrier_free": "スロープ",
+        "description": "二宮地区の公民館。",
+    },
+    {
+        "name": "茂原市立図書館",
+        "name_kana": "モバラシリツトショカン",
+        "name_en": "Mobara City Library",
+        "kind": Facility.Kind.LIBRARY,
+        "address": "千葉県茂原市高師1345番地1",
+        "latitude": Decimal("35.421500"),
+        "longitude": Decimal("140.293300"),
+        "phone": "0475-25-0055",
+        "barrier_free": "車椅子対応トイレ;エレベーター;拡大読書器",
+        "description": "市立図書館。",
+    },
+    {
+        "name": "茂原市総合市民センター",
+        "name_kana": "モバラシソウゴウシミンセンター",
+        "name_en": "Mobara Civic Centre",
+        "kind": Facility.Kind.WELFARE,
+        "address": "千葉県茂原市町保13番地20",
+        "latitude": Decimal("35.423900"),
+        "longitude": Decimal("140.279100"),
+        "phone": "0475-20-1528",
+        "barrier_free": "車椅子対応トイレ;スロープ;エレベーター",
+        "description": "福祉・子育て・市民活動の拠点。",
+    },
+]
+
+
+def seed_facilities() -> list[Facility]:
+    facilities = []
+    for data in FACILITIES:
+        defaults = {
+            **data,
+            "available_days": WEEKDAYS,
+            "opens_at": time(8, 30),
+            "closes_at": time(17, 15),
+            "availability_notes": "土日祝日・年末年始（12月29日～1月3日）は休み",
+        }
+        name = defaults.pop("name")
+        facility, _created = Facility.objects.get_or_create(name=name, defaults=defaults)
+        facilities.append(facility)
+    return facilities
+
+
+def seed_accounts() -> dict[str, User]:
+    users = {}
+    for email, full_name, role in DEMO_ACCOUNTS:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email=email, password=DEMO_PASSWORD, full_name=full_name
+            )
+        user.groups.add(Group.objects.get(name=role))
+        EmailAddress.objects.get_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        users[role] = user
+    return users
+
+
+def seed(stdout=None) -> None:
+    seed_facilities()
+    seed_accounts()

@@ -1,0 +1,102 @@
+"""Fiscal years (年度, 1 April – 31 March in Asia/Tokyo) and 和暦 labels.
+
+Every year label in Tsunagu comes from here, so 令和元年度 is never 令和1年度.
+"""
+
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone, translation
+
+# (first day of the era, name in Japanese, name in English); newest first.
+ERAS: list[tuple[date, str, str]] = [
+    (date(2019, 5, 1), "令和", "Reiwa"),
+    (date(1989, 1, 8), "平成", "Heisei"),
+    (date(1926, 12, 25), "昭和", "Showa"),
+]
+
+
+def to_local_date(value: date | datetime) -> date:
+    """A day in Japan: aware datetimes are converted to Asia/Tokyo first."""
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            return timezone.localtime(value).date()
+        return value.date()
+    return value
+
+
+def fiscal_year(value: date | datetime) -> int:
+    """The fiscal year a day belongs to, named by its starting calendar year (FY2025 = 令和7年度)."""
+    day = to_local_date(value)
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def current_fiscal_year() -> int:
+    return fiscal_year(timezone.localdate())
+
+
+def fiscal_year_dates(year: int) -> tuple[date, date]:
+    """First and last day of fiscal year ``year`` (both inclusive)."""
+    return date(year, 4, 1), date(year + 1, 3, 31)
+
+
+def fiscal_year_bounds(year: int) -> tuple[datetime, datetime]:
+    """Aware [start, end) datetimes of fiscal year ``year`` in local time, for DateTimeField filters."""
+    tz = timezone.get_default_timezone()
+    start = datetime.combine(date(year, 4, 1), time.min, tzinfo=tz)
+    end = datetime.combine(date(year + 1, 4, 1), time.min, tzinfo=tz)
+    return start, end
+
+
+def fiscal_year_end(year: int) -> date:
+    return fiscal_year_dates(year)[1]
+
+
+def _era_for_year(year: int) -> tuple[str, str, int]:
+    # A fiscal year takes the era of its calendar year: FY2019 is 令和元年度 even
+    # though 令和 began on 1 May 2019 (the custom of municipal documents).
+    for start, name_ja, name_en in ERAS:
+        if year >= start.year:
+            return name_ja, name_en, year - start.year + 1
+    raise ValueError(f"No era known for {year}")
+
+
+def _era_for_date(day: date) -> tuple[str, str, int]:
+    for start, name_ja, name_en in ERAS:
+        if day >= start:
+            return name_ja, name_en, day.year - start.year + 1
+    raise ValueError(f"No era known for {day}")
+
+
+def _number(n: int) -> str:
+    return "元" if n == 1 else str(n)
+
+
+def wareki_fiscal_year_label(year: int) -> str:
+    """令和7年度 for 2025, 令和元年度 for 2019, 平成30年度 for 2018."""
+    era, _, n = _era_for_year(year)
+    return f"{era}{_number(n)}年度"
+
+
+def fiscal_year_label(year: int) -> str:
+    """The label in the active language: 令和7年度 in Japanese, FY2025 (Reiwa 7) in English."""
+    if (translation.get_language() or "ja").startswith("ja"):
+        return wareki_fiscal_year_label(year)
+    _, era_en, n = _era_for_year(year)
+    return f"FY{year} ({era_en} {n})"
+
+
+def wareki_date(day: date | datetime) -> str:
+    """令和8年11月29日; 2019-04-30 is 平成31年4月30日, 2019-05-01 is 令和元年5月1日."""
+    local = to_local_date(day)
+    era, _, n = _era_for_date(local)
+    return f"{era}{_number(n)}年{local.month}月{local.day}日"
+
+
+def fiscal_year_months(year: int) -> list[date]:
+    """The first day of each month of the fiscal year, April first."""
+    months = []
+    day = date(year, 4, 1)
+    for _ in range(12):
+        months.append(day)
+        day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return months

@@ -1,0 +1,36 @@
+"""Create the demo data and accounts (idempotent). Refused when DEBUG is off.
+
+Core seeds facilities and accounts; then each of our apps that has a ``demo``
+module with ``seed()`` adds its own data, in INSTALLED_APPS order.
+"""
+
+import importlib
+import importlib.util
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+OUR_APPS = ["core", "lending", "volunteers", "outreach"]
+
+
+class Command(BaseCommand):
+    help = "Load demo data and the demo accounts (password tsunagu-demo). Development only."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo creates accounts with a public password; it runs only with DEBUG on."
+            )
+        with transaction.atomic():
+            for config in apps.get_app_configs():
+                if config.name not in OUR_APPS:
+                    continue
+                module_name = f"{config.name}.demo"
+                if importlib.util.find_spec(module_name) is None:
+                    continue
+                importlib.import_module(module_name).seed(stdout=self.stdout)
+        self.stdout.write(
+            self.style.SUCCESS("Demo data is ready. Password for every demo account: tsunagu-demo")
+        )

@@ -1,0 +1,162 @@
+"""What every app shares: the user account, public facilities and the audit trail."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person (or a kiosk device) who signs in with an email address."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("name"), max_length=100, blank=True)
+    is_staff = models.BooleanField(
+        _("admin site access"), default=False, help_text=_("May open the Django admin site.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.full_name or self.email
+
+
+class Facility(models.Model):
+    """A public facility: 市役所, 公民館… Venues of classes, homes of Wi-Fi machines, lending desk."""
+
+    class Kind(models.TextChoices):
+        CITY_HALL = "city_hall", _("City hall")
+        COMMUNITY_CENTRE = "community_centre", _("Community centre (公民館)")
+        LIBRARY = "library", _("Library")
+        SPORTS = "sports", _("Sports facility")
+        WELFARE = "welfare", _("Welfare facility")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    name_kana = models.CharField(_("name (katakana)"), max_length=150)
+    name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
+    common_name = models.CharField(_("common name"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    poi_code = models.CharField(_("POI code"), max_length=10, blank=True)
+    address = models.CharField(_("address"), max_length=200)
+    address_detail = models.CharField(_("building and room (方書)"), max_length=100, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    extension = models.CharField(_("extension"), max_length=10, blank=True)
+    corporate_number = models.CharField(_("corporate number (法人番号)"), max_length=13, blank=True)
+    available_days = models.CharField(
+        _("open days"), max_length=50, blank=True, help_text=_("For example 月火水木金")
+    )
+    opens_at = models.TimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.TimeField(_("closes at"), null=True, blank=True)
+    availability_notes = models.CharField(_("notes on opening"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    barrier_free = models.CharField(
+        _("barrier-free information"),
+        max_length=300,
+        blank=True,
+        help_text=_("Separate items with ; (for example 車椅子対応トイレ;スロープ)"),
+    )
+    url = models.URLField(_("web page"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("facility")
+        verbose_name_plural = _("facilities")
+        ordering = ["name_kana"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def barrier_free_items(self) -> list[str]:
+        return [item.strip() for item in self.barrier_free.split(";") if item.strip()]
+
+
+class AuditEntry(models.Model):
+    """One change to a fact: who did what to which record, when. Append-only.
+
+    A small model of our own rather than a field-diff library: the trail records
+    domain events ("reservation approved", "return recorded at kiosk") with their
+    meaning, written by the service that makes the change, in its transaction.
+    """
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Kept as text too: "電話受付", "public form", "system (cron)".
+    actor_label = models.CharField(_("who (as recorded)"), max_length=150)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    target_id = models.CharField(max_length=64)
+    target_repr = models.CharField(_("record"), max_length=200)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="core_audit_target_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Audit entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit entries are append-only.")

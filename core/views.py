@@ -1,0 +1,33 @@
+"""Home, the signed-in dashboard and the health check."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+@login_not_required
+def home(request):
+    """Public front page: what Tsunagu offers residents, and a way in for staff."""
+    return render(request, "core/home.html")
+
+
+def dashboard(request):
+    """The signed-in start page: one large button per task the user's roles allow."""
+    return render(request, "core/dashboard.html")
+
+
+@login_not_required
+@require_GET
+@never_cache
+def healthz(request):
+    """Liveness and database check for the load balancer: 200 when the database answers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any database failure means "not healthy"
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

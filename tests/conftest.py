@@ -1,0 +1,89 @@
+"""Shared personas and factories for every app's tests."""
+
+import itertools
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.utils import translation
+
+from core.models import Facility, User
+from core.roles import Role
+
+_counter = itertools.count(1)
+PASSWORD = "correct-horse-battery"  # noqa: S105 - test-only
+
+
+@pytest.fixture(autouse=True)
+def japanese():
+    """Every test starts in Japanese, the default language of the product."""
+    translation.activate("ja")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user(role=Role.KIOSK, email=...) → a verified user with that role (or none)."""
+
+    def _make(
+        role: str | None = None, *, email: str | None = None, full_name: str = "", **extra
+    ) -> User:
+        email = email or f"user{next(_counter)}@example.jp"
+        user = User.objects.create_user(
+            email=email, password=PASSWORD, full_name=full_name or email, **extra
+        )
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def lending_staff(make_user):
+    return make_user(Role.LENDING_STAFF, full_name="生活課 職員")
+
+
+@pytest.fixture
+def dx_staff(make_user):
+    return make_user(Role.DX_STAFF, full_name="総務課 職員")
+
+
+@pytest.fixture
+def volunteer_user(make_user):
+    return make_user(Role.VOLUNTEER, full_name="支援員 一郎")
+
+
+@pytest.fixture
+def org_rep_user(make_user):
+    return make_user(Role.ORG_REPRESENTATIVE, full_name="自治会 代表")
+
+
+@pytest.fixture
+def kiosk_user(make_user):
+    return make_user(Role.KIOSK, full_name="キオスク")
+
+
+@pytest.fixture
+def client_for():
+    """client_for(user) → a Django test client signed in as ``user``."""
+
+    def _client(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return _client
+
+
+@pytest.fixture
+def make_facility(db):
+    def _make(name: str | None = None, **extra) -> Facility:
+        name = name or f"テスト公民館{next(_counter)}"
+        defaults = {"name_kana": "テストコウミンカン", "address": "千葉県茂原市道表1番地", **extra}
+        return Facility.objects.create(name=name, **defaults)
+
+    return _make

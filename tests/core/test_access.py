@@ -1,0 +1,132 @@
+"""Default-deny: every page of ours needs a sign-in unless it is on the public list."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from core.roles import Role
+
+# Pages anyone may open. Adding a public page means adding it here, on purpose.
+PUBLIC_URL_NAMES = {
+    "core:home",
+    "core:healthz",
+    "set_language",
+}
+OUR_NAMESPACES = {"core", "lending", "volunteers", "outreach"}
+SAMPLE_ARGUMENTS = {
+    "int": "1",
+    "str": "x",
+    "slug": "x",
+    "uuid": "00000000-0000-0000-0000-000000000000",
+    "path": "x",
+}
+
+
+def _our_patterns(resolver=None, prefix="", namespace=None):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            if ns in {"admin", "djdt"} or (
+                entry.app_name is None and "allauth" in str(entry.urlconf_module)
+            ):
+                continue
+            yield from _our_patterns(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry, namespace
+
+
+def _sample_path(route: str, pattern: URLPattern) -> str:
+    converters = pattern.pattern.converters
+    path = route
+    for name, converter in converters.items():
+        kind = {
+            "IntConverter": "int",
+            "UUIDConverter": "uuid",
+            "SlugConverter": "slug",
+            "PathConverter": "path",
+        }.get(type(converter).__name__, "str")
+        for spelled in (f"<{kind}:{name}>", f"<{name}>"):
+            path = path.replace(spelled, SAMPLE_ARGUMENTS[kind])
+    path = path.replace("^", "").replace("$", "")
+    # Route converters registered by apps (e.g. fiscal years) get a number.
+    while "<" in path:
+        start = path.index("<")
+        path = path[:start] + "1" + path[path.index(">", start) + 1 :]
+    return "/" + path
+
+
+def _name(pattern, namespace):
+    return f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+
+
+def _cases():
+    for route, pattern, namespace in _our_patterns():
+        if namespace in OUR_NAMESPACES or _name(pattern, namespace) in PUBLIC_URL_NAMES:
+            yield pytest.param(route, pattern, namespace, id=_name(pattern, namespace) or route)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("route", "pattern", "namespace"), list(_cases()))
+def test_anonymous_visitors_are_sent_to_sign_in_except_on_public_pages(
+    client, route, pattern, namespace
+):
+    name = _name(pattern, namespace)
+    is_public = getattr(pattern.callback, "login_required", True) is False
+    if is_public:
+        assert name in PUBLIC_URL_NAMES, f"{name} is public but not on the public list"
+        return
+    response = client.get(_sample_path(route, pattern))
+    assert response.status_code == 302, name
+    assert response["Location"].startswith("/accounts/login/"), name
+
+
+def test_every_public_name_is_really_public():
+    names = {
+        _name(p, ns)
+        for _route, p, ns in _our_patterns()
+        if getattr(p.callback, "login_required", True) is False
+    }
+    assert names >= PUBLIC_URL_NAMES
+
+
+@pytest.mark.django_db
+def test_kiosk_account_is_refused_everywhere_but_the_kiosk(client_for, kiosk_user):
+    client = client_for(kiosk_user)
+    assert client.get("/dashboard/").status_code == 403
+    assert client.get("/admin/").status_code == 403
+    assert client.get("/accounts/password/change/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_kiosk_session_lasts_one_working_day(client_for, kiosk_user, settings):
+    client = client_for(kiosk_user)
+    client.get("/healthz")
+    assert client.session.get_expiry_age() == settings.TSUNAGU_KIOSK_SESSION_SECONDS
+
+
+@pytest.mark.django_db
+def test_signed_in_user_sees_dashboard_with_only_their_role_menu(client_for, volunteer_user):
+    response = client_for(volunteer_user).get("/dashboard/")
+    assert response.status_code == 200
+    assert "マイページ" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_roles_exist_as_groups_after_migrate():
+    from django.contrib.auth.models import Group
+
+    assert set(Group.objects.values_list("name", flat=True)) >= {role.value for role in Role}
+
+
+@pytest.mark.django_db
+def test_sync_roles_is_idempotent():
+    from core.roles import sync_roles
+
+    sync_roles()
+    assert sync_roles() == []
+
+
+@pytest.mark.django_db
+def test_dx_staff_role_gets_declared_permissions(dx_staff):
+    assert dx_staff.has_perm("core.change_facility")
+    assert not dx_staff.has_perm("core.delete_facility")
