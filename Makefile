@@ -15,19 +15,25 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# pyproject.toml lists the dependencies; Tsunagu itself is not installed as a
+# package (it runs from this folder), so no build step is needed.
+REQUIREMENTS = $(BIN)/python -c 'import sys, tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print("\n".join(p["dependencies"] + sum((p["optional-dependencies"][x] for x in sys.argv[1:]), [])))'
+
 # Reinstall only when the dependency list changes.
-$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python var
+	$(REQUIREMENTS) > var/requirements.txt
+	$(BIN)/pip install --quiet -r var/requirements.txt
 	@touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[test]"
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python var
+	$(REQUIREMENTS) test > var/requirements-test.txt
+	$(BIN)/pip install --quiet -r var/requirements-test.txt
 	@touch $@ $(VENV)/.installed-run
 
 var:
 	@mkdir -p var
 
-run: $(VENV)/.installed-run | var
+run: $(VENV)/.installed-run
 	$(MANAGE) i18n --compile
 	$(MANAGE) migrate --no-input
 	$(MANAGE) createcachetable
@@ -35,12 +41,12 @@ run: $(VENV)/.installed-run | var
 	@echo "Tsunagu: http://127.0.0.1:$(PORT)/  (demo accounts: see README.md, password tsunagu-demo)"
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.installed-test | var
+test: $(VENV)/.installed-test
 	$(MANAGE) i18n --compile
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # What CI checks besides the tests: migrations, lint, translations.
-check: $(VENV)/.installed-test | var
+check: $(VENV)/.installed-test
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(MANAGE) i18n --check

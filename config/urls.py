@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("lending.urls")),
     path("", include("volunteers.urls")),
     path("", include("outreach.urls")),
+    path("", include("wifi.urls")),
+    path("", include("kpi.urls")),
 ]
 
 if settings.DEBUG:

@@ -53,12 +53,11 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_tables2",
     "django_filters",
-    # Ours: dependencies point one way, core <- lending, volunteers <- outreach.
-    "core",
-    "lending",
-    "volunteers",
-    "outreach",
 ]
+# Ours, in dependency order: core <- lending, volunteers <- outreach <- (wifi) <- kpi.
+# kpi reads the others only through their selectors; nothing imports kpi.
+TSUNAGU_APPS = ["core", "lending", "volunteers", "outreach", "wifi", "kpi"]
+INSTALLED_APPS += TSUNAGU_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,6 +1,7 @@
 """Default-deny: every page of ours needs a sign-in unless it is on the public list."""
 
 import pytest
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from core.roles import Role
@@ -11,7 +12,6 @@ PUBLIC_URL_NAMES = {
     "core:healthz",
     "set_language",
 }
-OUR_NAMESPACES = {"core", "lending", "volunteers", "outreach"}
 SAMPLE_ARGUMENTS = {
     "int": "1",
     "str": "x",
@@ -61,7 +61,7 @@ def _name(pattern, namespace):
 
 def _cases():
     for route, pattern, namespace in _our_patterns():
-        if namespace in OUR_NAMESPACES or _name(pattern, namespace) in PUBLIC_URL_NAMES:
+        if namespace in settings.TSUNAGU_APPS or _name(pattern, namespace) in PUBLIC_URL_NAMES:
             yield pytest.param(route, pattern, namespace, id=_name(pattern, namespace) or route)
 
 

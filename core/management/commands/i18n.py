@@ -26,7 +26,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation.template import templatize
 
-OUR_APPS = ["core", "lending", "volunteers", "outreach"]
 LANGUAGES = ["ja", "en"]
 REQUIRED_TRANSLATION = "ja"  # msgids are English; Japanese must be complete
 KEYWORDS = {
@@ -58,11 +57,13 @@ def domains() -> list[Domain]:
     base = Path(settings.BASE_DIR)
     templates = base / "templates"
     result = []
-    for app in OUR_APPS:
+    for app in settings.TSUNAGU_APPS:
         sources = _python_files(base / app) + sorted((templates / app).rglob("*.html"))
         result.append(Domain(base / app / "locale", sources))
     shared_templates = [
-        p for p in templates.rglob("*.html") if p.relative_to(templates).parts[0] not in OUR_APPS
+        p
+        for p in templates.rglob("*.html")
+        if p.relative_to(templates).parts[0] not in settings.TSUNAGU_APPS
     ]
     result.append(
         Domain(base / "locale", _python_files(base / "config") + sorted(shared_templates))

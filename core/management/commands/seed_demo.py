@@ -12,8 +12,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-OUR_APPS = ["core", "lending", "volunteers", "outreach"]
-
 
 class Command(BaseCommand):
     help = "Load demo data and the demo accounts (password tsunagu-demo). Development only."
@@ -25,7 +23,7 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             for config in apps.get_app_configs():
-                if config.name not in OUR_APPS:
+                if config.name not in settings.TSUNAGU_APPS:
                     continue
                 module_name = f"{config.name}.demo"
                 if importlib.util.find_spec(module_name) is None:

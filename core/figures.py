@@ -1,0 +1,41 @@
+"""A number computed from recorded facts, together with the rows that make it.
+
+Every app's KPI selectors return a ``Figure`` so that the KPI roll-up can show a
+value and, one click further, exactly the records behind it. ``rows`` are at a
+granularity that explains the value without personal data (for example one row
+per class session with its attendance count, not one row per participant).
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Column:
+    """How to show one column of a figure's rows: ``key`` is an attribute or dict key."""
+
+    key: str
+    label: str
+    # Counts of people: public pages suppress values under the disclosure threshold.
+    is_people_count: bool = False
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: int | Decimal
+    rows: Sequence[Any]  # a QuerySet (evaluated lazily) or a list of dicts/objects
+    columns: Sequence[Column] = field(default_factory=tuple)
+    # What was counted, in one plain sentence (shown above the rows).
+    explanation: str = ""
+
+    def cell(self, row: Any, column: Column) -> Any:
+        if isinstance(row, dict):
+            return row.get(column.key)
+        value = row
+        for part in column.key.split("__"):
+            value = getattr(value, part, None)
+            if value is None:
+                break
+        return value() if callable(value) else value

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class KpiConfig(AppConfig):
+    name = "kpi"
+    verbose_name = _("KPI review")
+    role_permissions: dict[str, list[str]] = {}
+    nav_items: list = []
+    public_nav_items: list = []

@@ -1,0 +1,7 @@
+"""Routes of the wifi app (full paths: this module is mounted at the site root)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "wifi"
+
+urlpatterns: list = []
