@@ -2,6 +2,10 @@
 
 from django.urls import path  # noqa: F401
 
+from outreach import signup_urls
+
 app_name = "outreach"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    *signup_urls.urlpatterns,
+]

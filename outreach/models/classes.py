@@ -1,0 +1,1 @@
+"""Courses, class sessions, applications and attendance."""

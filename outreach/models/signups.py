@@ -1,0 +1,1 @@
+"""Volunteer sign-ups for class sessions."""
