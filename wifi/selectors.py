@@ -79,10 +79,10 @@ def usage_by_month(fiscal_year: int) -> Figure:
         .values("month")
         .annotate(
             machines=Count("machine", distinct=True),
-            connections=Sum("connections"),
-            distinct_users=Sum("distinct_users"),
+            connections_total=Sum("connections"),
+            users_total=Sum("distinct_users"),
             users_reported=Count("distinct_users"),
-            data_mb=Sum("data_mb"),
+            data_total=Sum("data_mb"),
             estimates=Count("id", filter=Q(source=MonthlyUsage.Source.ESTIMATE)),
         )
         .order_by()
@@ -95,12 +95,10 @@ def usage_by_month(fiscal_year: int) -> Figure:
                 "month": month,
                 "month_label": f"{month.year}-{month.month:02d}",
                 "machines": found.get("machines", 0),
-                "connections": found.get("connections") or 0,
+                "connections": found.get("connections_total") or 0,
                 # Only a sum over the machines that reported users; None when none did.
-                "distinct_users": found.get("distinct_users")
-                if found.get("users_reported")
-                else None,
-                "data_mb": found.get("data_mb"),
+                "distinct_users": found.get("users_total") if found.get("users_reported") else None,
+                "data_mb": found.get("data_total"),
                 "estimated_figures": found.get("estimates", 0),
             }
         )
