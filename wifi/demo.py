@@ -116,7 +116,7 @@ def _machines(today: date) -> list[dict]:
             "spot": "西側駐車場 出入口付近",
             "operator": OPERATOR,
             "ssid": "Mobara_Civic_Free",
-            "start": today - timedelta(days=430),
+            "start": today - timedelta(days=480),
             "agreement_end": today + timedelta(days=1400),
             "power_backup": Machine.PowerBackup.SOLAR,
             "power_backup_hours": 48,
