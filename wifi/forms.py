@@ -70,10 +70,11 @@ class StatusChangeForm(forms.Form):
         from wifi.models import ALLOWED_TRANSITIONS
 
         allowed = ALLOWED_TRANSITIONS[machine.status]
-        # Offer the possible next steps first; the service still refuses the rest.
-        self.fields["status"].choices = [
+        # Show only the possible next steps, but accept any status: the service
+        # then explains why a step is not possible instead of a generic error.
+        self.fields["status"].widget.choices = [
             (s.value, s.label) for s in MachineStatus if s in allowed
-        ] or [(s.value, s.label) for s in MachineStatus]
+        ] or list(MachineStatus.choices)
 
 
 class MonthInput(forms.DateInput):

@@ -50,6 +50,16 @@ MACHINE_FIELDS = [
 ]
 
 
+def _machine_values(data: dict[str, Any]) -> dict[str, Any]:
+    """The registry fields of ``data``; a form's photo None means "keep", False means "clear"."""
+    values = {key: value for key, value in data.items() if key in MACHINE_FIELDS}
+    if values.get("photo") is None:
+        values.pop("photo", None)
+    elif values["photo"] is False:
+        values["photo"] = ""
+    return values
+
+
 def _snapshot(machine: Machine) -> dict[str, Any]:
     data = model_to_dict(machine, fields=MACHINE_FIELDS)
     data["photo"] = machine.photo.name if machine.photo else ""
@@ -66,7 +76,7 @@ def machine_create(
         )
     _check_day(effective_on)
     with transaction.atomic():
-        machine = Machine(**{key: value for key, value in data.items() if key in MACHINE_FIELDS})
+        machine = Machine(**_machine_values(data))
         machine.status = status
         machine.status_since = effective_on
         machine.full_clean()
@@ -89,9 +99,8 @@ def machine_update(*, machine: Machine, data: dict[str, Any], by) -> Machine:
     with transaction.atomic():
         locked = Machine.objects.select_for_update().get(pk=machine.pk)
         before = _snapshot(locked)
-        for key, value in data.items():
-            if key in MACHINE_FIELDS:
-                setattr(locked, key, value)
+        for key, value in _machine_values(data).items():
+            setattr(locked, key, value)
         locked.full_clean()
         locked.save()
         changes = field_changes(before, _snapshot(locked))

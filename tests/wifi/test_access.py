@@ -170,3 +170,54 @@ def test_dx_staff_records_inspection_and_activation(client_for, dx_staff, machin
 def test_nav_shows_registry_to_dx_staff_only(client_for, dx_staff, volunteer_user):
     assert "/wifi/" in client_for(dx_staff).get("/dashboard/").content.decode()
     assert 'href="/wifi/"' not in client_for(volunteer_user).get("/dashboard/").content.decode()
+
+
+def test_photo_can_be_added_and_cleared(client_for, dx_staff, machine, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(dx_staff)
+    fields = {
+        "code": machine.code,
+        "facility": machine.facility_id,
+        "spot": machine.spot,
+        "operator": machine.operator,
+        "agreement_type": "disaster_support",
+        "disaster_ssid": "00000JAPAN",
+        "power_backup": "none",
+    }
+    photo = SimpleUploadedFile("machine.jpg", b"\xff\xd8\xff\xe0 fake jpeg", "image/jpeg")
+    assert (
+        client.post(f"/wifi/machines/{machine.pk}/edit/", {**fields, "photo": photo}).status_code
+        == 302
+    )
+    machine.refresh_from_db()
+    assert machine.photo.name.startswith("wifi/machines/")
+    assert client.post(f"/wifi/machines/{machine.pk}/edit/", fields).status_code == 302
+    machine.refresh_from_db()
+    assert machine.photo  # kept when no new file is sent
+    response = client.post(f"/wifi/machines/{machine.pk}/edit/", {**fields, "photo-clear": "on"})
+    assert response.status_code == 302
+    machine.refresh_from_db()
+    assert not machine.photo
+
+
+def test_photo_must_be_an_image_file(client_for, dx_staff, machine):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client_for(dx_staff).post(
+        f"/wifi/machines/{machine.pk}/edit/",
+        {
+            "code": machine.code,
+            "facility": machine.facility_id,
+            "spot": machine.spot,
+            "operator": machine.operator,
+            "agreement_type": "disaster_support",
+            "disaster_ssid": "00000JAPAN",
+            "power_backup": "none",
+            "photo": SimpleUploadedFile("run.exe", b"MZ", "application/octet-stream"),
+        },
+    )
+    assert response.status_code == 200
+    machine.refresh_from_db()
+    assert not machine.photo

@@ -144,3 +144,19 @@ def test_status_page_records_an_allowed_change(make_machine, dx_staff, client_fo
     machine.refresh_from_db()
     assert machine.status == MachineStatus.SUSPENDED
     assert machine.status_changes.last().reason == "故障のため"
+
+
+def test_status_form_offers_next_steps_but_explains_a_skipped_one(
+    make_machine, dx_staff, client_for
+):
+    machine = make_machine(history=[("planned", date(2025, 4, 1))])
+    client = client_for(dx_staff)
+    form_page = client.get(f"/wifi/machines/{machine.pk}/status/").content.decode()
+    assert 'value="installed"' in form_page
+    assert 'value="operating"' not in form_page
+    response = client.post(
+        f"/wifi/machines/{machine.pk}/status/",
+        {"status": "operating", "effective_on": "2025-05-01", "reason": "開始"},
+    )
+    assert response.status_code == 400
+    assert "「計画中」の自動販売機を「運用中」にすることはできません" in response.content.decode()
