@@ -11,7 +11,7 @@ WIDTH = 480
 HEIGHT = 220
 LEFT = 48  # room for the y-axis labels
 BOTTOM = 36  # room for the month labels
-TOP = 16
+TOP = 24
 PLOT_HEIGHT = HEIGHT - BOTTOM - TOP
 SLOT = (WIDTH - LEFT - 8) / 12
 
