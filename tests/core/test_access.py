@@ -11,6 +11,8 @@ PUBLIC_URL_NAMES = {
     "core:home",
     "core:healthz",
     "set_language",
+    "wifi:spots",
+    "wifi:opendata_csv",
 }
 SAMPLE_ARGUMENTS = {
     "int": "1",
