@@ -100,7 +100,9 @@ class SeriesForm(forms.Form):
     course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none())
     title = forms.CharField(label=_("Title"), max_length=150)
     venue = forms.ModelChoiceField(label=_("Venue"), queryset=Facility.objects.none())
-    pattern = forms.ChoiceField(label=_("Repeat"), choices=PATTERNS, widget=forms.RadioSelect)
+    pattern = forms.ChoiceField(
+        label=_("Repeat"), choices=PATTERNS, widget=forms.RadioSelect, initial="monthly"
+    )
     nth = forms.ChoiceField(
         label=_("Which week (monthly)"), choices=NTH, required=False, initial="2"
     )
@@ -266,11 +268,21 @@ class WalkInForm(SurveyFields):
 
     name = forms.CharField(label=_("Name"), required=False, max_length=100)
     phone = forms.CharField(label=_("Phone number"), required=False, max_length=20)
-    age_band = forms.ChoiceField(label=_("Age"), choices=AgeBand.choices, required=False)
-    add = forms.BooleanField(label=_("Add this walk-in"), required=False)
+    age_band = forms.ChoiceField(
+        label=_("Age"),
+        choices=[(AgeBand.UNKNOWN.value, AgeBand.UNKNOWN.label)]
+        + [c for c in AgeBand.choices if c[0] != AgeBand.UNKNOWN],
+        required=False,
+    )
+    add = forms.BooleanField(
+        label=_("Add this walk-in"),
+        required=False,
+        help_text=_("Tick for someone who gave no details; a row with a name is added anyway."),
+    )
 
     def is_used(self) -> bool:
-        return bool(self.cleaned_data.get("add"))
+        data = self.cleaned_data
+        return bool(data.get("add") or data.get("name") or data.get("phone"))
 
 
 class AnonymousWalkInsForm(forms.Form):

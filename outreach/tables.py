@@ -76,7 +76,7 @@ class ApplicationTable(tables.Table):
     name_kana = tables.Column(verbose_name=_("Kana"))
     phone = tables.Column(verbose_name=_("Phone number"))
     age_band = tables.Column(verbose_name=_("Age"))
-    phone_type = tables.Column(verbose_name=_("Phone"))
+    phone_type = tables.Column(verbose_name=_("Phone used"))
     status = tables.Column(verbose_name=_("Status"))
     channel = tables.Column(verbose_name=_("Received by"))
     wants_to_learn = tables.Column(verbose_name=_("Wants to learn"))

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -152,6 +153,6 @@ def public_flyer(request):
             "next": next_month,
             "city": settings.TSUNAGU["city"],
             "section": settings.TSUNAGU["sections"]["dx"],
-            "site_url": settings.SITE_URL,
+            "public_url": settings.SITE_URL + reverse("outreach:public_classes"),
         },
     )
