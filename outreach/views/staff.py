@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
+from django_tables2.export import TableExport
 
 from core.audit import audit_history
 from core.roles import Role, role_required
@@ -14,7 +15,7 @@ from outreach.filters import SessionFilter
 from outreach.forms import SeriesForm, SessionForm, StaffApplicationForm
 from outreach.models import Application, ClassSession
 from outreach.services.applications import format_reference
-from outreach.tables import ApplicationTable, SessionTable
+from outreach.tables import SessionTable
 
 from ._access import get_application_for_staff, get_session_for_staff
 
@@ -28,6 +29,9 @@ def session_list(request):
     session_filter = SessionFilter(request.GET or None, queryset=sessions)
     table = SessionTable(session_filter.qs)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    export_format = request.GET.get("_export")
+    if TableExport.is_valid_format(export_format):
+        return TableExport(export_format, table).response(f"classes.{export_format}")
     flagged = sessions.filter(status=ClassSession.Status.HELD, attendance_rows=0).count()
     return render(
         request,
@@ -126,14 +130,12 @@ def session_detail(request, pk: int):
     """One session: its applications, the fast application form and the history."""
     session = get_session_for_staff(request, pk)
     applications = session.applications.order_by("status", "created_at", "id")
-    table = ApplicationTable(applications)
     return render(
         request,
         "outreach/session_detail.html",
         {
             "session": session,
             "applications": applications,
-            "table": table,
             "form": StaffApplicationForm(),
             "history": audit_history(session)[:20],
         },
