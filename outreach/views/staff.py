@@ -60,7 +60,7 @@ def session_edit(request, pk: int):
         try:
             services.session_update(session=session, by=request.user, **form.session_values())
         except services.ApplicationRefused as exc:
-            form.add_error("capacity", str(exc))
+            form.add_error(None, str(exc))
         else:
             messages.success(request, _("The session was saved."))
             return redirect("outreach:session_detail", pk=session.pk)
