@@ -9,6 +9,7 @@ from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from core.audit import audit_history
+from core.fiscal import current_fiscal_year
 from core.roles import Role, role_required
 from outreach import services
 from outreach.filters import SessionFilter
@@ -26,7 +27,10 @@ def session_list(request):
     sessions = ClassSession.objects.select_related("course", "venue").annotate(
         attendance_rows=Count("attendances")
     )
-    session_filter = SessionFilter(request.GET or None, queryset=sessions)
+    # Without a choice, show this fiscal year rather than every session ever planned.
+    session_filter = SessionFilter(
+        request.GET or {"fiscal_year": str(current_fiscal_year())}, queryset=sessions
+    )
     table = SessionTable(session_filter.qs)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     export_format = request.GET.get("_export")

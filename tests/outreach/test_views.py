@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.audit import audit_history
+from core.fiscal import fiscal_year
 from outreach.models import Application, Attendance, ClassSession, Course
 from outreach.services import attendance_add_walk_in, attendance_mark
 
@@ -350,7 +351,9 @@ def test_cancelling_after_the_class_was_held_explains_why(
 @pytest.mark.django_db
 def test_session_list_exports_csv(client_for, dx_staff, make_session):
     session = make_session(title="エクスポート確認教室")
-    response = client_for(dx_staff).get(reverse("outreach:session_list") + "?_export=csv")
+    year = fiscal_year(session.starts_at)
+    url = reverse("outreach:session_list") + f"?fiscal_year={year}&_export=csv"
+    response = client_for(dx_staff).get(url)
     assert response.status_code == 200
     body = response.content.decode("utf-8")
     assert session.title in body and "<a" not in body
