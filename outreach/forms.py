@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Facility
-from outreach.models import AgeBand, Application, Attendance, ClassSession, Course
+from outreach.models import AgeBand, Application, Attendance, ClassSession, Course, PhoneType
 
 
 class DateInput(forms.DateInput):
@@ -175,6 +175,8 @@ class ApplicationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["name_kana"].required = False
         self.fields["age_band"].required = False
+        # No empty "---------" choice: everyone has an answer (none → the city lends a tablet).
+        self.fields["phone_type"].choices = PhoneType.choices
 
 
 class StaffApplicationForm(ApplicationForm):
@@ -191,6 +193,11 @@ class StaffApplicationForm(ApplicationForm):
 
     class Meta(ApplicationForm.Meta):
         widgets = {**ApplicationForm.Meta.widgets, "phone_type": forms.Select}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A select starting empty, so a hurried entry cannot keep a wrong first choice.
+        self.fields["phone_type"].choices = [("", "---------"), *PhoneType.choices]
 
 
 class CancelByReferenceForm(forms.Form):
