@@ -3,11 +3,20 @@
 from datetime import date, datetime, time
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Facility
-from outreach.models import AgeBand, Application, Attendance, ClassSession, Course, PhoneType
+from outreach.models import (
+    AgeBand,
+    Application,
+    Attendance,
+    ClassSession,
+    Course,
+    PhoneType,
+    normalise_phone,
+)
 
 
 class DateInput(forms.DateInput):
@@ -177,6 +186,15 @@ class ApplicationForm(forms.ModelForm):
         self.fields["age_band"].required = False
         # No empty "---------" choice: everyone has an answer (none → the city lends a tablet).
         self.fields["phone_type"].choices = PhoneType.choices
+        self.fields["wants_to_learn"].validators.append(MaxLengthValidator(500))
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"]
+        if not 10 <= len(normalise_phone(phone)) <= 11:
+            raise forms.ValidationError(
+                _("Please write the whole number, with the area code (for example 0475-23-2111).")
+            )
+        return phone
 
 
 class StaffApplicationForm(ApplicationForm):

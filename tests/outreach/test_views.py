@@ -372,3 +372,14 @@ def test_session_detail_query_count_does_not_grow_with_applications(
     with django_assert_max_num_queries(10):
         response = client.get(reverse("outreach:session_detail", args=[session.pk]))
     assert response.content.decode().count("/outreach/applications/") == n
+
+
+@pytest.mark.django_db
+def test_public_form_asks_for_the_whole_phone_number(client, session):
+    response = client.post(
+        reverse("outreach:public_session", args=[session.pk]),
+        {"name": "市民 次郎", "phone": "23-2111", "phone_type": "android"},
+    )
+    assert response.status_code == 200
+    assert "市外局番" in response.content.decode()
+    assert not Application.objects.exists()
