@@ -275,7 +275,7 @@ class Application(models.Model):
 
     session = models.ForeignKey(
         ClassSession,
-        verbose_name=_("class session"),
+        verbose_name=_("session"),
         on_delete=models.PROTECT,
         related_name="applications",
     )
@@ -329,7 +329,7 @@ class Attendance(models.Model):
 
     session = models.ForeignKey(
         ClassSession,
-        verbose_name=_("class session"),
+        verbose_name=_("session"),
         on_delete=models.PROTECT,
         related_name="attendances",
     )
