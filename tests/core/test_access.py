@@ -13,6 +13,12 @@ PUBLIC_URL_NAMES = {
     "set_language",
     "wifi:spots",
     "wifi:opendata_csv",
+    "outreach:public_classes",
+    "outreach:public_session",
+    "outreach:public_cancel",
+    "outreach:public_flyer",
+    "outreach:opendata_events",
+    "outreach:opendata_facilities",
 }
 SAMPLE_ARGUMENTS = {
     "int": "1",
