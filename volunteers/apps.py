@@ -21,8 +21,11 @@ class VolunteersConfig(AppConfig):
     # beside the classes in outreach; they are listed here, by URL name only, so
     # all of a volunteer's menu is declared in one place. Nothing is imported.
     nav_items: list = [
+        (_("Volunteer my page"), "outreach:volunteer_mypage", ["volunteer"]),
+        (_("Classes needing help"), "outreach:signup_class_list", ["volunteer"]),
         (_("Volunteer roster"), "volunteers:roster", ["dx_staff"]),
         (_("Volunteer applications"), "volunteers:approvals", ["dx_staff"]),
+        (_("Class staffing"), "outreach:staffing_list", ["dx_staff"]),
         # Every signed-in user: the way in for someone who wants to join, and the
         # profile page once they have applied.
         (_("Digital support volunteer registration"), "volunteers:me", []),

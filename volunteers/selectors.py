@@ -7,7 +7,12 @@ from django.http import Http404
 
 from core.fiscal import fiscal_year, fiscal_year_end
 from core.roles import Role, has_role
-from volunteers.models import Appointment, TrainingRecord, VolunteerProfile
+from volunteers.models import Appointment, Skill, TrainingRecord, VolunteerProfile
+
+
+def all_profiles() -> QuerySet[VolunteerProfile]:
+    """Every profile (for other apps that annotate their own facts onto volunteers)."""
+    return VolunteerProfile.objects.all()
 
 
 def profiles_for_lists() -> QuerySet[VolunteerProfile]:
@@ -80,6 +85,11 @@ def appointments_lapsing(*, today: date, within_days: int) -> QuerySet[Appointme
         .select_related("profile__user")
         .order_by("profile__full_name_kana")
     )
+
+
+def skill_choices() -> list[tuple[str, str]]:
+    """The skills volunteers can declare, for other apps' filters."""
+    return list(Skill.choices)
 
 
 def display_names(profile_ids: list[int]) -> dict[int, str]:

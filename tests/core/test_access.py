@@ -11,6 +11,8 @@ PUBLIC_URL_NAMES = {
     "core:home",
     "core:healthz",
     "set_language",
+    # A volunteer's private calendar feed: opened by its secret token, not a sign-in.
+    "outreach:signup_calendar_feed",
 }
 SAMPLE_ARGUMENTS = {
     "int": "1",
