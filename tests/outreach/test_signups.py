@@ -63,7 +63,7 @@ def test_paused_or_left_volunteer_cannot_sign_up(make_profile, make_session, sta
 def test_instructor_needs_completed_training(make_profile, make_session, client_for):
     session = make_session()
     untrained = make_profile(status="active")
-    with pytest.raises(services.SignupError, match="training"):
+    with pytest.raises(services.SignupError, match="研修"):
         services.signup_create(session=session, volunteer=untrained, role=Role.INSTRUCTOR)
     # The same volunteer may help as an assistant.
     assert (
