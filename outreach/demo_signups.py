@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from core.fiscal import current_fiscal_year, fiscal_year_dates
 from core.models import Facility
+from core.office_calendar import next_open_day
 from outreach.models import ClassSession, Course, VolunteerSignup
 from outreach.selectors_signups import session_hours, staffing_of, with_signup_counts
 from outreach.services_signups import SignupError, signup_create
@@ -46,8 +47,12 @@ def _own_sessions() -> None:
         return
     today = timezone.localdate()
     fy = current_fiscal_year()
-    days = [today + timedelta(days=d) for d in (5, 9, 16, 23, 30)]
-    days += [today - timedelta(days=20), fiscal_year_dates(fy - 1)[0] + timedelta(days=60)]
+    # Classes are held on days the city office is open (no weekends, holidays, 年末年始).
+    days = [next_open_day(today + timedelta(days=d)) for d in (5, 9, 16, 23, 37)]
+    days += [
+        next_open_day(today - timedelta(days=20)),
+        next_open_day(fiscal_year_dates(fy - 1)[0] + timedelta(days=60)),
+    ]
     for i, day in enumerate(days):
         starts = _at(day, 10 if i % 2 == 0 else 13)
         ClassSession.objects.get_or_create(

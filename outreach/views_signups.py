@@ -74,6 +74,7 @@ def class_detail(request, pk: int):
             "profile": profile,
             "signup": signup,
             "may_cancel": bool(signup and selectors.may_cancel_self(signup)),
+            "is_past": session.starts_at <= timezone.now(),
             "deadline": selectors.cancel_deadline(session),
             "contact": services.dx_contact(),
             "form": SignupForm(),

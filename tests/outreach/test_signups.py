@@ -319,3 +319,27 @@ def test_reminder_command_runs(make_profile, make_session):
     from django.core.management import call_command
 
     call_command("volunteer_signup_reminders")
+
+
+def test_reminder_day_turns_at_midnight_jst(
+    make_profile, make_session, django_capture_on_commit_callbacks
+):
+    session = make_session(starts_at=jst(2026, 4, 1, 10, 0))
+    profile = make_profile(status="active")
+    services.signup_create(
+        session=session, volunteer=profile, role=Role.ASSISTANT, now=jst(2026, 3, 20, 9, 0)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.signup_reminders_send(now=jst(2026, 3, 30, 23, 59)) == 0
+        assert services.signup_reminders_send(now=jst(2026, 3, 31, 0, 0)) == 1
+    assert len(mail.outbox) == 1
+
+
+def test_cancelled_class_sends_no_reminder(make_profile, make_session):
+    session = make_session(starts_at=jst(2026, 6, 11, 10, 0))
+    profile = make_profile(status="active")
+    services.signup_create(
+        session=session, volunteer=profile, role=Role.ASSISTANT, now=jst(2026, 6, 1, 9, 0)
+    )
+    ClassSession.objects.filter(pk=session.pk).update(status=ClassSession.Status.CANCELLED)
+    assert services.signup_reminders_send(now=jst(2026, 6, 10, 18, 0)) == 0
