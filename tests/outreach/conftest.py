@@ -62,7 +62,7 @@ def make_application(db):
         name = name or f"茂原 花子{n}"
         phone = phone or f"0475-20-{n:04d}"
         defaults = {
-            "reference": f"T{n:07d}",
+            "reference": str(90000000 + n),
             "name": name,
             "name_kana": "もばら はなこ",
             "phone": phone,

@@ -12,11 +12,14 @@ pytestmark = pytest.mark.django_db
 
 def _seed_all():
     from core import demo as core_demo
+    from outreach import demo as classes_demo
     from outreach import demo_signups
     from volunteers import demo as volunteers_demo
 
+    # The order seed_demo uses (INSTALLED_APPS), then the sign-ups on the classes.
     core_demo.seed()
     volunteers_demo.seed()
+    classes_demo.seed()
     demo_signups.seed()
 
 
