@@ -19,6 +19,8 @@ PUBLIC_URL_NAMES = {
     "outreach:public_flyer",
     "outreach:opendata_events",
     "outreach:opendata_facilities",
+    # A volunteer's private calendar feed: opened by its secret token, not a sign-in.
+    "outreach:signup_calendar_feed",
 }
 SAMPLE_ARGUMENTS = {
     "int": "1",
