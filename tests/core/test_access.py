@@ -11,6 +11,8 @@ PUBLIC_URL_NAMES = {
     "core:home",
     "core:healthz",
     "set_language",
+    "lending:availability",
+    "lending:availability_calendar",
 }
 SAMPLE_ARGUMENTS = {
     "int": "1",
