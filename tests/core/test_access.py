@@ -21,6 +21,8 @@ PUBLIC_URL_NAMES = {
     "outreach:opendata_facilities",
     # A volunteer's private calendar feed: opened by its secret token, not a sign-in.
     "outreach:signup_calendar_feed",
+    "lending:availability",
+    "lending:availability_calendar",
 }
 SAMPLE_ARGUMENTS = {
     "int": "1",
