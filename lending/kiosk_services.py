@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record
+from core.audit import audit_history, audit_record
 from lending.models import Item, Loan, new_qr_token
 
 
@@ -49,7 +49,7 @@ def loan_components_report(
                 % {"parts": "、".join(unknown)}
             )
         before = list(locked.missing_components or [])
-        if before == list(missing):
+        if before == list(missing) and (missing or _components_answered(locked)):
             return ComponentCheck(loan=locked, missing=missing, changed=False)
         locked.missing_components = list(missing)
         locked.save(update_fields=["missing_components"])
@@ -61,6 +61,15 @@ def loan_components_report(
             note=_("Checked at the return kiosk") if via == Loan.Via.KIOSK else "",
         )
     return ComponentCheck(loan=locked, missing=missing, changed=True)
+
+
+def _components_answered(loan: Loan) -> bool:
+    """Whether someone already answered the parts check of ``loan`` (it leaves only an audit entry)."""
+    return (
+        audit_history(loan)
+        .filter(action__in=["loan.components_complete", "loan.components_missing"])
+        .exists()
+    )
 
 
 def item_token_reissue(*, item: Item, by, reason: str = "") -> Item:

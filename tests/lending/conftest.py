@@ -68,3 +68,39 @@ def make_rep(make_user):
         return user
 
     return _make
+
+
+def at(day: date, hour: int = 10, minute: int = 0):
+    """An aware datetime on ``day`` in Japan time."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    return datetime(
+        day.year, day.month, day.day, hour, minute, tzinfo=timezone.get_default_timezone()
+    )
+
+
+@pytest.fixture
+def book(lending_staff):
+    """book(org, {type: qty}, pickup, ret, now=...) → a requested reservation (by staff for the group)."""
+    from lending.services import reservation_request
+
+    def _book(org, lines, pickup, ret, *, now=None, by=None, **extra):
+        values = {
+            "event_name": "防災訓練",
+            "purpose": "地区の防災訓練で使います",
+            "declaration": True,
+        }
+        values.update(extra)
+        return reservation_request(
+            organisation=org,
+            pickup_date=pickup,
+            return_date=ret,
+            lines=lines,
+            by=by or lending_staff,
+            now=now or at(TODAY),
+            **values,
+        )
+
+    return _book
