@@ -116,9 +116,7 @@ def test_unknown_token_is_a_japanese_not_found_page(client, token):
     assert "このQRコードは使われていません" in response.content.decode()
 
 
-def test_public_page_offers_sign_in_that_comes_back_to_the_item(
-    client, client_for, lending_staff, loaned
-):
+def test_public_page_offers_sign_in_that_comes_back_to_the_item(client, loaned):
     item, _org, _loan = loaned
     html = client.get(f"/t/{item.qr_token}").content.decode()
     assert f"/accounts/login/?next=/t/{item.qr_token}" in html
