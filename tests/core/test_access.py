@@ -11,6 +11,8 @@ PUBLIC_URL_NAMES = {
     "core:home",
     "core:healthz",
     "set_language",
+    "lending:availability",
+    "lending:availability_calendar",
     "lending:item_link",
 }
 SAMPLE_ARGUMENTS = {
