@@ -468,3 +468,23 @@ def test_two_simultaneous_scans_of_one_item_record_one_return(kiosk_user, make_i
     assert AuditEntry.objects.filter(action="loan.return", target_id=str(loan.pk)).count() == 1
     loan.refresh_from_db()
     assert loan.returned_at is not None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("clock", "late"),
+    [("2026-06-10T23:59:00+09:00", False), ("2026-06-11T00:00:00+09:00", True)],
+)
+def test_return_on_the_due_day_is_on_time_until_midnight_jst(
+    kiosk, make_item, org, monkeypatch, clock, late
+):
+    from datetime import date, datetime
+
+    item = make_item()
+    loan = put_on_loan(item, org, pickup=date(2026, 6, 8), due=date(2026, 6, 10))
+    monkeypatch.setattr(timezone, "now", lambda: datetime.fromisoformat(clock))
+    html = text(scan(kiosk, item.qr_token))
+    assert RETURNED in html
+    assert ("返却期限を過ぎていました" in html) is late
+    loan.refresh_from_db()
+    assert loan.was_late is late
