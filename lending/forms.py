@@ -148,7 +148,7 @@ class InspectionForm(forms.Form):
         label=_("Result"), choices=Loan.Inspection.choices, widget=forms.RadioSelect
     )
     note = forms.CharField(
-        label=_("Note"),
+        label=_("Inspection note"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text=_("Required when damaged or parts are missing."),

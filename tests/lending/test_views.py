@@ -396,3 +396,98 @@ def test_list_pages_use_the_same_number_of_queries_for_1_and_50_rows(
     assert len(desk.awaiting_approval) == 50
     assert len(desk.pickups_today) == 50
     print(counts)
+
+
+def test_a_group_cannot_book_in_another_groups_name(client_for, scene):
+    client = client_for(scene["honno_rep"])
+    response = client.post(
+        reverse("lending:my_reservation_new"),
+        {
+            "organisation": scene["theirs"].organisation.pk,
+            "pickup_date": FRI.isoformat(),
+            "return_date": FRI.isoformat(),
+            f"quantity_{scene['projector'].pk}": "1",
+            "event_name": "なりすまし",
+            "purpose": "x",
+            "declaration": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "organisation" in response.context["form"].errors
+    assert not Reservation.objects.filter(event_name="なりすまし").exists()
+
+
+def test_a_user_asks_to_join_a_group_and_staff_verify_before_booking(
+    client_for, make_user, lending_staff, scene
+):
+    from lending.models import Membership
+
+    user = make_user()
+    client = client_for(user)
+    assert client.get(reverse("lending:my_reservation_new")).status_code == 302
+    response = client.post(
+        reverse("lending:my_join"), {"organisation": scene["honno"].pk, "position": "副会長"}
+    )
+    assert response.status_code == 302
+    membership = Membership.objects.get(user=user)
+    assert membership.status == Membership.Status.PENDING
+    staff = client_for(lending_staff)
+    page = staff.get(
+        reverse("lending:organisation_detail", args=[scene["honno"].pk])
+    ).content.decode()
+    assert user.email in page
+    staff.post(reverse("lending:membership_verify", args=[membership.pk]))
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.VERIFIED
+    assert user.groups.filter(name=Role.ORG_REPRESENTATIVE).exists()
+    assert client.get(reverse("lending:my_reservation_new")).status_code == 200
+    assert (
+        client.get(reverse("lending:my_reservation_detail", args=[scene["mine"].pk])).status_code
+        == 200
+    )
+
+
+def test_staff_register_and_edit_an_organisation_with_an_audit_entry(client_for, lending_staff):
+    from core.models import AuditEntry
+    from lending.models import Organisation
+
+    client = client_for(lending_staff)
+    response = client.post(
+        reverse("lending:organisation_new"),
+        {
+            "name": "緑ケ丘自治会",
+            "kind": "neighbourhood",
+            "representative_name": "森 一",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    organisation = Organisation.objects.get(name="緑ケ丘自治会")
+    assert not organisation.is_verified
+    client.post(
+        reverse("lending:organisation_detail", args=[organisation.pk]),
+        {
+            "name": "緑ケ丘自治会",
+            "kind": "neighbourhood",
+            "representative_name": "森 一",
+            "is_verified": "on",
+            "is_active": "on",
+        },
+    )
+    organisation.refresh_from_db()
+    assert organisation.is_verified
+    change = AuditEntry.objects.get(action="organisation.change")
+    assert change.changes["is_verified"] == [False, True]
+
+
+def test_item_retire_and_repair_from_the_item_page(client_for, lending_staff, make_item):
+    item = make_item()
+    client = client_for(lending_staff)
+    Item.objects.filter(pk=item.pk).update(status=Item.Status.IN_REPAIR)
+    client.post(reverse("lending:item_repair_finish", args=[item.pk]))
+    item.refresh_from_db()
+    assert item.status == Item.Status.AVAILABLE
+    client.post(reverse("lending:item_retire", args=[item.pk]), {"reason": "落下して破損"})
+    item.refresh_from_db()
+    assert item.status == Item.Status.RETIRED
+    assert Item.objects.filter(pk=item.pk).exists()
