@@ -262,8 +262,11 @@ def test_missing_part_flags_the_loan_for_staff(kiosk, client_for, lending_staff,
     assert loan.missing_components == ["リモコン"]
     [entry] = AuditEntry.objects.filter(action="loan.components_missing")
     assert entry.target_id == str(loan.pk)
-    staff_page = text(client_for(lending_staff).get(f"/t/{item.qr_token}"))
-    assert "不足: リモコン" in staff_page
+    staff = client_for(lending_staff)
+    assert "不足: リモコン" in text(staff.get(f"/t/{item.qr_token}"))
+    # The desk's inspection page shows what the kiosk reported.
+    inspect = text(staff.get(f"/lending/loans/{loan.pk}/inspect/"))
+    assert re.search(r"不足の申告</dt><dd>リモコン</dd>", inspect)
 
 
 @pytest.mark.django_db
