@@ -6,11 +6,13 @@ added by the kiosk branch.
 
 from django.urls import path
 
+from lending import kiosk_urls
 from lending.views import desk, group, public
 
 app_name = "lending"
 
 urlpatterns = [
+    *kiosk_urls.urlpatterns,
     # Public
     path("lending/availability/", public.availability, name="availability"),
     path(

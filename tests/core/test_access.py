@@ -23,6 +23,7 @@ PUBLIC_URL_NAMES = {
     "outreach:signup_calendar_feed",
     "lending:availability",
     "lending:availability_calendar",
+    "lending:item_link",
 }
 SAMPLE_ARGUMENTS = {
     "int": "1",
