@@ -213,7 +213,7 @@ def kpi_row(kpi: KpiDefinition, fiscal_year: int, calculator: Calculator) -> dic
         "values": values,
         "value": current["value"],
         "origin": current["origin"],
-        "rate_percent": number(percent(rating.rate)),
+        "rate_percent": None if rating.rate is None else float(percent(rating.rate)),
         "passed": rating.passed,
         "grade": rating.grade,
         "analysis": comment.analysis if comment else "",

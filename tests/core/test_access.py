@@ -11,6 +11,11 @@ PUBLIC_URL_NAMES = {
     "core:home",
     "core:healthz",
     "set_language",
+    "kpi:public_report",
+    "kpi:public_year",
+    "kpi:public_csv",
+    "kpi:public_json",
+    "kpi:public_facts",
 }
 SAMPLE_ARGUMENTS = {
     "int": "1",
