@@ -238,3 +238,33 @@ def test_dashboard_shows_risk_and_needed_input(facts, client_for, dx_staff, monk
     assert response.context["open_incidents"].count() == 4
     assert len(response.context["needs_comment"]) == 5
     assert any(value["fiscal_year"] == 2022 for _row, value in response.context["needs_value"])
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_incident_list_query_count_does_not_grow(
+    count, engine_period, client_for, dx_staff, django_assert_max_num_queries
+):
+    for n in range(count):
+        Incident.objects.create(
+            occurred_on=at(2025, 5, 1).date(),
+            severity="minor",
+            summary=f"件{n}",
+            recorded_by=dx_staff,
+        )
+    client = client_for(dx_staff)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("kpi:incident_list")).status_code == 200
+
+
+def test_public_report_query_count_does_not_grow_with_the_facts(
+    facts, client, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/kpi/2025/").status_code == 200
+    for n in range(50):
+        make_member(at(2025, 7, 1 + n % 28), 700 + n)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get("/kpi/2025/").status_code == 200
