@@ -16,6 +16,12 @@ PUBLIC_URL_NAMES = {
     "kpi:public_csv",
     "kpi:public_json",
     "kpi:public_facts",
+    "outreach:public_classes",
+    "outreach:public_session",
+    "outreach:public_cancel",
+    "outreach:public_flyer",
+    "outreach:opendata_events",
+    "outreach:opendata_facilities",
 }
 SAMPLE_ARGUMENTS = {
     "int": "1",
