@@ -22,6 +22,8 @@ PUBLIC_URL_NAMES = {
     "outreach:public_flyer",
     "outreach:opendata_events",
     "outreach:opendata_facilities",
+    "wifi:spots",
+    "wifi:opendata_csv",
 }
 SAMPLE_ARGUMENTS = {
     "int": "1",
