@@ -23,6 +23,7 @@ from .forms import (
     KpiDefinitionForm,
     ManualValueForm,
     ReopenForm,
+    VersionUpForm,
     YearTargetForm,
 )
 from .models import Incident, KpiComment, KpiDefinition, ManualValue, PlanPeriod
@@ -299,8 +300,12 @@ def year_reopen(request, fiscal_year: int):
 @dx_staff_only
 def kpi_list(request):
     """Every KPI of every plan period."""
-    periods = PlanPeriod.objects.prefetch_related("kpis").order_by("-first_fiscal_year")
-    return render(request, "kpi/kpi_list.html", {"periods": periods})
+    periods = list(PlanPeriod.objects.prefetch_related("kpis").order_by("-first_fiscal_year"))
+    return render(
+        request,
+        "kpi/kpi_list.html",
+        {"periods": periods, "latest": periods[0] if periods else None},
+    )
 
 
 @dx_staff_only
@@ -346,6 +351,44 @@ def kpi_edit(request, pk: int):
             "kpi": kpi,
             "targets": kpi.year_targets.all(),
             "history": audit_history(kpi)[:30],
+        },
+    )
+
+
+@dx_staff_only
+def period_version_up(request, pk: int):
+    """Start the next plan period: baselines from the last year, new targets (基本方針のバージョンアップ)."""
+    previous = get_object_or_404(PlanPeriod, pk=pk)
+    if PlanPeriod.objects.filter(first_fiscal_year__gt=previous.last_fiscal_year).exists():
+        raise Http404
+    form = VersionUpForm(request.POST or None, previous=previous)
+    if request.method == "POST" and form.is_valid():
+        try:
+            period = services.period_version_up(
+                previous=previous,
+                code=form.cleaned_data["code"],
+                name=form.cleaned_data["name"],
+                name_en=form.cleaned_data["name_en"],
+                last_fiscal_year=form.cleaned_data["last_fiscal_year"],
+                targets=form.targets(),
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, gettext("The new plan period was created."))
+            return redirect("kpi:sheet", fiscal_year=period.first_fiscal_year)
+    baseline_year = previous.last_fiscal_year
+    closing = current_closing(baseline_year)
+    return render(
+        request,
+        "kpi/version_up_form.html",
+        {
+            "form": form,
+            "previous": previous,
+            "baseline_year": baseline_year,
+            "closing": closing,
+            "baseline": present(_sheet_or_404(baseline_year)),
         },
     )
 
