@@ -131,3 +131,13 @@ def test_bench_data_adds_incidents_and_texts_for_each_year():
     assert counts["incidents"] == Incident.objects.count() >= 6
     assert counts["comments"] == KpiComment.objects.count() > 0
     assert not Incident.objects.filter(resolved_on__lt=F("occurred_on")).exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_migrating_back_and_forth_unloads_and_reloads_the_policy():
+    from django.core.management import call_command
+
+    call_command("migrate", "kpi", "0001", verbosity=0)
+    assert not KpiDefinition.objects.exists()
+    call_command("migrate", "kpi", verbosity=0)
+    assert len(policy_kpis()) == 5
