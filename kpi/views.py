@@ -493,6 +493,9 @@ def dashboard(request):
             "needs_comment": needs_comment,
             "needs_value": needs_value,
             "unclosed": unclosed,
+            "current_year": current_fiscal_year(),
+            "no_current_period": period_for_year(current_fiscal_year()) is None,
+            "latest_period": PlanPeriod.objects.order_by("-last_fiscal_year").first(),
         },
     )
 
