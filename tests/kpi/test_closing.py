@@ -131,7 +131,7 @@ def test_version_up_starts_a_new_period_without_touching_the_old_sheets(texts, f
         "fiscal_year": 2025,
         "label": "令和7年度",
         "value": 20,
-        "origin": "facts",
+        "origin": "baseline",
         "note": "",
     }
 

@@ -133,7 +133,7 @@ def test_bench_data_adds_incidents_and_texts_for_each_year():
     assert not Incident.objects.filter(resolved_on__lt=F("occurred_on")).exists()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_migrating_back_and_forth_unloads_and_reloads_the_policy():
     from django.core.management import call_command
 
