@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
+from core.csvfiles import decode_upload
 from lending.models import EquipmentType, Item, Organisation
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -113,12 +114,12 @@ class _Context:
 
 def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM), else Shift_JIS as saved by Japanese Excel."""
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationError(_("The file could not be read. Save it as CSV (UTF-8) and try again."))
+    text = decode_upload(data)
+    if text is None:
+        raise ValidationError(
+            _("The file could not be read. Save it as CSV (UTF-8) and try again.")
+        )
+    return text
 
 
 def _split_parts(text: str) -> list[str]:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.audit import audit_record, field_changes
+from core.csvfiles import decode_upload
 from wifi.models import (
     ALLOWED_TRANSITIONS,
     INITIAL_STATUSES,
@@ -271,15 +272,11 @@ def usage_import_csv(*, content: bytes, by) -> ImportResult:
     All or nothing: every row is checked first; if any row is wrong, nothing is
     written and every problem is reported with its row number.
     """
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = content.decode("cp932")
-        except UnicodeDecodeError as exc:
-            raise UsageImportError(
-                [gettext("The file could not be read. Please save it as CSV (UTF-8).")]
-            ) from exc
+    text = decode_upload(content)
+    if text is None:
+        raise UsageImportError(
+            [gettext("The file could not be read. Please save it as CSV (UTF-8).")]
+        )
     reader = csv.reader(io.StringIO(text))
     rows = [row for row in reader if any(cell.strip() for cell in row)]
     if not rows:

@@ -1,12 +1,10 @@
 """Views of the Wi-Fi registry: 総務課's pages, the analysis, the public spots page and open data."""
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +14,7 @@ from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from core.audit import audit_history
+from core.csvfiles import city_columns, csv_response
 from core.fiscal import current_fiscal_year, fiscal_year_dates
 from wifi import charts, selectors, services
 from wifi.filters import MachineFilter, UsageFilter
@@ -342,37 +341,28 @@ def spots(request):
 @require_GET
 def opendata_csv(request):
     """Public: 公衆無線LANアクセスポイント一覧 (推奨データセット layout), operating machines only."""
-    city = settings.TSUNAGU["city"]
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="wifi.csv"'
-    writer = csv.writer(response, lineterminator="\r\n")
-    writer.writerow(OPENDATA_HEADER)
     spots_url = settings.SITE_URL.rstrip("/") + reverse("wifi:spots")
     machines = (
         Machine.objects.publicly_listed().with_related().order_by("facility__name_kana", "code")
     )
-    for number, machine in enumerate(machines, start=1):
-        facility = machine.facility
-        writer.writerow(
-            [
-                city["local_government_code"],
-                number,
-                city["prefecture"],
-                city["name"],
-                facility.name,
-                facility.name_kana,
-                facility.name_en,
-                facility.address,
-                machine.spot,
-                machine.map_latitude if machine.map_latitude is not None else "",
-                machine.map_longitude if machine.map_longitude is not None else "",
-                machine.operator,
-                facility.phone,
-                facility.extension,
-                machine.ssid or machine.disaster_ssid,
-                f"自動販売機の周辺({machine.spot})",
-                spots_url,
-                f"災害時は{machine.disaster_ssid}を無料開放",
-            ]
-        )
-    return response
+    rows = (
+        [
+            *city_columns(number),
+            machine.facility.name,
+            machine.facility.name_kana,
+            machine.facility.name_en,
+            machine.facility.address,
+            machine.spot,
+            machine.map_latitude,
+            machine.map_longitude,
+            machine.operator,
+            machine.facility.phone,
+            machine.facility.extension,
+            machine.ssid or machine.disaster_ssid,
+            f"自動販売機の周辺({machine.spot})",
+            spots_url,
+            f"災害時は{machine.disaster_ssid}を無料開放",
+        ]
+        for number, machine in enumerate(machines, start=1)
+    )
+    return csv_response("wifi.csv", OPENDATA_HEADER, rows, download=True)

@@ -1,16 +1,13 @@
 """Open data (自治体標準オープンデータセット, 推奨データセット layout): イベント一覧 and
 公共施設一覧 as UTF-8 CSV with the exact header rows of REFERENCE.md."""
 
-import csv
-import io
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.csvfiles import city_columns, csv_response
 from core.fiscal import current_fiscal_year, fiscal_year_bounds
 from core.models import Facility
 from outreach.models import ClassSession
@@ -77,21 +74,6 @@ FACILITY_COLUMNS = [
 ]
 
 
-def _csv_response(filename: str, header: list[str], rows: list[list]) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(["" if value is None else value for value in row] for row in rows)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
-
-
-def _city_columns(number: int) -> list:
-    city = settings.TSUNAGU["city"]
-    return [city["local_government_code"], number, city["prefecture"], city["name"]]
-
-
 def _hhmm(value) -> str:
     return value.strftime("%H:%M") if value else ""
 
@@ -141,7 +123,7 @@ def events_csv(request):
                 notes.append(_("Full (waiting list open)"))
             rows.append(
                 [
-                    *_city_columns(number),
+                    *city_columns(number),
                     session.title,
                     session.course.name_kana,
                     "",
@@ -173,7 +155,7 @@ def events_csv(request):
                     " ".join(notes),
                 ]
             )
-    return _csv_response("events.csv", EVENT_COLUMNS, rows)
+    return csv_response("events.csv", EVENT_COLUMNS, rows)
 
 
 @login_not_required
@@ -182,7 +164,7 @@ def facilities_csv(request):
     city = settings.TSUNAGU["city"]
     rows = [
         [
-            *_city_columns(number),
+            *city_columns(number),
             f.name,
             f.name_kana,
             f.common_name,
@@ -208,4 +190,4 @@ def facilities_csv(request):
             Facility.objects.filter(is_active=True).order_by("name_kana", "pk"), start=1
         )
     ]
-    return _csv_response("facilities.csv", FACILITY_COLUMNS, rows)
+    return csv_response("facilities.csv", FACILITY_COLUMNS, rows)
