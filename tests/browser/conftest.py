@@ -16,12 +16,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-# Playwright's sync API keeps an asyncio loop on the main thread; Django would
-# otherwise refuse ORM calls from test code ("You cannot call this from an
-# async context"). The ORM calls are ours and synchronous, so this is safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-from tests.conftest import PASSWORD  # noqa: E402
+from tests.conftest import PASSWORD
 
 SYSTEM_CHROMIUM = "/usr/bin/chromium"
 # Headless, no sandbox (containers run as root), and nothing that talks to the
@@ -61,20 +56,34 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_path):
-    """One Chromium for the whole run; every test gets its own fresh context.
+    """One Chromium per test module; every test gets its own fresh context.
 
-    ``launch`` gives Chromium a fresh temporary user-data-dir of its own each run
+    ``launch`` gives Chromium a fresh temporary user-data-dir of its own each time
     (Playwright deletes it on close), so no profile, cookie or cache is shared
     with a person's browser or a previous run.
+
+    While Playwright's sync API runs, an asyncio loop is running on the main
+    thread and Django refuses ORM calls from the test code ("You cannot call this
+    from an async context"). Our calls are synchronous, so we allow them with
+    DJANGO_ALLOW_ASYNC_UNSAFE, but only while the browser is open: the variable
+    must not leak into the rest of the suite (check --deploy rejects it).
     """
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
