@@ -1,0 +1,483 @@
+"""Community equipment lending: organisations, equipment, reservations, loans.
+
+The one invariant that matters most — no item is ever promised to two groups —
+is a database constraint: one ``ItemDay`` row per item per occupied day, unique on
+(item, day), written in the same transaction as the assignment. It works the same
+way on SQLite and PostgreSQL, so both databases refuse an overlapping booking
+even when the application code has a bug or two requests race.
+
+``Item.status`` is the item's physical state (on the shelf, out, being checked…);
+future bookings live only in ``ItemDay``.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def new_qr_token() -> str:
+    """A random URL-safe token of 192 bits: never an id or a name."""
+    return secrets.token_urlsafe(24)
+
+
+class Organisation(models.Model):
+    """A 自治会・町内会 or civic group that may borrow equipment."""
+
+    class Kind(models.TextChoices):
+        NEIGHBOURHOOD = "neighbourhood", _("Neighbourhood association (自治会・町内会)")
+        CIVIC = "civic", _("Civic group (市民活動団体)")
+        OTHER = "other", _("Other group")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    name_kana = models.CharField(_("name (katakana)"), max_length=150, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    district = models.CharField(
+        _("district"), max_length=50, blank=True, help_text=_("For example 本納地区.")
+    )
+    representative_name = models.CharField(_("representative"), max_length=100)
+    representative_phone = models.CharField(_("representative's phone"), max_length=30, blank=True)
+    representative_email = models.EmailField(_("representative's email"), blank=True)
+    pickup_contact_name = models.CharField(_("contact for pickup"), max_length=100, blank=True)
+    pickup_contact_phone = models.CharField(_("pickup contact's phone"), max_length=30, blank=True)
+    return_contact_name = models.CharField(_("contact for return"), max_length=100, blank=True)
+    return_contact_phone = models.CharField(_("return contact's phone"), max_length=30, blank=True)
+    is_verified = models.BooleanField(
+        _("verified by staff"),
+        default=False,
+        help_text=_("Only verified organisations may reserve equipment."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    notes = models.TextField(_("staff notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name_kana", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["neighbourhood", "civic", "other"]),
+                name="lending_organisation_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user account acting for an organisation; staff verify it before any reservation."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for staff verification")
+        VERIFIED = "verified", _("Verified")
+        REVOKED = "revoked", _("Revoked")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="lending_memberships"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    position = models.CharField(
+        _("position in the group"), max_length=50, blank=True, help_text=_("For example 会長.")
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"], name="lending_membership_unique_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.organisation}"
+
+
+class EquipmentType(models.Model):
+    """A kind of equipment (プロジェクター); individual units are ``Item`` rows."""
+
+    class Category(models.TextChoices):
+        PROJECTOR = "projector", _("Projector")
+        SCREEN = "screen", _("Screen")
+        TABLET = "tablet", _("Tablet")
+        WIFI_ROUTER = "wifi_router", _("Mobile Wi-Fi router")
+        PA = "pa", _("PA set")
+        TENT = "tent", _("Tent")
+        LIGHTING = "lighting", _("Floodlight")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    tag_prefix = models.CharField(
+        _("tag prefix"), max_length=20, blank=True, help_text=_("For example MB-PJ.")
+    )
+    is_digital_ready = models.BooleanField(
+        _("digital-ready"),
+        default=False,
+        help_text=_("Counted by the KPI of loans of digital-ready community equipment."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    usage_notes = models.TextField(_("usage notes"), blank=True)
+    eligible_kinds = models.JSONField(
+        _("who may borrow"),
+        default=list,
+        blank=True,
+        help_text=_("Organisation kinds that may borrow this type; empty means every kind."),
+    )
+    default_components = models.JSONField(_("standard components"), default=list, blank=True)
+    max_per_reservation = models.PositiveSmallIntegerField(
+        _("most units per reservation"), null=True, blank=True
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("equipment type")
+        verbose_name_plural = _("equipment types")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_eligible(self, kind: str) -> bool:
+        return not self.eligible_kinds or kind in self.eligible_kinds
+
+
+class Item(models.Model):
+    """One tagged unit (備品番号 MB-PJ-001) with a QR token. Retired, never deleted."""
+
+    class Status(models.TextChoices):
+        AVAILABLE = "available", _("Available")
+        RESERVED = "reserved", _("Set aside for a pickup")
+        ON_LOAN = "on_loan", _("On loan")
+        AWAITING_INSPECTION = "awaiting_inspection", _("Awaiting inspection")
+        IN_REPAIR = "in_repair", _("In repair")
+        RETIRED = "retired", _("Retired")
+
+    class Condition(models.TextChoices):
+        GOOD = "good", _("Good")
+        WORN = "worn", _("Worn but usable")
+        DAMAGED = "damaged", _("Damaged")
+
+    equipment_type = models.ForeignKey(
+        EquipmentType, on_delete=models.PROTECT, related_name="items", verbose_name=_("type")
+    )
+    tag_number = models.CharField(
+        _("tag number (備品番号)"),
+        max_length=30,
+        unique=True,
+        help_text=_("For example MB-PJ-001."),
+    )
+    qr_token = models.CharField(
+        _("QR token"), max_length=64, unique=True, default=new_qr_token, editable=False
+    )
+    qr_token_issued_at = models.DateTimeField(_("QR token issued"), default=timezone.now)
+    name = models.CharField(
+        _("model name"), max_length=100, blank=True, help_text=_("Maker and model.")
+    )
+    storage_place = models.CharField(_("storage place"), max_length=100, blank=True)
+    condition = models.CharField(
+        _("condition"), max_length=10, choices=Condition.choices, default=Condition.GOOD
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.AVAILABLE
+    )
+    components = models.JSONField(
+        _("components"),
+        default=list,
+        blank=True,
+        help_text=_("Parts checked at hand-out and return, for example 本体, 電源ケーブル."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    acquired_on = models.DateField(_("acquired on"), null=True, blank=True)
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+    retired_reason = models.CharField(_("reason for retiring"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        ordering = ["tag_number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=[
+                        "available",
+                        "reserved",
+                        "on_loan",
+                        "awaiting_inspection",
+                        "in_repair",
+                        "retired",
+                    ]
+                ),
+                name="lending_item_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="retired", retired_at__isnull=False) | ~Q(status="retired"),
+                name="lending_item_retired_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tag_number} {self.equipment_type.name}"
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.equipment_type.name
+
+    @property
+    def qr_url(self) -> str:
+        return f"{settings.SITE_URL}/t/{self.qr_token}"
+
+    @property
+    def is_retired(self) -> bool:
+        return self.status == self.Status.RETIRED
+
+
+class Reservation(models.Model):
+    """A group's request for quantities of equipment types between two open days."""
+
+    class State(models.TextChoices):
+        PROVISIONAL = "provisional", _("Provisional (仮予約)")
+        REQUESTED = "requested", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        HANDED_OUT = "handed_out", _("Handed out")
+        RETURNED = "returned", _("Returned")
+        CLOSED = "closed", _("Closed")
+        REJECTED = "rejected", _("Rejected")
+        CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Provisional booking expired")
+
+    # States in which assigned items hold their days.
+    HOLDING_STATES = ("provisional", "requested", "approved", "handed_out")
+    CANCELLABLE_STATES = ("provisional", "requested", "approved")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="reservations",
+        verbose_name=_("organisation"),
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.REQUESTED
+    )
+    pickup_date = models.DateField(_("pickup date"))
+    return_date = models.DateField(_("return date"))
+    event_name = models.CharField(_("event name"), max_length=100)
+    purpose = models.TextField(_("purpose"))
+    event_place = models.CharField(_("place of use"), max_length=100, blank=True)
+    declaration = models.BooleanField(
+        _("not for religious, political or commercial use"),
+        default=False,
+        help_text=_(
+            "The group declares the equipment is not used for religious, political or commercial purposes."
+        ),
+    )
+    provisional_expires_at = models.DateTimeField(_("provisional until"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
+    handed_out_at = models.DateTimeField(_("handed out at"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    pickup_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    overdue_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    notes = models.TextField(_("staff notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reservation")
+        verbose_name_plural = _("reservations")
+        ordering = ["-pickup_date", "-pk"]
+        indexes = [models.Index(fields=["state", "pickup_date"], name="lending_res_state_pickup")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(return_date__gte=models.F("pickup_date")),
+                name="lending_reservation_return_after_pickup",
+            ),
+            models.CheckConstraint(
+                condition=Q(declaration=True), name="lending_reservation_declared"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="provisional") | Q(provisional_expires_at__isnull=False),
+                name="lending_reservation_provisional_expires",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.organisation} {self.pickup_date}–{self.return_date}"
+
+    @property
+    def is_holding(self) -> bool:
+        return self.state in self.HOLDING_STATES
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.state in self.CANCELLABLE_STATES
+
+
+class ReservationLine(models.Model):
+    """How many units of one type a reservation asks for."""
+
+    reservation = models.ForeignKey(Reservation, on_delete=models.CASCADE, related_name="lines")
+    equipment_type = models.ForeignKey(
+        EquipmentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("type")
+    )
+    quantity = models.PositiveSmallIntegerField(_("quantity"))
+
+    class Meta:
+        verbose_name = _("requested equipment")
+        verbose_name_plural = _("requested equipment")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reservation", "equipment_type"], name="lending_reservationline_unique_type"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1), name="lending_reservationline_quantity_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.equipment_type_id} × {self.quantity}"
+
+
+class Loan(models.Model):
+    """One item assigned to a reservation: handed out, returned, inspected.
+
+    Created when the item is assigned (at request time), so the days it holds are
+    written together with it; ``handed_out_at`` turns the assignment into a loan,
+    the fact the KPI counts.
+    """
+
+    class Via(models.TextChoices):
+        KIOSK = "kiosk", _("Return kiosk")
+        COUNTER = "counter", _("Counter")
+
+    class Inspection(models.TextChoices):
+        OK = "ok", _("OK")
+        DAMAGED = "damaged", _("Damaged")
+        MISSING = "missing", _("Parts missing")
+
+    reservation = models.ForeignKey(
+        Reservation, on_delete=models.PROTECT, related_name="loans", verbose_name=_("reservation")
+    )
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, related_name="loans", verbose_name=_("item")
+    )
+    due_date = models.DateField(_("due date"))
+    handed_out_at = models.DateTimeField(_("handed out at"), null=True, blank=True)
+    handed_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    returned_via = models.CharField(
+        _("returned via"), max_length=10, choices=Via.choices, blank=True
+    )
+    missing_components = models.JSONField(_("missing components"), default=list, blank=True)
+    was_late = models.BooleanField(_("returned late"), default=False)
+    released_at = models.DateTimeField(
+        _("released at"),
+        null=True,
+        blank=True,
+        help_text=_("When an assignment was given up without a hand-out (cancel, swap, reject)."),
+    )
+    inspected_at = models.DateTimeField(_("inspected at"), null=True, blank=True)
+    inspected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    inspection_result = models.CharField(
+        _("inspection result"), max_length=10, choices=Inspection.choices, blank=True
+    )
+    inspection_note = models.TextField(_("inspection note"), blank=True)
+    compensation_required = models.BooleanField(_("group must compensate (弁償)"), default=False)
+
+    class Meta:
+        verbose_name = _("loan")
+        verbose_name_plural = _("loans")
+        ordering = ["item__tag_number"]
+        constraints = [
+            # One item is out with at most one group at a time.
+            models.UniqueConstraint(
+                fields=["item"],
+                condition=Q(handed_out_at__isnull=False, returned_at__isnull=True),
+                name="lending_loan_one_active_per_item",
+            ),
+            models.CheckConstraint(
+                condition=Q(returned_at__isnull=True) | Q(handed_out_at__isnull=False),
+                name="lending_loan_returned_after_handout",
+            ),
+            models.CheckConstraint(
+                condition=Q(returned_via__in=["", "kiosk", "counter"]),
+                name="lending_loan_via_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item.tag_number} → {self.reservation.organisation}"
+
+    @property
+    def is_out(self) -> bool:
+        return self.handed_out_at is not None and self.returned_at is None
+
+    def is_overdue(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.is_out and self.due_date < today
+
+
+class ItemDay(models.Model):
+    """One item held on one day by one loan. Unique (item, day): the anti-double-booking rule."""
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="days")
+    day = models.DateField()
+    loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="days")
+
+    class Meta:
+        verbose_name = _("occupied day")
+        verbose_name_plural = _("occupied days")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "day"], name="lending_itemday_unique_item_day"),
+        ]
+        indexes = [models.Index(fields=["day", "item"], name="lending_itemday_day_item")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} @ {self.day}"

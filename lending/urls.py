@@ -2,6 +2,10 @@
 
 from django.urls import path  # noqa: F401
 
+from lending import kiosk_urls
+
 app_name = "lending"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    *kiosk_urls.urlpatterns,
+]

@@ -11,6 +11,7 @@ PUBLIC_URL_NAMES = {
     "core:home",
     "core:healthz",
     "set_language",
+    "lending:item_link",
 }
 SAMPLE_ARGUMENTS = {
     "int": "1",

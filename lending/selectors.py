@@ -1,0 +1,385 @@
+"""Reads of the lending app: lookups by scanned code, availability, desk lists, KPIs.
+
+Other apps (kiosk views, kpi) use only what is here and in ``services``.
+"""
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import office_calendar
+from core.figures import Column, Figure
+from core.fiscal import fiscal_year_bounds, fiscal_year_label, to_local_date
+from lending.models import EquipmentType, Item, ItemDay, Loan, Membership, Organisation, Reservation
+
+# Items that can be promised for a future day. Items awaiting inspection count:
+# the desk inspects within a day or two. Items in repair or retired do not.
+RESERVABLE_STATUSES = (
+    Item.Status.AVAILABLE,
+    Item.Status.RESERVED,
+    Item.Status.ON_LOAN,
+    Item.Status.AWAITING_INSPECTION,
+)
+
+# Dashes a Japanese keyboard or IME may type instead of "-" in a 備品番号.
+_DASHES = re.compile("[\u2010-\u2015\u2212\u30fc\uff70\u2500]")
+_TOKEN_IN_URL = re.compile(r"/t/([A-Za-z0-9_\-]+)")
+
+
+# --- finding an item by what was scanned or typed ---------------------------
+
+
+def normalise_code(code: str) -> str:
+    """NFKC (full-width → half-width), trimmed, dashes unified."""
+    text = unicodedata.normalize("NFKC", code or "").strip()
+    return _DASHES.sub("-", text)
+
+
+def item_find_by_code(code: str) -> Item | None:
+    """The item a scanned or typed code names, or None.
+
+    Accepts a full scanned URL (``{SITE_URL}/t/{token}``, any host: labels stay
+    valid when the site moves), a bare token, or a typed 備品番号 in any width and
+    case (``ｍｂ－ｐｊ－００１`` finds MB-PJ-001). A re-issued label's old token
+    finds nothing. Retired items ARE returned so the caller can tell the person
+    "this item is retired" instead of "unknown code"; check ``item.is_retired``.
+    """
+    text = normalise_code(code)
+    if not text:
+        return None
+    items = Item.objects.select_related("equipment_type")
+    if match := _TOKEN_IN_URL.search(text):
+        return items.filter(qr_token=match.group(1)).first()
+    if "/" in text or " " in text:
+        return None
+    # Tokens are case-sensitive; 備品番号 are not. A token never equals a tag number
+    # in practice (32 random characters), and the token is tried first.
+    item = items.filter(qr_token=text).first()
+    if item is None:
+        item = items.filter(tag_number__iexact=text).first()
+    return item
+
+
+# --- what is free when --------------------------------------------------------
+
+
+def _overdue_loans(today: date) -> QuerySet[Loan]:
+    return Loan.objects.filter(
+        handed_out_at__isnull=False, returned_at__isnull=True, due_date__lt=today
+    )
+
+
+def free_items(
+    equipment_type: EquipmentType, start: date, end: date, *, today: date | None = None
+) -> QuerySet[Item]:
+    """Units of a type not held on any day of [start, end] and not out overdue."""
+    today = today or timezone.localdate()
+    return (
+        Item.objects.filter(equipment_type=equipment_type, status__in=RESERVABLE_STATUSES)
+        .exclude(Exists(ItemDay.objects.filter(item=OuterRef("pk"), day__range=(start, end))))
+        .exclude(Exists(_overdue_loans(today).filter(item=OuterRef("pk"))))
+        .order_by("tag_number")
+    )
+
+
+@dataclass(frozen=True)
+class TypeAvailability:
+    equipment_type: EquipmentType
+    total: int
+    free: int
+
+
+def availability(
+    start: date, end: date, *, today: date | None = None, types: Iterable[int] | None = None
+) -> list[TypeAvailability]:
+    """For each active type, how many units exist and how many are free all of [start, end].
+
+    One query whatever the number of items or days.
+    """
+    today = today or timezone.localdate()
+    busy = Item.objects.filter(
+        Exists(ItemDay.objects.filter(item=OuterRef("pk"), day__range=(start, end)))
+        | Exists(_overdue_loans(today).filter(item=OuterRef("pk")))
+    ).values("pk")
+    reservable = Q(items__status__in=RESERVABLE_STATUSES)
+    queryset = EquipmentType.objects.filter(is_active=True).annotate(
+        total=Count("items", filter=reservable),
+        busy=Count("items", filter=reservable & Q(items__in=busy)),
+    )
+    if types is not None:
+        queryset = queryset.filter(pk__in=list(types))
+    return [
+        TypeAvailability(equipment_type=t, total=t.total, free=t.total - t.busy) for t in queryset
+    ]
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: date
+    free: int
+    total: int
+    closed_reason: str | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_reason is None
+
+
+def free_by_day(
+    equipment_type: EquipmentType, start: date, end: date, *, today: date | None = None
+) -> dict[date, int]:
+    """{day: free units} for every day of [start, end]; three queries."""
+    return _free_by_day(equipment_type, start, end, today=today)[1]
+
+
+def _free_by_day(
+    equipment_type: EquipmentType, start: date, end: date, *, today: date | None = None
+) -> tuple[int, dict[date, int]]:
+    today = today or timezone.localdate()
+    items = Item.objects.filter(equipment_type=equipment_type, status__in=RESERVABLE_STATUSES)
+    total = items.count()
+    busy: dict[date, set[int]] = defaultdict(set)
+    for item_id, day in ItemDay.objects.filter(
+        item__in=items.values("pk"), day__range=(start, end)
+    ).values_list("item_id", "day"):
+        busy[day].add(item_id)
+    # An overdue unit is not free on any day from today on: nobody knows when it comes back.
+    overdue = set(
+        _overdue_loans(today).filter(item__in=items.values("pk")).values_list("item_id", flat=True)
+    )
+    result = {}
+    day = start
+    while day <= end:
+        held = busy[day] | overdue if day >= today else busy[day]
+        result[day] = total - len(held)
+        day += timedelta(days=1)
+    return total, result
+
+
+def type_calendar(
+    equipment_type: EquipmentType, year: int, month: int, *, today: date | None = None
+) -> list[CalendarDay]:
+    """Each day of a month with the number of free units of a type."""
+    first = date(year, month, 1)
+    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    total, counts = _free_by_day(equipment_type, first, last, today=today)
+    return [
+        CalendarDay(day=d, free=n, total=total, closed_reason=office_calendar.closed_reason(d))
+        for d, n in counts.items()
+    ]
+
+
+def free_periods(
+    equipment_type: EquipmentType,
+    quantity: int,
+    *,
+    nights: int,
+    near: date,
+    last_pickup: date,
+    today: date | None = None,
+    limit: int = 3,
+) -> list[tuple[date, date]]:
+    """Up to ``limit`` (pickup, return) pairs of open days from ``near`` on, each at most
+    ``nights`` long, when ``quantity`` units of the type are free throughout."""
+    today = today or timezone.localdate()
+    start = max(near, today)
+    if start > last_pickup:
+        return []
+    horizon = last_pickup + timedelta(days=nights + office_calendar.MAX_SEARCH_DAYS)
+    counts = free_by_day(equipment_type, start, horizon, today=today)
+    found: list[tuple[date, date]] = []
+    pickup = start
+    while pickup <= last_pickup and len(found) < limit:
+        if office_calendar.is_open_day(pickup):
+            ret = pickup + timedelta(days=nights)
+            # Pull a closed return day back to the last open day (never lengthen the loan).
+            while ret > pickup and not office_calendar.is_open_day(ret):
+                ret -= timedelta(days=1)
+            span = [pickup + timedelta(days=i) for i in range((ret - pickup).days + 1)]
+            if all(counts.get(d, 0) >= quantity for d in span):
+                found.append((pickup, ret))
+                pickup = ret
+        pickup += timedelta(days=1)
+    return found
+
+
+# --- who may see which reservation ---------------------------------------------
+
+
+def user_organisations(user) -> QuerySet[Organisation]:
+    """Organisations ``user`` acts for (staff-verified links only)."""
+    if not getattr(user, "is_authenticated", False):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        memberships__user=user, memberships__status=Membership.Status.VERIFIED
+    )
+
+
+def reservations_for_user(user) -> QuerySet[Reservation]:
+    return Reservation.objects.filter(organisation__in=user_organisations(user).values("pk"))
+
+
+def get_reservation_for_user(user, pk: int) -> Reservation:
+    """The reservation if it belongs to one of the user's organisations; 404 for anyone else."""
+    reservation = reservations_for_user(user).select_related("organisation").filter(pk=pk).first()
+    if reservation is None:
+        raise Http404
+    return reservation
+
+
+def reservation_with_details(pk: int) -> Reservation:
+    reservation = (
+        Reservation.objects.select_related("organisation", "requested_by", "decided_by")
+        .prefetch_related("lines__equipment_type", "loans__item__equipment_type")
+        .filter(pk=pk)
+        .first()
+    )
+    if reservation is None:
+        raise Http404
+    return reservation
+
+
+# --- the staff desk -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Desk:
+    pickups_today: list[Reservation]
+    returns_today: list[Reservation]
+    awaiting_approval: list[Reservation]
+    overdue: list[Loan]
+    awaiting_inspection: list[Loan]
+
+
+def _with_lines(queryset: QuerySet[Reservation]) -> QuerySet[Reservation]:
+    return queryset.select_related("organisation").prefetch_related("lines__equipment_type")
+
+
+def desk(today: date | None = None) -> Desk:
+    """Everything the desk handles today, in a fixed number of queries."""
+    today = today or timezone.localdate()
+    return Desk(
+        pickups_today=list(
+            _with_lines(
+                Reservation.objects.filter(
+                    state=Reservation.State.APPROVED, pickup_date__lte=today
+                ).order_by("pickup_date", "pk")
+            )
+        ),
+        returns_today=list(
+            _with_lines(
+                Reservation.objects.filter(
+                    state=Reservation.State.HANDED_OUT, return_date=today
+                ).order_by("pk")
+            )
+        ),
+        awaiting_approval=list(
+            _with_lines(
+                Reservation.objects.filter(
+                    state__in=[Reservation.State.REQUESTED, Reservation.State.PROVISIONAL]
+                ).order_by("pickup_date", "pk")
+            )
+        ),
+        overdue=list(
+            _overdue_loans(today)
+            .select_related("item__equipment_type", "reservation__organisation")
+            .order_by("due_date", "item__tag_number")
+        ),
+        awaiting_inspection=list(awaiting_inspection()),
+    )
+
+
+def awaiting_inspection() -> QuerySet[Loan]:
+    return (
+        Loan.objects.filter(returned_at__isnull=False, inspected_at__isnull=True)
+        .select_related("item__equipment_type", "reservation__organisation")
+        .order_by("returned_at")
+    )
+
+
+def open_loan_for_item(item: Item) -> Loan | None:
+    return (
+        Loan.objects.filter(item=item, handed_out_at__isnull=False, returned_at__isnull=True)
+        .select_related("reservation__organisation")
+        .first()
+    )
+
+
+# --- KPI sources (read by the kpi app) -------------------------------------------
+
+
+def _loan_groups(fiscal_year: int, *, digital_only: bool) -> Figure:
+    start, end = fiscal_year_bounds(fiscal_year)
+    handed = Q(loans__handed_out_at__isnull=False)
+    digital = handed & Q(loans__item__equipment_type__is_digital_ready=True)
+    queryset = (
+        Reservation.objects.filter(handed_out_at__gte=start, handed_out_at__lt=end)
+        .select_related("organisation")
+        .annotate(
+            items_count=Count("loans", filter=handed), digital_count=Count("loans", filter=digital)
+        )
+        .order_by("handed_out_at", "pk")
+    )
+    if digital_only:
+        queryset = queryset.filter(
+            Exists(
+                Loan.objects.filter(
+                    reservation=OuterRef("pk"),
+                    handed_out_at__isnull=False,
+                    item__equipment_type__is_digital_ready=True,
+                )
+            )
+        )
+    else:
+        queryset = queryset.filter(
+            Exists(Loan.objects.filter(reservation=OuterRef("pk"), handed_out_at__isnull=False))
+        )
+    rows = [
+        {
+            "handed_out_on": to_local_date(r.handed_out_at),
+            "reservation": r.pk,
+            "organisation": r.organisation.name,
+            "organisation_kind": r.organisation.get_kind_display(),
+            "event_name": r.event_name,
+            "items": r.items_count,
+            "digital_items": r.digital_count,
+        }
+        for r in queryset
+    ]
+    columns = (
+        Column("handed_out_on", _("Handed out on")),
+        Column("reservation", _("Reservation no.")),
+        Column("organisation", _("Organisation")),
+        Column("organisation_kind", _("Kind")),
+        Column("event_name", _("Event")),
+        Column("items", _("Items")),
+        Column("digital_items", _("Digital-ready items")),
+    )
+    if digital_only:
+        explanation = _(
+            "One count per group for each loan handed out in %(year)s (Japan time) that "
+            "included at least one digital-ready item."
+        ) % {"year": fiscal_year_label(fiscal_year)}
+    else:
+        explanation = _(
+            "One count per group for each loan handed out in %(year)s (Japan time), any equipment."
+        ) % {"year": fiscal_year_label(fiscal_year)}
+    return Figure(value=len(rows), rows=rows, columns=columns, explanation=explanation)
+
+
+def kpi_digital_loan_groups(fiscal_year: int) -> Figure:
+    """延べ貸出団体数 (digital-ready): loans handed out in the fiscal year with a digital-ready item."""
+    return _loan_groups(fiscal_year, digital_only=True)
+
+
+def kpi_all_loan_groups(fiscal_year: int) -> Figure:
+    """延べ貸出団体数 of all equipment handed out in the fiscal year."""
+    return _loan_groups(fiscal_year, digital_only=False)

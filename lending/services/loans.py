@@ -1,0 +1,347 @@
+"""Loans: hand-out by scanned code, return (kiosk and counter), inspection, items."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit_record
+from lending.models import Item, ItemDay, Loan, Reservation
+from lending.selectors import item_find_by_code
+from lending.services.errors import InvalidState
+
+HANDOUT_STATES = (Reservation.State.APPROVED, Reservation.State.HANDED_OUT)
+# Units on the shelf that may leave with a group.
+LENDABLE_NOW = (Item.Status.AVAILABLE, Item.Status.RESERVED)
+
+
+def _days(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def _actor(by):
+    return by if getattr(by, "is_authenticated", False) else None
+
+
+def loan_hand_out(*, reservation: Reservation, code: str, by, now: datetime | None = None) -> Loan:
+    """Hand out the unit a scanned code (QR URL, token or 備品番号) names.
+
+    If the unit is not the one assigned but of a type still to hand out, staff are
+    swapping units: the assignment moves to the scanned unit when it is free for
+    the rest of the loan (the (item, day) index decides).
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    item = item_find_by_code(code)
+    if item is None:
+        raise InvalidState(_("No item has this code. Check the label or type the tag number."))
+    if item.is_retired:
+        raise InvalidState(_("%(tag)s is retired and cannot be lent.") % {"tag": item.tag_number})
+    with transaction.atomic():
+        locked = Reservation.objects.select_for_update().get(pk=reservation.pk)
+        if locked.state not in HANDOUT_STATES:
+            raise InvalidState(_("Only an approved reservation can be handed out."))
+        if today < locked.pickup_date:
+            raise InvalidState(
+                _("The pickup date is %(day)s; equipment cannot be handed out before it.")
+                % {"day": formats.date_format(locked.pickup_date, "SHORT_DATE_FORMAT")}
+            )
+        if today > locked.return_date:
+            raise InvalidState(_("The return date of this reservation has passed."))
+        pending = locked.loans.filter(handed_out_at__isnull=True, released_at__isnull=True)
+        loan = pending.filter(item=item).first()
+        if loan is None:
+            if locked.loans.filter(item=item, handed_out_at__isnull=False).exists():
+                raise InvalidState(
+                    _("%(tag)s has already been handed out for this reservation.")
+                    % {"tag": item.tag_number}
+                )
+            loan = (
+                pending.filter(item__equipment_type_id=item.equipment_type_id)
+                .order_by("item__tag_number")
+                .first()
+            )
+            if loan is None:
+                raise InvalidState(
+                    _("%(tag)s (%(type)s) is not part of this reservation.")
+                    % {"tag": item.tag_number, "type": item.equipment_type.name}
+                )
+            _swap(loan, item, locked, today, by)
+        if item.status not in LENDABLE_NOW:
+            raise InvalidState(
+                _("%(tag)s cannot be handed out now: %(status)s.")
+                % {"tag": item.tag_number, "status": item.get_status_display()}
+            )
+        updated = Loan.objects.filter(pk=loan.pk, handed_out_at__isnull=True).update(
+            handed_out_at=now, handed_out_by=_actor(by)
+        )
+        if not updated:
+            raise InvalidState(_("This item has already been handed out."))
+        Item.objects.filter(pk=item.pk).update(status=Item.Status.ON_LOAN)
+        if locked.handed_out_at is None:
+            locked.handed_out_at = now
+            locked.state = Reservation.State.HANDED_OUT
+            locked.save(update_fields=["handed_out_at", "state"])
+        audit_record(
+            actor=by,
+            action="loan.hand_out",
+            target=loan,
+            changes={"status": [item.status, Item.Status.ON_LOAN]},
+            note=f"{item.tag_number} reservation #{locked.pk}",
+        )
+    loan.refresh_from_db()
+    return loan
+
+
+def _swap(loan: Loan, item: Item, reservation: Reservation, today: date, by) -> None:
+    old = loan.item
+    start = max(reservation.pickup_date, today)
+    try:
+        with transaction.atomic():
+            ItemDay.objects.filter(loan=loan).delete()
+            Loan.objects.filter(pk=loan.pk).update(item=item)
+            ItemDay.objects.bulk_create(
+                [
+                    ItemDay(item=item, day=d, loan=loan)
+                    for d in _days(start, reservation.return_date)
+                ]
+            )
+    except IntegrityError:
+        raise InvalidState(
+            _("%(tag)s is booked by another reservation during this loan; use another unit.")
+            % {"tag": item.tag_number}
+        ) from None
+    loan.item = item
+    audit_record(
+        actor=by,
+        action="loan.swap",
+        target=loan,
+        changes={"item": [old.tag_number, item.tag_number]},
+    )
+
+
+def reservation_release_unhanded(
+    *, reservation: Reservation, by, now: datetime | None = None
+) -> int:
+    """After hand-out, give back units the group did not take; returns how many."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Reservation.objects.select_for_update().get(pk=reservation.pk)
+        if locked.state != Reservation.State.HANDED_OUT:
+            raise InvalidState(_("Only a handed-out reservation has units to release."))
+        pending = locked.loans.filter(handed_out_at__isnull=True, released_at__isnull=True)
+        tags = list(pending.values_list("item__tag_number", flat=True))
+        ItemDay.objects.filter(loan__in=pending).delete()
+        count = pending.update(released_at=now)
+        if count:
+            audit_record(
+                actor=by, action="reservation.release_units", target=locked, note=", ".join(tags)
+            )
+        _settle(locked, now)
+    return count
+
+
+@dataclass(frozen=True)
+class ReturnResult:
+    """What a return scan did: ``outcome`` is "returned", "already_returned" or "not_on_loan"."""
+
+    outcome: str
+    loan: Loan | None
+    was_late: bool = False
+
+
+def loan_return(
+    *,
+    item: Item,
+    by,
+    via: str,
+    missing_components: Sequence[str] = (),
+    now: datetime | None = None,
+) -> ReturnResult:
+    """Record that ``item`` is back. Idempotent and race-free.
+
+    The return is one conditional UPDATE (only while ``returned_at`` is empty), so
+    two scans at once record ONE return and ONE audit entry; the other scan gets
+    "already_returned". The item then waits for inspection before it is lent again.
+    """
+    if via not in Loan.Via.values:
+        raise ValueError(f"via must be one of {Loan.Via.values}")
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    missing = list(
+        dict.fromkeys(str(part).strip() for part in missing_components if str(part).strip())
+    )
+    loan = (
+        Loan.objects.filter(item=item, handed_out_at__isnull=False, returned_at__isnull=True)
+        .select_related("reservation__organisation", "item__equipment_type")
+        .first()
+    )
+    if loan is None:
+        last = (
+            Loan.objects.filter(item=item, returned_at__isnull=False)
+            .select_related("reservation__organisation", "item__equipment_type")
+            .order_by("-returned_at")
+            .first()
+        )
+        if last is not None and item.status == Item.Status.AWAITING_INSPECTION:
+            return ReturnResult("already_returned", last, last.was_late)
+        return ReturnResult("not_on_loan", None, False)
+    was_late = today > loan.due_date
+    with transaction.atomic():
+        updated = Loan.objects.filter(pk=loan.pk, returned_at__isnull=True).update(
+            returned_at=now,
+            returned_by=_actor(by),
+            returned_via=via,
+            missing_components=missing,
+            was_late=was_late,
+        )
+        if not updated:
+            loan.refresh_from_db()
+            return ReturnResult("already_returned", loan, loan.was_late)
+        Item.objects.filter(pk=item.pk).update(status=Item.Status.AWAITING_INSPECTION)
+        # The days after today are free again; days already lived stay as history.
+        ItemDay.objects.filter(loan=loan, day__gt=today).delete()
+        audit_record(
+            actor=by,
+            action="loan.return",
+            target=loan,
+            changes={"returned_via": [None, via], "missing_components": [None, ", ".join(missing)]},
+            note=_("late") if was_late else "",
+        )
+        reservation = Reservation.objects.select_for_update().get(pk=loan.reservation_id)
+        _settle(reservation, now)
+    loan.refresh_from_db()
+    return ReturnResult("returned", loan, was_late)
+
+
+def _settle(reservation: Reservation, now: datetime) -> None:
+    """Move a reservation on when all its units are back (returned) and checked (closed)."""
+    loans = reservation.loans.filter(released_at__isnull=True)
+    outstanding = loans.filter(Q(handed_out_at__isnull=True) | Q(returned_at__isnull=True))
+    if reservation.state == Reservation.State.HANDED_OUT and not outstanding.exists():
+        reservation.state = Reservation.State.RETURNED
+        reservation.returned_at = now
+        reservation.save(update_fields=["state", "returned_at"])
+    if (
+        reservation.state == Reservation.State.RETURNED
+        and not loans.filter(inspected_at__isnull=True).exists()
+    ):
+        reservation.state = Reservation.State.CLOSED
+        reservation.closed_at = now
+        reservation.save(update_fields=["state", "closed_at"])
+
+
+def loan_inspect(
+    *,
+    loan: Loan,
+    by,
+    result: str,
+    note: str = "",
+    compensation_required: bool = False,
+    now: datetime | None = None,
+) -> Loan:
+    """Check a returned unit: OK → available; damaged or parts missing → in repair."""
+    if result not in Loan.Inspection.values:
+        raise ValueError(f"result must be one of {Loan.Inspection.values}")
+    now = now or timezone.now()
+    if result != Loan.Inspection.OK and not note.strip():
+        raise InvalidState(_("Please describe the damage or the missing parts."))
+    with transaction.atomic():
+        updated = Loan.objects.filter(
+            pk=loan.pk, returned_at__isnull=False, inspected_at__isnull=True
+        ).update(
+            inspected_at=now,
+            inspected_by=_actor(by),
+            inspection_result=result,
+            inspection_note=note.strip(),
+            compensation_required=compensation_required and result != Loan.Inspection.OK,
+        )
+        if not updated:
+            raise InvalidState(_("This loan is not waiting for inspection."))
+        new_status = (
+            Item.Status.AVAILABLE if result == Loan.Inspection.OK else Item.Status.IN_REPAIR
+        )
+        fields = {"status": new_status}
+        if result == Loan.Inspection.DAMAGED:
+            fields["condition"] = Item.Condition.DAMAGED
+        Item.objects.filter(pk=loan.item_id, status=Item.Status.AWAITING_INSPECTION).update(
+            **fields
+        )
+        audit_record(
+            actor=by,
+            action="loan.inspect",
+            target=loan,
+            changes={"inspection_result": [None, result], "item_status": [None, new_status]},
+            note=note,
+        )
+        reservation = Reservation.objects.select_for_update().get(pk=loan.reservation_id)
+        _settle(reservation, now)
+    loan.refresh_from_db()
+    return loan
+
+
+def item_repair_finish(*, item: Item, by, note: str = "") -> Item:
+    """A repaired unit goes back on the shelf."""
+    with transaction.atomic():
+        updated = Item.objects.filter(pk=item.pk, status=Item.Status.IN_REPAIR).update(
+            status=Item.Status.AVAILABLE, condition=Item.Condition.GOOD
+        )
+        if not updated:
+            raise InvalidState(_("This item is not in repair."))
+        audit_record(
+            actor=by,
+            action="item.repair_finish",
+            target=item,
+            changes={"status": [Item.Status.IN_REPAIR, Item.Status.AVAILABLE]},
+            note=note,
+        )
+    item.refresh_from_db()
+    return item
+
+
+def item_retire(*, item: Item, by, reason: str, now: datetime | None = None) -> Item:
+    """Take a unit out of service for good (kept for history, never deleted)."""
+    now = now or timezone.now()
+    if not reason.strip():
+        raise InvalidState(_("Please give the reason for retiring the item."))
+    with transaction.atomic():
+        locked = Item.objects.select_for_update().get(pk=item.pk)
+        if locked.status in (Item.Status.ON_LOAN, Item.Status.RETIRED):
+            raise InvalidState(_("An item on loan or already retired cannot be retired."))
+        if ItemDay.objects.filter(item=locked, day__gte=timezone.localdate(now)).exists():
+            raise InvalidState(
+                _("This item is assigned to upcoming reservations; swap it for another unit first.")
+            )
+        before = locked.status
+        locked.status = Item.Status.RETIRED
+        locked.retired_at = now
+        locked.retired_reason = reason.strip()[:200]
+        locked.save(update_fields=["status", "retired_at", "retired_reason"])
+        audit_record(
+            actor=by,
+            action="item.retire",
+            target=locked,
+            changes={"status": [before, locked.status]},
+            note=locked.retired_reason,
+        )
+    return locked
+
+
+def loans_hold_overdue_days(*, today: date | None = None) -> int:
+    """Keep overdue units occupied through today (cron), so the database also knows
+    they are not free. Days another reservation already holds are left to the desk."""
+    today = today or timezone.localdate()
+    rows = []
+    for loan in Loan.objects.filter(
+        handed_out_at__isnull=False, returned_at__isnull=True, due_date__lt=today
+    ):
+        rows += [
+            ItemDay(item_id=loan.item_id, day=d, loan=loan)
+            for d in _days(loan.due_date + timedelta(days=1), today)
+        ]
+    ItemDay.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)

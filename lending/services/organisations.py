@@ -1,0 +1,96 @@
+"""Organisations and the users who act for them."""
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit_record, field_changes
+from core.roles import Role
+from lending.models import Membership, Organisation
+from lending.services.errors import InvalidState
+
+ORGANISATION_FIELDS = [
+    "name",
+    "name_kana",
+    "kind",
+    "district",
+    "representative_name",
+    "representative_phone",
+    "representative_email",
+    "pickup_contact_name",
+    "pickup_contact_phone",
+    "return_contact_name",
+    "return_contact_phone",
+    "is_verified",
+    "is_active",
+    "notes",
+]
+
+
+def _snapshot(organisation: Organisation) -> dict:
+    return {f: getattr(organisation, f) for f in ORGANISATION_FIELDS}
+
+
+def organisation_save(
+    *, organisation: Organisation, by, before: dict | None = None
+) -> Organisation:
+    """Create or update an organisation (from a staff form), with its audit entry."""
+    with transaction.atomic():
+        created = organisation.pk is None
+        organisation.full_clean()
+        organisation.save()
+        audit_record(
+            actor=by,
+            action="organisation.create" if created else "organisation.change",
+            target=organisation,
+            changes=field_changes(before or {}, _snapshot(organisation)),
+        )
+    return organisation
+
+
+def membership_request(*, user, organisation: Organisation, position: str = "") -> Membership:
+    """A signed-in user asks to act for a group; staff verify before any reservation."""
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(
+            organisation=organisation, user=user, defaults={"position": position}
+        )
+        if not created and membership.status == Membership.Status.REVOKED:
+            raise InvalidState(_("Your link to this group was revoked. Please contact the desk."))
+        if created:
+            audit_record(actor=user, action="membership.request", target=membership)
+    return membership
+
+
+def membership_verify(*, membership: Membership, by) -> Membership:
+    """Staff confirm that the user speaks for the group; the user gets the representative role."""
+    with transaction.atomic():
+        updated = (
+            Membership.objects.filter(pk=membership.pk)
+            .exclude(status=Membership.Status.VERIFIED)
+            .update(status=Membership.Status.VERIFIED, verified_by=by, verified_at=timezone.now())
+        )
+        if updated:
+            membership.user.groups.add(Group.objects.get(name=Role.ORG_REPRESENTATIVE))
+            audit_record(
+                actor=by,
+                action="membership.verify",
+                target=membership,
+                changes={"status": [membership.status, Membership.Status.VERIFIED]},
+            )
+    membership.refresh_from_db()
+    return membership
+
+
+def membership_revoke(*, membership: Membership, by) -> Membership:
+    with transaction.atomic():
+        before = membership.status
+        Membership.objects.filter(pk=membership.pk).update(status=Membership.Status.REVOKED)
+        audit_record(
+            actor=by,
+            action="membership.revoke",
+            target=membership,
+            changes={"status": [before, Membership.Status.REVOKED]},
+        )
+    membership.refresh_from_db()
+    return membership

@@ -1,0 +1,321 @@
+"""Reservations: request (with unit assignment), approve, reject, cancel, provisional holds."""
+
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit_record
+from core.roles import Role, has_role
+from lending import rules as lending_rules
+from lending.mails import send_reservation_mail
+from lending.models import (
+    EquipmentType,
+    ItemDay,
+    Loan,
+    Organisation,
+    Reservation,
+    ReservationLine,
+)
+from lending.selectors import free_items, free_periods
+from lending.services.errors import InvalidState, ReservationConflict, RuleViolation
+
+ASSIGN_ATTEMPTS = 3
+
+
+def _days(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def _short(day: date) -> str:
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
+def _conflict(
+    reservation_like: dict, equipment_type: EquipmentType, quantity: int, free: int, today: date
+) -> ReservationConflict:
+    rules = lending_rules.current_rules()
+    pickup, ret = reservation_like["pickup_date"], reservation_like["return_date"]
+    periods = free_periods(
+        equipment_type,
+        quantity,
+        nights=(ret - pickup).days,
+        near=pickup,
+        last_pickup=rules.last_bookable_day(reservation_like["kind"], today),
+        today=today,
+    )
+    if periods:
+        suggestion = _("Free dates: %(periods)s.") % {
+            "periods": "、".join(f"{_short(a)}〜{_short(b)}" for a, b in periods)
+        }
+    else:
+        suggestion = _("No free dates for this quantity within the booking window.")
+    message = _("Only %(free)d of %(wanted)d %(type)s are free from %(start)s to %(end)s.") % {
+        "free": max(free, 0),
+        "wanted": quantity,
+        "type": equipment_type.name,
+        "start": _short(pickup),
+        "end": _short(ret),
+    }
+    return ReservationConflict(
+        f"{message} {suggestion}",
+        equipment_type=equipment_type,
+        wanted=quantity,
+        free=max(free, 0),
+        free_periods=periods,
+    )
+
+
+def _hold(loan: Loan, start: date, end: date) -> None:
+    ItemDay.objects.bulk_create(
+        [ItemDay(item_id=loan.item_id, day=day, loan=loan) for day in _days(start, end)]
+    )
+
+
+def _assign(
+    reservation: Reservation, equipment_type: EquipmentType, quantity: int, today: date
+) -> list[Loan]:
+    """Pick free units and hold their days; the unique (item, day) index settles races.
+
+    A competing transaction that took a unit first makes our insert fail; we then
+    look again (READ COMMITTED sees its commit) and either take other units or
+    report the conflict.
+    """
+    free = 0
+    for _attempt in range(ASSIGN_ATTEMPTS):
+        candidates = list(
+            free_items(
+                equipment_type, reservation.pickup_date, reservation.return_date, today=today
+            ).values_list("pk", flat=True)[:quantity]
+        )
+        free = len(candidates)
+        if free < quantity:
+            break
+        try:
+            with transaction.atomic():
+                loans = [
+                    Loan.objects.create(
+                        reservation=reservation, item_id=pk, due_date=reservation.return_date
+                    )
+                    for pk in candidates
+                ]
+                for loan in loans:
+                    _hold(loan, reservation.pickup_date, reservation.return_date)
+            return loans
+        except IntegrityError:
+            continue
+    raise _conflict(
+        {
+            "pickup_date": reservation.pickup_date,
+            "return_date": reservation.return_date,
+            "kind": reservation.organisation.kind,
+        },
+        equipment_type,
+        quantity,
+        free,
+        today,
+    )
+
+
+def _release(reservation: Reservation, now: datetime) -> int:
+    """Give back the days of units assigned but not handed out."""
+    pending = reservation.loans.filter(handed_out_at__isnull=True, released_at__isnull=True)
+    ItemDay.objects.filter(loan__in=pending).delete()
+    return pending.update(released_at=now)
+
+
+def reservation_request(
+    *,
+    organisation: Organisation,
+    pickup_date: date,
+    return_date: date,
+    lines: Mapping[EquipmentType, int],
+    event_name: str,
+    purpose: str,
+    declaration: bool,
+    by,
+    event_place: str = "",
+    provisional: bool = False,
+    now: datetime | None = None,
+) -> Reservation:
+    """A group asks for quantities of types; free units are assigned at once.
+
+    ``provisional=True`` is a staff 仮予約 taken by phone: it holds the units until
+    ``provisional_hold_days`` have passed unless staff approve it.
+    Raises RuleViolation (with field errors) or ReservationConflict (with free dates).
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    rules = lending_rules.current_rules()
+    if provisional and not has_role(by, Role.LENDING_STAFF):
+        raise InvalidState(_("Only lending staff can take a provisional booking."))
+    wanted = {t: int(q) for t, q in lines.items() if q}
+    errors = lending_rules.check_request(
+        organisation=organisation,
+        pickup_date=pickup_date,
+        return_date=return_date,
+        lines=wanted,
+        declaration=declaration,
+        today=today,
+        rules=rules,
+    )
+    if errors:
+        raise RuleViolation(errors)
+    with transaction.atomic():
+        reservation = Reservation.objects.create(
+            organisation=organisation,
+            state=Reservation.State.PROVISIONAL if provisional else Reservation.State.REQUESTED,
+            pickup_date=pickup_date,
+            return_date=return_date,
+            event_name=event_name,
+            purpose=purpose,
+            event_place=event_place,
+            declaration=declaration,
+            provisional_expires_at=(
+                now + timedelta(days=rules.provisional_hold_days) if provisional else None
+            ),
+            requested_by=by if getattr(by, "is_authenticated", False) else None,
+            created_at=now,
+        )
+        ReservationLine.objects.bulk_create(
+            [
+                ReservationLine(reservation=reservation, equipment_type=t, quantity=q)
+                for t, q in sorted(wanted.items(), key=lambda pair: pair[0].pk)
+            ]
+        )
+        assigned = []
+        for equipment_type, quantity in sorted(wanted.items(), key=lambda pair: pair[0].pk):
+            assigned += _assign(reservation, equipment_type, quantity, today)
+        audit_record(
+            actor=by,
+            action="reservation.provisional" if provisional else "reservation.request",
+            target=reservation,
+            changes={
+                "state": [None, reservation.state],
+                "items": [None, ", ".join(sorted(str(loan.item_id) for loan in assigned))],
+            },
+        )
+    return reservation
+
+
+def _locked(reservation: Reservation) -> Reservation:
+    return (
+        Reservation.objects.select_for_update()
+        .select_related("organisation")
+        .get(pk=reservation.pk)
+    )
+
+
+def reservation_approve(
+    *, reservation: Reservation, by, now: datetime | None = None
+) -> Reservation:
+    """Staff approve a request or a 仮予約; the group gets a mail."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked(reservation)
+        if locked.state not in (Reservation.State.REQUESTED, Reservation.State.PROVISIONAL):
+            raise InvalidState(_("Only a request awaiting approval can be approved."))
+        before = locked.state
+        locked.state = Reservation.State.APPROVED
+        locked.decided_by = by
+        locked.decided_at = now
+        locked.save(update_fields=["state", "decided_by", "decided_at"])
+        audit_record(
+            actor=by,
+            action="reservation.approve",
+            target=locked,
+            changes={"state": [before, locked.state]},
+        )
+        transaction.on_commit(lambda: send_reservation_mail(locked, "approved"))
+    return locked
+
+
+def reservation_reject(
+    *, reservation: Reservation, by, reason: str, now: datetime | None = None
+) -> Reservation:
+    """Staff refuse a request with a reason the group reads in the mail."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleViolation({"reason": [_("Please write the reason for the group.")]})
+    with transaction.atomic():
+        locked = _locked(reservation)
+        if locked.state not in (Reservation.State.REQUESTED, Reservation.State.PROVISIONAL):
+            raise InvalidState(_("Only a request awaiting approval can be rejected."))
+        before = locked.state
+        locked.state = Reservation.State.REJECTED
+        locked.rejection_reason = reason
+        locked.decided_by = by
+        locked.decided_at = now
+        locked.save(update_fields=["state", "rejection_reason", "decided_by", "decided_at"])
+        _release(locked, now)
+        audit_record(
+            actor=by,
+            action="reservation.reject",
+            target=locked,
+            changes={"state": [before, locked.state]},
+            note=reason,
+        )
+        transaction.on_commit(lambda: send_reservation_mail(locked, "rejected"))
+    return locked
+
+
+def reservation_cancel(
+    *, reservation: Reservation, by, reason: str = "", now: datetime | None = None
+) -> Reservation:
+    """The group (or staff for it) cancels before pickup; the units are free again."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked(reservation)
+        if not locked.can_cancel:
+            raise InvalidState(_("This reservation can no longer be cancelled."))
+        if locked.loans.filter(handed_out_at__isnull=False).exists():
+            raise InvalidState(_("Equipment has already been handed out."))
+        before = locked.state
+        locked.state = Reservation.State.CANCELLED
+        locked.cancelled_at = now
+        locked.cancel_reason = (reason or "")[:200]
+        locked.save(update_fields=["state", "cancelled_at", "cancel_reason"])
+        _release(locked, now)
+        audit_record(
+            actor=by,
+            action="reservation.cancel",
+            target=locked,
+            changes={"state": [before, locked.state]},
+            note=locked.cancel_reason,
+        )
+    return locked
+
+
+def reservation_expire_provisional(*, now: datetime | None = None) -> list[Reservation]:
+    """Expire 仮予約 whose hold has run out (cron); their units are free again."""
+    now = now or timezone.now()
+    expired = []
+    pks = list(
+        Reservation.objects.filter(
+            state=Reservation.State.PROVISIONAL, provisional_expires_at__lte=now
+        ).values_list("pk", flat=True)
+    )
+    for pk in pks:
+        with transaction.atomic():
+            locked = (
+                Reservation.objects.select_for_update().select_related("organisation").get(pk=pk)
+            )
+            if locked.state != Reservation.State.PROVISIONAL:
+                continue
+            locked.state = Reservation.State.EXPIRED
+            locked.cancelled_at = now
+            locked.save(update_fields=["state", "cancelled_at"])
+            _release(locked, now)
+            audit_record(
+                actor=None,
+                actor_label="lending_send_reminders",
+                action="reservation.expire",
+                target=locked,
+                changes={"state": [Reservation.State.PROVISIONAL, locked.state]},
+            )
+            transaction.on_commit(lambda r=locked: send_reservation_mail(r, "expired"))
+        expired.append(locked)
+    return expired

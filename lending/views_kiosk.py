@@ -1,0 +1,173 @@
+"""The return kiosk at the 生活課 counter: scan an item, the return is recorded at once.
+
+Every screen shows the item's name only: never a borrower, a phone number or
+a group's name, because whoever stands at the kiosk next can read it.
+"""
+
+import time
+from functools import wraps
+
+from django import forms
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.roles import Role, role_required
+from lending.kiosk_services import loan_components_report
+from lending.models import Item, Loan
+from lending.selectors import item_find_by_code
+from lending.services import loan_return
+
+# Loans this kiosk session returned and may still confirm parts for.
+SESSION_RETURNS_KEY = "kiosk_returns"
+SESSION_RETURNS_KEPT = 20
+
+
+def reset_seconds() -> float:
+    """Seconds an outcome stays on screen before the kiosk goes back to scanning."""
+    return float(getattr(settings, "TSUNAGU_KIOSK_RESET_SECONDS", 8))
+
+
+def scans_per_minute() -> int:
+    return int(getattr(settings, "TSUNAGU_KIOSK_SCANS_PER_MINUTE", 60))
+
+
+class ScanForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Scan the QR code on the item"),
+        max_length=500,
+        strip=True,
+        error_messages={"required": gettext_lazy("No code was read. Please scan again.")},
+    )
+
+
+def server_timing(view):
+    """Send the view's own time as ``Server-Timing: app;dur=…`` (ms), for the browser's tools and bench/."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        started = time.perf_counter()
+        response = view(request, *args, **kwargs)
+        elapsed = (time.perf_counter() - started) * 1000
+        response["Server-Timing"] = f"app;dur={elapsed:.1f}"
+        return response
+
+    return wrapper
+
+
+def kiosk_context(*, outcome: str = "", code: str = "", item: Item | None = None, **extra) -> dict:
+    """What every kiosk screen needs; ``outcome`` picks the panel shown above the scan field."""
+    seconds = reset_seconds() if outcome else 0
+    if extra.get("checklist"):
+        # People tick boxes slowly; any touch restarts the countdown too (kiosk.js).
+        seconds = reset_seconds() * 5
+    return {
+        "outcome": outcome,
+        "form": ScanForm(initial={"code": ""}),
+        "code": code,
+        "item": item,
+        "reset_seconds": seconds,
+        **extra,
+    }
+
+
+def _rate_limited(request) -> bool:
+    """True past ``scans_per_minute`` scans in this minute for this kiosk session.
+
+    A plain read and write rather than ``incr``: two scans in the same instant
+    may count as one, which is fine for a safety valve against a stuck scanner,
+    and it costs half the round trips on the database cache.
+    """
+    window = int(time.time() // 60)
+    key = f"kiosk-scans:{request.user.pk}:{request.session.session_key or '-'}:{window}"
+    count = cache.get(key, 0)
+    if count >= scans_per_minute():
+        return True
+    cache.set(key, count + 1, timeout=120)
+    return False
+
+
+def _remember_return(request, loan: Loan) -> None:
+    kept = [pk for pk in request.session.get(SESSION_RETURNS_KEY, []) if pk != loan.pk]
+    request.session[SESSION_RETURNS_KEY] = [*kept, loan.pk][-SESSION_RETURNS_KEPT:]
+
+
+def _forget_return(request, loan_pk: int) -> None:
+    kept = request.session.get(SESSION_RETURNS_KEY, [])
+    request.session[SESSION_RETURNS_KEY] = [pk for pk in kept if pk != loan_pk]
+
+
+@server_timing
+@never_cache
+@role_required(Role.KIOSK)
+@require_http_methods(["GET", "POST"])
+def kiosk(request):
+    """The scan screen; a scan (POST ``code``) records the return and shows its outcome."""
+    if request.method == "GET":
+        return render(request, "lending/kiosk/scan.html", kiosk_context())
+    if _rate_limited(request):
+        return render(
+            request, "lending/kiosk/scan.html", kiosk_context(outcome="rate_limited"), status=429
+        )
+    form = ScanForm(request.POST)
+    if not form.is_valid():
+        context = kiosk_context(outcome="invalid")
+        context["form"] = form
+        return render(request, "lending/kiosk/scan.html", context)
+    item = item_find_by_code(form.cleaned_data["code"])
+    if item is None or item.status == Item.Status.RETIRED:
+        return render(request, "lending/kiosk/scan.html", kiosk_context(outcome="unknown"))
+    result = loan_return(item=item, by=request.user, via=Loan.Via.KIOSK)
+    if result.outcome == "returned":
+        _remember_return(request, result.loan)
+        components = list(item.components or [])
+        context = kiosk_context(
+            outcome="late" if result.was_late else "returned",
+            item=item,
+            loan=result.loan,
+            checklist=components,
+        )
+        return render(request, "lending/kiosk/scan.html", context)
+    outcome = "already_returned" if result.outcome == "already_returned" else "not_on_loan"
+    return render(request, "lending/kiosk/scan.html", kiosk_context(outcome=outcome, item=item))
+
+
+@server_timing
+@never_cache
+@role_required(Role.KIOSK)
+@require_POST
+def kiosk_components(request, loan_id: int):
+    """After a return: all parts present, or which are missing (flags the loan for staff)."""
+    if loan_id not in request.session.get(SESSION_RETURNS_KEY, []):
+        # Not a return made on this kiosk session (or already answered): nothing to change.
+        return render(request, "lending/kiosk/scan.html", kiosk_context(outcome="expired"))
+    loan = Loan.objects.select_related("item__equipment_type").get(pk=loan_id)
+    item = loan.item
+    everything_present = "all_present" in request.POST
+    missing = [] if everything_present else request.POST.getlist("missing")
+    if not everything_present and not missing:
+        context = kiosk_context(
+            outcome="returned",
+            item=item,
+            loan=loan,
+            checklist=list(item.components or []),
+            checklist_error=_("Tick the parts that are missing, or choose “Everything is here”."),
+        )
+        return render(request, "lending/kiosk/scan.html", context)
+    try:
+        loan_components_report(loan=loan, missing_components=missing, by=request.user)
+    except ValidationError:
+        _forget_return(request, loan.pk)
+        return render(request, "lending/kiosk/scan.html", kiosk_context(outcome="expired"))
+    _forget_return(request, loan.pk)
+    outcome = "components_missing" if missing else "components_complete"
+    return render(
+        request,
+        "lending/kiosk/scan.html",
+        kiosk_context(outcome=outcome, item=item, missing=missing),
+    )

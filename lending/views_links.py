@@ -1,0 +1,126 @@
+"""``/t/<token>``: what a label's QR code opens, chosen by who is looking.
+
+The kiosk gets the return flow, 生活課 staff the item with its actions, a
+group's representative the item and their own booking of it, and everyone
+else (no sign-in needed) a public page without any personal data.
+"""
+
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Q
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+
+from core.audit import audit_history
+from core.roles import Role, has_role
+from lending.models import Item, Loan, Membership, Reservation
+
+# Pages of the lending desk an item page links to, when they exist:
+# (label, url name, what the url takes). Missing names are skipped quietly so
+# this page does not depend on every desk page being there.
+STAFF_ACTIONS = [
+    (_("Hand out"), "lending:desk_handout", None),
+    (_("Record a return"), "lending:desk_return", None),
+    (_("Inspect"), "lending:inspection_list", None),
+    (_("Item details"), "lending:item_detail", "pk"),
+    (_("Loan history"), "lending:item_history", "pk"),
+]
+
+
+def find_item_by_token(token: str) -> Item | None:
+    """The item a QR token belongs to today; an old (re-issued) token finds nothing."""
+    return Item.objects.select_related("equipment_type").filter(qr_token=token).first()
+
+
+@login_not_required
+@never_cache
+def item_link(request, token: str):
+    """Open an item's QR link: kiosk, staff, the borrowing group or the public each see their page."""
+    item = find_item_by_token(token)
+    user = request.user
+    if item is None:
+        return _unknown(request)
+    if has_role(user, Role.LENDING_STAFF):
+        return _staff_page(request, item)
+    if item.is_retired:
+        return _unknown(request)
+    if has_role(user, Role.KIOSK):
+        return render(request, "lending/kiosk/scan.html", _kiosk_context(item, token))
+    if has_role(user, Role.ORG_REPRESENTATIVE):
+        return _representative_page(request, item)
+    return render(request, "lending/links/public.html", {"item": item, **_public_links()})
+
+
+def _url_or_empty(name: str, **kwargs) -> str:
+    try:
+        return reverse(name, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return ""
+
+
+def _public_links() -> dict:
+    return {"availability_url": _url_or_empty("lending:availability")}
+
+
+def _unknown(request):
+    return render(request, "lending/links/unknown.html", status=404)
+
+
+def _kiosk_context(item: Item, token: str) -> dict:
+    from lending.views_kiosk import kiosk_context
+
+    return kiosk_context(outcome="confirm", code=token, item=item)
+
+
+def _staff_actions(item: Item) -> list[tuple[str, str]]:
+    actions = []
+    for label, name, arg in STAFF_ACTIONS:
+        if url := _url_or_empty(name, **({arg: item.pk} if arg else {})):
+            actions.append((label, url))
+    return actions
+
+
+def _staff_page(request, item: Item):
+    loans = (
+        Loan.objects.filter(item=item, released_at__isnull=True)
+        .select_related("reservation__organisation")
+        .order_by("-reservation__pickup_date", "-pk")[:20]
+    )
+    return render(
+        request,
+        "lending/links/staff.html",
+        {
+            "item": item,
+            "loans": loans,
+            "history": audit_history(item)[:30],
+            "actions": _staff_actions(item),
+        },
+    )
+
+
+def _representative_page(request, item: Item):
+    organisations = Membership.objects.filter(
+        user=request.user, status=Membership.Status.VERIFIED
+    ).values("organisation_id")
+    # Only bookings of the viewer's own groups; anything else stays invisible.
+    loans = (
+        Loan.objects.filter(
+            item=item,
+            released_at__isnull=True,
+            reservation__organisation__in=organisations,
+        )
+        .filter(
+            Q(reservation__state__in=Reservation.HOLDING_STATES)
+            | Q(reservation__state=Reservation.State.RETURNED)
+        )
+        .select_related("reservation__organisation")
+        .order_by("-reservation__pickup_date")[:5]
+    )
+    for loan in loans:
+        loan.detail_url = _url_or_empty("lending:reservation_detail", pk=loan.reservation_id)
+    return render(
+        request,
+        "lending/links/representative.html",
+        {"item": item, "loans": loans, **_public_links()},
+    )

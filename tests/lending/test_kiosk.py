@@ -1,0 +1,470 @@
+"""The return kiosk through real HTTP: every outcome, no personal data, one return per item."""
+
+import io
+import re
+import threading
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from core.models import AuditEntry, User
+from core.roles import Role
+from lending.kiosk_services import item_token_reissue
+from lending.models import Item, Loan, Organisation
+
+from .loans import put_on_loan
+
+RETURNED = "返却を受け付けました"
+ALREADY = "すでに返却済みです"
+NOT_ON_LOAN = "この備品は貸出中ではありません"
+UNKNOWN = "このコードは使えません"
+
+
+@pytest.fixture
+def org(make_org):
+    return make_org(
+        name="東郷北自治会",
+        representative_name="茂原 花子",
+        representative_phone="0475-99-1234",
+        pickup_contact_name="受取 次郎",
+        pickup_contact_phone="090-1111-2222",
+        return_contact_name="返却 三郎",
+        return_contact_phone="090-3333-4444",
+    )
+
+
+@pytest.fixture
+def personal(org):
+    """Text that must never appear on a kiosk screen."""
+    return [
+        org.name,
+        org.representative_name,
+        org.representative_phone,
+        org.pickup_contact_name,
+        org.pickup_contact_phone,
+        org.return_contact_name,
+        org.return_contact_phone,
+        "東郷北夏祭り",
+    ]
+
+
+@pytest.fixture
+def on_loan(make_item, org):
+    item = make_item(name="EPSON EB-W06", components=["本体", "電源ケーブル", "リモコン"])
+    loan = put_on_loan(item, org, event_name="東郷北夏祭り")
+    return item, loan
+
+
+@pytest.fixture
+def kiosk(client_for, kiosk_user):
+    return client_for(kiosk_user)
+
+
+def scan(client, code: str):
+    return client.post("/kiosk/", {"code": code})
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def assert_no_personal_data(response, personal):
+    html = text(response)
+    for secret in personal:
+        assert secret not in html, secret
+
+
+# --- the scan screen ---------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_scan_screen_has_one_large_focused_code_field_and_the_kiosk_script(kiosk):
+    response = kiosk.get("/kiosk/")
+    html = text(response)
+    assert response.status_code == 200
+    assert len(re.findall(r'<input[^>]*name="code"', html)) == 1
+    field = re.search(r'<input[^>]*name="code"[^>]*>', html).group(0)
+    assert "autofocus" in field
+    assert "csrfmiddlewaretoken" in html
+    assert "lending/kiosk.js" in html and "lending/kiosk.css" in html
+    assert "data-reset-seconds" in html
+    assert re.match(r"app;dur=\d+(\.\d)?$", response["Server-Timing"])
+    # The network problem message is there, hidden, ready for kiosk.js.
+    assert "返却は記録されていません" in html
+
+
+@pytest.mark.django_db
+def test_kiosk_page_is_for_the_kiosk_role_only(client, client_for, lending_staff, org_rep_user):
+    assert client.get("/kiosk/")["Location"].startswith("/accounts/login/")
+    assert client_for(lending_staff).get("/kiosk/").status_code == 403
+    assert client_for(org_rep_user).post("/kiosk/", {"code": "x"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_scan_needs_the_csrf_token_of_the_page(kiosk_user, on_loan):
+    item, _loan = on_loan
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(kiosk_user)
+    assert client.post("/kiosk/", {"code": item.qr_token}).status_code == 403
+    page = text(client.get("/kiosk/"))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = client.post("/kiosk/", {"code": item.qr_token, "csrfmiddlewaretoken": token})
+    assert RETURNED in text(response)
+
+
+# --- outcomes ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("form", ["url", "token", "tag", "tag_lowercase"])
+def test_scan_records_the_return_and_shows_the_item_and_its_parts(
+    kiosk, kiosk_user, on_loan, personal, form
+):
+    item, loan = on_loan
+    code = {
+        "url": f"{settings.SITE_URL}/t/{item.qr_token}",
+        "token": item.qr_token,
+        "tag": item.tag_number,
+        "tag_lowercase": item.tag_number.lower(),
+    }[form]
+    response = scan(kiosk, code)
+    html = text(response)
+    assert response.status_code == 200
+    assert RETURNED in html
+    assert "EPSON EB-W06" in html
+    for part in item.components:
+        assert f'name="missing" value="{part}"' in html
+    assert "Server-Timing" in response
+    assert_no_personal_data(response, personal)
+    loan.refresh_from_db()
+    item.refresh_from_db()
+    assert loan.returned_at is not None
+    assert loan.returned_via == Loan.Via.KIOSK
+    assert loan.returned_by == kiosk_user
+    assert not loan.was_late
+    assert item.status == Item.Status.AWAITING_INSPECTION
+    assert AuditEntry.objects.filter(action="loan.return", target_id=str(loan.pk)).count() == 1
+
+
+@pytest.mark.django_db
+def test_second_scan_changes_nothing_and_says_already_returned(kiosk, on_loan, personal):
+    item, loan = on_loan
+    assert RETURNED in text(scan(kiosk, item.qr_token))
+    loan.refresh_from_db()
+    first_return = loan.returned_at
+    response = scan(kiosk, item.qr_token)
+    assert ALREADY in text(response)
+    assert RETURNED not in text(response)
+    assert_no_personal_data(response, personal)
+    loan.refresh_from_db()
+    assert loan.returned_at == first_return
+    assert AuditEntry.objects.filter(action="loan.return").count() == 1
+
+
+@pytest.mark.django_db
+def test_item_that_is_not_on_loan_says_so(kiosk, make_item):
+    item = make_item()
+    response = scan(kiosk, item.tag_number)
+    assert NOT_ON_LOAN in text(response)
+    item.refresh_from_db()
+    assert item.status == Item.Status.AVAILABLE
+    assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", ["MB-XX-999", "nonsense token", "https://example.com/t/abc", "ｘ"])
+def test_unknown_code_says_it_cannot_be_used(kiosk, code):
+    response = scan(kiosk, code)
+    assert response.status_code == 200
+    assert UNKNOWN in text(response)
+
+
+@pytest.mark.django_db
+def test_retired_item_is_treated_as_unknown(kiosk, make_item):
+    item = make_item()
+    Item.objects.filter(pk=item.pk).update(status=Item.Status.RETIRED, retired_at=timezone.now())
+    assert UNKNOWN in text(scan(kiosk, item.tag_number))
+
+
+@pytest.mark.django_db
+def test_old_label_after_token_reissue_is_unknown(kiosk, on_loan, lending_staff):
+    item, loan = on_loan
+    old = item.qr_token
+    item_token_reissue(item=item, by=lending_staff)
+    assert UNKNOWN in text(scan(kiosk, f"{settings.SITE_URL}/t/{old}"))
+    assert RETURNED in text(scan(kiosk, item.qr_token))
+
+
+@pytest.mark.django_db
+def test_empty_scan_asks_to_scan_again(kiosk):
+    html = text(scan(kiosk, "   "))
+    assert "コードを読み取れませんでした" in html
+    assert 'aria-invalid="true"' in html
+
+
+@pytest.mark.django_db
+def test_late_return_is_recorded_as_late_and_staff_see_it(
+    kiosk, client_for, lending_staff, make_item, org, personal
+):
+    item = make_item(name="テント 3間×2間")
+    today = timezone.localdate()
+    loan = put_on_loan(item, org, pickup=today - timedelta(days=10), due=today - timedelta(days=2))
+    response = scan(kiosk, item.qr_token)
+    html = text(response)
+    assert RETURNED in html
+    assert "返却期限を過ぎていました" in html
+    assert_no_personal_data(response, personal)
+    loan.refresh_from_db()
+    assert loan.was_late
+    staff_page = text(client_for(lending_staff).get(f"/t/{item.qr_token}"))
+    assert "期限後に返却" in staff_page
+
+
+# --- the parts check after a return ------------------------------------------
+
+
+@pytest.mark.django_db
+def test_all_parts_present_is_confirmed_once(kiosk, on_loan, personal):
+    item, loan = on_loan
+    scan(kiosk, item.qr_token)
+    url = f"/kiosk/returns/{loan.pk}/components/"
+    response = kiosk.post(url, {"all_present": "1"})
+    assert "部品はすべてそろっています" in text(response)
+    assert_no_personal_data(response, personal)
+    loan.refresh_from_db()
+    assert loan.missing_components == []
+    assert AuditEntry.objects.filter(action="loan.components_complete").count() == 1
+    # Sending it again (double tap) records nothing more.
+    again = kiosk.post(url, {"all_present": "1"})
+    assert "この確認はすでに終わっています" in text(again)
+    assert AuditEntry.objects.filter(action="loan.components_complete").count() == 1
+
+
+@pytest.mark.django_db
+def test_missing_part_flags_the_loan_for_staff(kiosk, client_for, lending_staff, on_loan, personal):
+    item, loan = on_loan
+    scan(kiosk, item.qr_token)
+    response = kiosk.post(
+        f"/kiosk/returns/{loan.pk}/components/", {"missing": ["リモコン"], "report_missing": "1"}
+    )
+    html = text(response)
+    assert "足りない部品を職員に知らせました" in html
+    assert "リモコン" in html
+    assert_no_personal_data(response, personal)
+    loan.refresh_from_db()
+    assert loan.missing_components == ["リモコン"]
+    [entry] = AuditEntry.objects.filter(action="loan.components_missing")
+    assert entry.target_id == str(loan.pk)
+    staff_page = text(client_for(lending_staff).get(f"/t/{item.qr_token}"))
+    assert "不足: リモコン" in staff_page
+
+
+@pytest.mark.django_db
+def test_report_without_a_ticked_part_asks_again(kiosk, on_loan):
+    item, loan = on_loan
+    scan(kiosk, item.qr_token)
+    html = text(kiosk.post(f"/kiosk/returns/{loan.pk}/components/", {"report_missing": "1"}))
+    assert "足りない部品にチェックを入れる" in html
+    assert not AuditEntry.objects.filter(action__startswith="loan.components").exists()
+
+
+@pytest.mark.django_db
+def test_parts_check_of_a_loan_not_returned_on_this_kiosk_changes_nothing(
+    client_for, make_user, kiosk, on_loan
+):
+    item, loan = on_loan
+    scan(kiosk, item.qr_token)
+    other_kiosk = client_for(make_user(Role.KIOSK))
+    response = other_kiosk.post(f"/kiosk/returns/{loan.pk}/components/", {"missing": ["本体"]})
+    assert "この確認はすでに終わっています" in text(response)
+    loan.refresh_from_db()
+    assert loan.missing_components == []
+
+
+@pytest.mark.django_db
+def test_part_that_is_not_on_the_list_is_refused(kiosk, on_loan):
+    item, loan = on_loan
+    scan(kiosk, item.qr_token)
+    kiosk.post(f"/kiosk/returns/{loan.pk}/components/", {"missing": ["<script>"]})
+    loan.refresh_from_db()
+    assert loan.missing_components == []
+
+
+# --- limits, lock-down, privacy ----------------------------------------------
+
+
+@pytest.mark.django_db
+def test_too_many_scans_in_a_minute_get_a_friendly_wait_and_record_nothing(
+    kiosk, on_loan, settings
+):
+    settings.TSUNAGU_KIOSK_SCANS_PER_MINUTE = 3
+    for _ in range(3):
+        scan(kiosk, "MB-NONE-000")
+    item, loan = on_loan
+    response = scan(kiosk, item.qr_token)
+    assert response.status_code == 429
+    assert "少しお待ちください" in text(response)
+    loan.refresh_from_db()
+    assert loan.returned_at is None
+
+
+def _all_paths(resolver=None, prefix=""):
+    from tests.core.test_access import _sample_path
+
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from _all_paths(entry, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            route = prefix + str(entry.pattern)
+            if route.startswith("^t/"):
+                continue  # the item link: tested on its own below
+            yield _sample_path(route, entry)
+
+
+@pytest.mark.django_db
+def test_kiosk_account_gets_403_or_404_on_every_page_but_its_own(kiosk):
+    own = ("/kiosk/", "/t/", "/static/", "/healthz", "/i18n/", "/accounts/logout/")
+    paths = sorted(set(_all_paths()))
+    assert len(paths) > 20
+    checked = 0
+    for path in paths:
+        if path.startswith(own):
+            continue
+        for method in (kiosk.get, kiosk.post):
+            status = method(path).status_code
+            assert status in (403, 404), (path, status)
+        checked += 1
+    assert checked > 20
+    # And its own pages never lead elsewhere: the only GET pages are the scan screen and item links.
+    assert kiosk.get("/kiosk/returns/1/components/").status_code == 405
+
+
+@pytest.mark.django_db
+def test_no_kiosk_screen_shows_personal_data(kiosk, client_for, lending_staff, on_loan, personal):
+    item, loan = on_loan
+    responses = [
+        kiosk.get("/kiosk/"),
+        kiosk.get(f"/t/{item.qr_token}"),
+        scan(kiosk, item.qr_token),
+        scan(kiosk, item.qr_token),
+        kiosk.post(f"/kiosk/returns/{loan.pk}/components/", {"missing": ["本体"]}),
+        scan(kiosk, "unknown"),
+    ]
+    for response in responses:
+        assert_no_personal_data(response, personal)
+
+
+@pytest.mark.django_db
+def test_no_personal_data_for_any_demo_item_on_loan(settings):
+    pytest.importorskip("lending.demo", reason="the desk's demo data is not merged yet")
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    settings.DEBUG = False
+    kiosk_user = User.objects.get(email="kiosk@example.jp")
+    client = Client()
+    client.force_login(kiosk_user)
+    personal = set()
+    for org in Organisation.objects.all():
+        personal |= {
+            org.name,
+            org.representative_name,
+            org.representative_phone,
+            org.representative_email,
+            org.pickup_contact_name,
+            org.pickup_contact_phone,
+            org.return_contact_name,
+            org.return_contact_phone,
+        }
+    for user in User.objects.exclude(pk=kiosk_user.pk):
+        personal |= {user.full_name, user.email}
+    personal.discard("")
+    out = list(Item.objects.filter(status=Item.Status.ON_LOAN))
+    assert len(out) >= 3
+    for item in out:
+        loan = Loan.objects.get(item=item, handed_out_at__isnull=False, returned_at__isnull=True)
+        responses = [
+            client.get(f"/t/{item.qr_token}"),
+            client.post("/kiosk/", {"code": f"{settings.SITE_URL}/t/{item.qr_token}"}),
+            client.post("/kiosk/", {"code": item.tag_number}),
+            client.post(f"/kiosk/returns/{loan.pk}/components/", {"all_present": "1"}),
+        ]
+        assert RETURNED in text(responses[1])
+        for response in responses:
+            html = text(response)
+            for secret in personal:
+                assert secret not in html, (item.tag_number, secret)
+
+
+# --- cost and concurrency ----------------------------------------------------
+
+
+def _scan_queries(client, code) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = scan(client, code)
+    assert RETURNED in text(response)
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_scan_query_count_does_not_grow_with_past_loans(kiosk, make_item, make_org, make_type):
+    kind = make_type()
+    org = make_org()
+    quiet = make_item(equipment_type=kind)
+    busy = make_item(equipment_type=kind)
+    today = timezone.localdate()
+    # 50 earlier loans of the busy item, all returned.
+    for n in range(50):
+        start = today - timedelta(days=400 - n * 7)
+        old = put_on_loan(busy, org, pickup=start, due=start + timedelta(days=2))
+        Loan.objects.filter(pk=old.pk).update(returned_at=timezone.now(), returned_via="counter")
+    Item.objects.filter(pk=busy.pk).update(status=Item.Status.AVAILABLE)
+    put_on_loan(quiet, org)
+    put_on_loan(busy, org)
+    kiosk.get("/kiosk/")  # the session exists before counting
+    first = _scan_queries(kiosk, quiet.qr_token)
+    second = _scan_queries(kiosk, busy.qr_token)
+    assert first == second
+    assert first <= 26  # measured: 26 statements on SQLite (20 queries + 3 savepoint pairs)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_scans_of_one_item_record_one_return(kiosk_user, make_item, make_org):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL for real parallel transactions")
+    item = make_item()
+    loan = put_on_loan(item, make_org())
+    barrier = threading.Barrier(2)
+    pages: list[str] = []
+    errors: list[BaseException] = []
+
+    def run():
+        try:
+            client = Client()
+            client.force_login(kiosk_user)
+            barrier.wait()
+            pages.append(text(client.post("/kiosk/", {"code": item.qr_token})))
+        except BaseException as exc:  # reported below, never swallowed
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert sum(RETURNED in page for page in pages) == 1
+    assert sum(ALREADY in page for page in pages) == 1
+    assert AuditEntry.objects.filter(action="loan.return", target_id=str(loan.pk)).count() == 1
+    loan.refresh_from_db()
+    assert loan.returned_at is not None
