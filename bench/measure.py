@@ -48,6 +48,8 @@ class Page:
     note: str = ""
     # A request that changes data (a kiosk scan) gets a fresh target each time.
     fresh_each_time: bool = False
+    # Text the measured response must contain (so we time the path we mean).
+    expect: str = ""
     samples: list[float] = field(default_factory=list)
 
 
@@ -119,6 +121,8 @@ def measure(page: Page, clients: dict, repeat: int, warmup: int) -> dict:
     with CaptureQueriesContext(connection) as queries:
         response = request(client, method, path, data)
     query_count = len(queries.captured_queries)
+    if page.expect and page.expect not in response.content.decode():
+        return {"skipped": True, "note": f"{method} {path} did not show {page.expect!r}"}
     samples = []
     for _ in range(repeat):
         if page.fresh_each_time:

@@ -16,3 +16,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
         str(VAR_DIR / "bench.sqlite3"),  # noqa: F405
     )
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
+# The kiosk's safety valve against a stuck scanner (60 scans a minute) would turn
+# the measured scans into "please wait" screens; the benchmark measures the scan.
+TSUNAGU_KIOSK_SCANS_PER_MINUTE = 1_000_000

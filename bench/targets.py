@@ -10,7 +10,14 @@ def pages(Page, get, reverse_or_skip, Skip, today):  # noqa: N803 - classes pass
 
     month = today.strftime("%Y-%m")
     return [
-        Page("kiosk scan", Role.KIOSK, lambda: (_ for _ in ()).throw(Skip("kiosk not built yet"))),
+        Page(
+            "kiosk scan",
+            Role.KIOSK,
+            kiosk_scan(reverse_or_skip, Skip),
+            "POST of a scanned QR URL; each scan returns a loan that is out",
+            fresh_each_time=True,
+            expect="返却を受け付けました",  # returned or returned late: both record a return
+        ),
         Page("availability (month)", None, get("lending:availability", query=f"month={month}")),
         Page("staff desk (生活課)", Role.LENDING_STAFF, get("lending:desk")),
         Page("KPI sheet", Role.DX_STAFF, get("kpi:sheet")),
@@ -23,3 +30,41 @@ def pages(Page, get, reverse_or_skip, Skip, today):  # noqa: N803 - classes pass
         Page("volunteers list", Role.DX_STAFF, get("volunteers:list")),
         Page("Wi-Fi machines list", Role.DX_STAFF, get("wifi:machine_list")),
     ]
+
+
+def kiosk_scan(reverse_or_skip, Skip):  # noqa: N803
+    """Each call: a loan that is out right now, scanned by its QR URL (as a scanner sends it).
+
+    The scan returns the loan, so before the next one (outside the timing) the
+    oldest returned loan of the generated history is put back out with plain
+    updates: every measured scan is a real first return, with the whole history
+    in the database.
+    """
+
+    def build():
+        path = reverse_or_skip("lending:kiosk")
+        from lending.models import Item, Loan
+
+        loan = (
+            Loan.objects.filter(handed_out_at__isnull=False, returned_at__isnull=True)
+            .select_related("item")
+            .first()
+        )
+        if loan is None:
+            out = Loan.objects.filter(handed_out_at__isnull=False, returned_at__isnull=True)
+            loan = (
+                Loan.objects.filter(returned_at__isnull=False)
+                .exclude(item__in=out.values("item"))
+                .select_related("item")
+                .order_by("-returned_at")
+                .first()
+            )
+            if loan is None:
+                raise Skip("no loans in the benchmark data")
+            Loan.objects.filter(pk=loan.pk).update(
+                returned_at=None, returned_by=None, returned_via="", was_late=False
+            )
+            Item.objects.filter(pk=loan.item_id).update(status=Item.Status.ON_LOAN)
+        return "POST", path, {"code": loan.item.qr_url}
+
+    return build
