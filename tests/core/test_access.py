@@ -12,6 +12,14 @@ PUBLIC_URL_NAMES = {
     "core:healthz",
     "set_language",
     "lending:item_link",
+    "outreach:public_classes",
+    "outreach:public_session",
+    "outreach:public_cancel",
+    "outreach:public_flyer",
+    "outreach:opendata_events",
+    "outreach:opendata_facilities",
+    # A volunteer's private calendar feed: opened by its secret token, not a sign-in.
+    "outreach:signup_calendar_feed",
 }
 SAMPLE_ARGUMENTS = {
     "int": "1",

@@ -1,0 +1,60 @@
+"""Server-rendered horizontal bar charts (SVG) for the analysis page.
+
+Plain geometry computed here; the template draws it with a <title>/<desc> and the
+same numbers in a table beside it, so the chart never is the only way to read them.
+"""
+
+from dataclasses import dataclass
+
+WIDTH = 640
+LABEL_WIDTH = 150
+VALUE_WIDTH = 60
+ROW_HEIGHT = 32
+BAR_HEIGHT = 22
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int
+    y: int
+    width: int
+    text_y: int
+    value_x: int
+
+
+@dataclass(frozen=True)
+class BarChart:
+    key: str
+    title: str
+    bars: list[Bar]
+    width: int
+    height: int
+    label_width: int
+
+
+def bar_chart(key: str, title: str, rows: list[dict], value_key: str = "attendances") -> BarChart:
+    biggest = max((row[value_key] for row in rows), default=0) or 1
+    room = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    bars = []
+    for i, row in enumerate(rows):
+        width = round(room * row[value_key] / biggest)
+        y = i * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) // 2
+        bars.append(
+            Bar(
+                label=str(row["label"]),
+                value=row[value_key],
+                y=y,
+                width=width,
+                text_y=y + BAR_HEIGHT // 2 + 5,
+                value_x=LABEL_WIDTH + width + 6,
+            )
+        )
+    return BarChart(
+        key=key,
+        title=title,
+        bars=bars,
+        width=WIDTH,
+        height=max(len(rows), 1) * ROW_HEIGHT,
+        label_width=LABEL_WIDTH,
+    )

@@ -1,0 +1,33 @@
+"""Filters of the session list."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.fiscal import current_fiscal_year, fiscal_year_bounds, fiscal_year_label
+from core.models import Facility
+from outreach.models import ClassSession, Course
+
+
+def _fiscal_year_choices():
+    this = current_fiscal_year()
+    return [(year, fiscal_year_label(year)) for year in range(this + 1, this - 5, -1)]
+
+
+class SessionFilter(django_filters.FilterSet):
+    fiscal_year = django_filters.TypedChoiceFilter(
+        label=_("Fiscal year"), choices=_fiscal_year_choices, coerce=int, method="in_fiscal_year"
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ClassSession.Status.choices)
+    course = django_filters.ModelChoiceFilter(label=_("Course"), queryset=Course.objects.all())
+    venue = django_filters.ModelChoiceFilter(
+        label=_("Venue"), queryset=Facility.objects.filter(is_active=True)
+    )
+
+    class Meta:
+        model = ClassSession
+        fields = ["fiscal_year", "status", "course", "venue"]
+
+    def in_fiscal_year(self, queryset, name, value):
+        start, end = fiscal_year_bounds(int(value))
+        return queryset.filter(Q(starts_at__gte=start) & Q(starts_at__lt=end))

@@ -1,0 +1,303 @@
+"""Forms of the classes side: planning, applications, attendance."""
+
+from datetime import date, datetime, time
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Facility
+from outreach.models import AgeBand, Application, Attendance, ClassSession, Course
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+def _venues():
+    return Facility.objects.filter(is_active=True)
+
+
+class SessionForm(forms.ModelForm):
+    """One session: the day and times are asked separately (easier than datetime widgets)."""
+
+    day = forms.DateField(label=_("Day"), widget=DateInput)
+    start_time = forms.TimeField(label=_("Start time"), widget=TimeInput)
+    end_time = forms.TimeField(label=_("End time"), widget=TimeInput)
+
+    class Meta:
+        model = ClassSession
+        fields = [
+            "course",
+            "title",
+            "venue",
+            "room",
+            "capacity",
+            "instructor_places",
+            "assistant_places",
+            "status",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = Course.objects.filter(is_active=True)
+        self.fields["venue"].queryset = _venues()
+        if self.instance.pk:
+            start = timezone.localtime(self.instance.starts_at)
+            end = timezone.localtime(self.instance.ends_at)
+            self.initial.update(day=start.date(), start_time=start.time(), end_time=end.time())
+        order = ["course", "title", "venue", "room", "day", "start_time", "end_time"]
+        self.order_fields(order)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("The end time must be after the start time."))
+        return data
+
+    def session_values(self) -> dict:
+        data = self.cleaned_data
+        tz = timezone.get_default_timezone()
+        values = {key: data[key] for key in self.Meta.fields}
+        values["starts_at"] = datetime.combine(data["day"], data["start_time"], tzinfo=tz)
+        values["ends_at"] = datetime.combine(data["day"], data["end_time"], tzinfo=tz)
+        return values
+
+
+class SeriesForm(forms.Form):
+    """A run of sessions: a simple pattern, or an RRULE for anything else."""
+
+    PATTERNS = [
+        ("monthly", _("Every month on the n-th weekday (e.g. second Tuesday)")),
+        ("weekly", _("Every week on one weekday")),
+        ("weekdays", _("Every weekday (Monday to Friday)")),
+        ("rule", _("Custom rule (RRULE)")),
+    ]
+    WEEKDAYS = [
+        ("MO", _("Monday")),
+        ("TU", _("Tuesday")),
+        ("WE", _("Wednesday")),
+        ("TH", _("Thursday")),
+        ("FR", _("Friday")),
+        ("SA", _("Saturday")),
+        ("SU", _("Sunday")),
+    ]
+    NTH = [
+        ("1", _("First")),
+        ("2", _("Second")),
+        ("3", _("Third")),
+        ("4", _("Fourth")),
+        ("-1", _("Last")),
+    ]
+
+    course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=150)
+    venue = forms.ModelChoiceField(label=_("Venue"), queryset=Facility.objects.none())
+    pattern = forms.ChoiceField(label=_("Repeat"), choices=PATTERNS, widget=forms.RadioSelect)
+    nth = forms.ChoiceField(
+        label=_("Which week (monthly)"), choices=NTH, required=False, initial="2"
+    )
+    weekday = forms.ChoiceField(label=_("Weekday"), choices=WEEKDAYS, required=False, initial="TU")
+    rule = forms.CharField(
+        label=_("Custom rule"),
+        required=False,
+        help_text=_("Only for a custom rule, for example FREQ=WEEKLY;INTERVAL=2;BYDAY=TH"),
+    )
+    first_date = forms.DateField(label=_("From"), widget=DateInput)
+    last_date = forms.DateField(label=_("Until"), widget=DateInput)
+    start_time = forms.TimeField(label=_("Start time"), widget=TimeInput, initial=time(10, 0))
+    end_time = forms.TimeField(label=_("End time"), widget=TimeInput, initial=time(12, 0))
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=0, initial=10)
+    instructor_places = forms.IntegerField(label=_("Instructors"), min_value=0, initial=1)
+    assistant_places = forms.IntegerField(label=_("Assistants"), min_value=0, initial=2)
+    status = forms.ChoiceField(
+        label=_("Status of the new sessions"),
+        choices=[
+            (ClassSession.Status.PLANNED, ClassSession.Status.PLANNED.label),
+            (ClassSession.Status.OPEN, ClassSession.Status.OPEN.label),
+        ],
+        initial=ClassSession.Status.OPEN,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = Course.objects.filter(is_active=True)
+        self.fields["venue"].queryset = _venues()
+
+    def clean(self):
+        data = super().clean()
+        pattern = data.get("pattern")
+        weekday, nth = data.get("weekday") or "TU", data.get("nth") or "2"
+        if pattern == "monthly":
+            data["rule"] = f"FREQ=MONTHLY;BYDAY={int(nth):+d}{weekday}"
+        elif pattern == "weekly":
+            data["rule"] = f"FREQ=WEEKLY;BYDAY={weekday}"
+        elif pattern == "weekdays":
+            data["rule"] = "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR"
+        elif pattern == "rule" and not data.get("rule"):
+            self.add_error("rule", _("Please write the rule."))
+        first, last = data.get("first_date"), data.get("last_date")
+        if first and last and last < first:
+            self.add_error("last_date", _("The last day must not be before the first day."))
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("The end time must be after the start time."))
+        return data
+
+
+class ApplicationForm(forms.ModelForm):
+    """What we ask of everyone: staff on the phone and residents online."""
+
+    class Meta:
+        model = Application
+        fields = ["name", "name_kana", "phone", "age_band", "phone_type", "wants_to_learn"]
+        widgets = {
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "wants_to_learn": forms.Textarea(attrs={"rows": 3}),
+            "phone_type": forms.RadioSelect,
+        }
+        help_texts = {
+            "phone": _("We call this number only about this class."),
+            "wants_to_learn": _("For example: LINE, taking photos, the My Number Card."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name_kana"].required = False
+        self.fields["age_band"].required = False
+
+
+class StaffApplicationForm(ApplicationForm):
+    """The few-keystroke form for phone and counter applications."""
+
+    channel = forms.ChoiceField(
+        label=_("Received by"),
+        choices=[
+            (Application.Channel.PHONE, Application.Channel.PHONE.label),
+            (Application.Channel.COUNTER, Application.Channel.COUNTER.label),
+        ],
+        initial=Application.Channel.PHONE,
+    )
+
+    class Meta(ApplicationForm.Meta):
+        widgets = {**ApplicationForm.Meta.widgets, "phone_type": forms.Select}
+
+
+class CancelByReferenceForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Reference number"),
+        max_length=20,
+        help_text=_("The 8-digit number you were given when you applied."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=20,
+        help_text=_("The phone number you gave when you applied."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+
+YES_NO = [("", _("No answer")), ("yes", _("Yes")), ("no", _("No"))]
+SATISFACTION = [("", _("No answer"))] + [(str(n), str(n)) for n in range(5, 0, -1)]
+
+
+class SurveyFields(forms.Form):
+    """The short survey; shared by applicant rows and walk-in rows."""
+
+    satisfaction = forms.TypedChoiceField(
+        label=_("Satisfaction (5 = very good)"),
+        choices=SATISFACTION,
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    someone_to_ask = forms.ChoiceField(
+        label=_("Has someone to ask when stuck"), choices=YES_NO, required=False
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=1000)
+    wants_follow_up = forms.BooleanField(label=_("Wants a follow-up"), required=False)
+
+    def survey(self) -> dict:
+        data = self.cleaned_data
+        answer = data.get("someone_to_ask")
+        return {
+            "satisfaction": data.get("satisfaction"),
+            "has_someone_to_ask": None if not answer else answer == "yes",
+            "comment": data.get("comment", ""),
+            "wants_follow_up": bool(data.get("wants_follow_up")),
+        }
+
+    @staticmethod
+    def initial_for(attendance: Attendance | None) -> dict:
+        if attendance is None:
+            return {}
+        answer = attendance.has_someone_to_ask
+        return {
+            "status": attendance.status,
+            "satisfaction": attendance.satisfaction,
+            "someone_to_ask": "" if answer is None else ("yes" if answer else "no"),
+            "comment": attendance.comment,
+            "wants_follow_up": attendance.wants_follow_up,
+        }
+
+
+class AttendanceRowForm(SurveyFields):
+    """One applicant (or a recorded walk-in) on the attendance sheet."""
+
+    status = forms.ChoiceField(
+        label=_("Attendance"),
+        choices=[("", _("Not recorded"))] + list(Attendance.Status.choices),
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
+class WalkInForm(SurveyFields):
+    """A new walk-in: every field optional; an empty row is ignored."""
+
+    name = forms.CharField(label=_("Name"), required=False, max_length=100)
+    phone = forms.CharField(label=_("Phone number"), required=False, max_length=20)
+    age_band = forms.ChoiceField(label=_("Age"), choices=AgeBand.choices, required=False)
+    add = forms.BooleanField(label=_("Add this walk-in"), required=False)
+
+    def is_used(self) -> bool:
+        return bool(self.cleaned_data.get("add"))
+
+
+class AnonymousWalkInsForm(forms.Form):
+    count = forms.IntegerField(
+        label=_("Walk-ins without details"),
+        min_value=0,
+        max_value=200,
+        initial=0,
+        required=False,
+        help_text=_("People who came without applying and gave no name: only counted."),
+    )
+
+
+class FiscalYearForm(forms.Form):
+    fy = forms.TypedChoiceField(label=_("Fiscal year"), coerce=int)
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        from core.fiscal import fiscal_year_label
+
+        self.fields["fy"].choices = [(y, fiscal_year_label(y)) for y in years]
+
+
+def month_from_text(text: str | None, today: date) -> date:
+    """'2026-12' → 2026-12-01; anything else → the current month."""
+    try:
+        year, month = (int(part) for part in (text or "").split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return today.replace(day=1)

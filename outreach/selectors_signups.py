@@ -1,0 +1,360 @@
+"""Reads about volunteer sign-ups: classes needing help, the staffing rule, hours.
+
+The staffing rule (総務省 デジタル活用支援推進事業, REFERENCE.md): "at least one
+trained 講師 per session, plus one 講師 or assistant for every 4 participants".
+As implemented:
+
+- participants = registered (confirmed) participants of the session;
+- helpers needed = ceil(participants / 4);
+- the first confirmed 講師 leads the class and does NOT count as a helper; every
+  further confirmed volunteer, 講師 or 補助, counts as one helper;
+- so a class needs 1 + ceil(participants / 4) volunteers, at least one a 講師:
+  0 participants → 1 (the 講師), 4 → 2, 5 → 3, 9 → 4.
+
+Every confirmed 講師 is trained: signing up as 講師 requires a completed training
+(services_signups.signup_create) and training records are never deleted.
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Greatest
+from django.http import Http404
+from django.utils import timezone
+
+from core.fiscal import fiscal_year, fiscal_year_bounds
+from outreach.models import ClassSession, Course, VolunteerSignup
+from volunteers import selectors as volunteer_selectors
+
+PARTICIPANTS_PER_HELPER = 4
+
+# Which classes a skill helps with: words looked for in the course name, the
+# class title and the course description (courses carry no skill field).
+SKILL_KEYWORDS: dict[str, list[str]] = {
+    "iphone": ["iPhone", "アイフォン", "iOS"],
+    "android": ["Android", "アンドロイド"],
+    "mynumber_card": ["マイナンバー"],
+    "mynaportal": ["マイナポータル", "保険証", "公金受取"],
+    "line": ["LINE", "ライン", "SNS"],
+    "cashless": ["キャッシュレス", "決済", "PayPay"],
+    "online_application": ["電子申請", "オンライン申請"],
+    "e_tax": ["e-Tax", "確定申告"],
+    "maps": ["地図", "マップ"],
+    "online_medical": ["医療", "受診", "診療"],
+}
+
+
+@dataclass(frozen=True)
+class Staffing:
+    """Whether a class meets the national staffing rule, and what it still lacks."""
+
+    participants: int
+    instructors: int  # confirmed 講師 (all trained)
+    assistants: int  # confirmed 補助
+
+    @property
+    def helpers_needed(self) -> int:
+        return math.ceil(self.participants / PARTICIPANTS_PER_HELPER)
+
+    @property
+    def helpers(self) -> int:
+        lead = 1 if self.instructors else 0
+        return self.instructors + self.assistants - lead
+
+    @property
+    def instructors_missing(self) -> int:
+        return 0 if self.instructors else 1
+
+    @property
+    def helpers_missing(self) -> int:
+        return max(0, self.helpers_needed - self.helpers)
+
+    @property
+    def more_needed(self) -> int:
+        return self.instructors_missing + self.helpers_missing
+
+    @property
+    def volunteers_needed(self) -> int:
+        return 1 + self.helpers_needed
+
+    @property
+    def is_staffed(self) -> bool:
+        return self.more_needed == 0
+
+
+def staffing_of(session: ClassSession) -> Staffing:
+    """Staffing of a session annotated by ``with_signup_counts`` (or counted now)."""
+    instructors = getattr(session, "confirmed_instructors", None)
+    assistants = getattr(session, "confirmed_assistants", None)
+    if instructors is None or assistants is None:
+        counts = session.volunteer_signups.filter(
+            status=VolunteerSignup.Status.CONFIRMED
+        ).aggregate(
+            i=Count("id", filter=Q(role=VolunteerSignup.Role.INSTRUCTOR)),
+            a=Count("id", filter=Q(role=VolunteerSignup.Role.ASSISTANT)),
+        )
+        instructors, assistants = counts["i"], counts["a"]
+    return Staffing(session.confirmed_count, instructors, assistants)
+
+
+def with_signup_counts(queryset: QuerySet[ClassSession]) -> QuerySet[ClassSession]:
+    """Annotate confirmed 講師/補助 counts and ``more_needed`` (the same rule, in SQL)."""
+    confirmed = Q(volunteer_signups__status=VolunteerSignup.Status.CONFIRMED)
+    queryset = queryset.annotate(
+        confirmed_instructors=Count(
+            "volunteer_signups",
+            filter=confirmed & Q(volunteer_signups__role=VolunteerSignup.Role.INSTRUCTOR),
+        ),
+        confirmed_assistants=Count(
+            "volunteer_signups",
+            filter=confirmed & Q(volunteer_signups__role=VolunteerSignup.Role.ASSISTANT),
+        ),
+    )
+    lead = Case(When(confirmed_instructors__gte=1, then=Value(1)), default=Value(0))
+    # ceil(n / 4) in integer arithmetic: (n + 3) / 4 truncates on both databases.
+    needed = (F("confirmed_count") + PARTICIPANTS_PER_HELPER - 1) / PARTICIPANTS_PER_HELPER
+    return queryset.annotate(
+        lead_instructor=lead,
+        helpers_needed_sql=needed,
+    ).annotate(
+        more_needed_sql=(Value(1) - F("lead_instructor"))
+        + Greatest(
+            Value(0),
+            F("helpers_needed_sql")
+            - (F("confirmed_instructors") + F("confirmed_assistants") - F("lead_instructor")),
+            output_field=IntegerField(),
+        ),
+        open_instructor_places=F("instructor_places") - F("confirmed_instructors"),
+        open_assistant_places=F("assistant_places") - F("confirmed_assistants"),
+    )
+
+
+def _volunteer_sessions() -> QuerySet[ClassSession]:
+    """Sessions volunteers help at: resident classes that are not cancelled."""
+    return (
+        ClassSession.objects.filter(course__audience=Course.Audience.RESIDENTS)
+        .exclude(status=ClassSession.Status.CANCELLED)
+        .select_related("course", "venue")
+    )
+
+
+def sessions_for_volunteers(
+    *,
+    now: datetime | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    venue=None,
+    skill: str = "",
+    only_open: bool = False,
+    volunteer=None,
+) -> QuerySet[ClassSession]:
+    """Upcoming classes a volunteer may sign up for, with counts and the viewer's own status."""
+    now = now or timezone.now()
+    queryset = (
+        _volunteer_sessions().filter(starts_at__gt=now).exclude(status=ClassSession.Status.HELD)
+    )
+    tz = timezone.get_default_timezone()
+    if date_from:
+        queryset = queryset.filter(
+            starts_at__gte=datetime.combine(date_from, datetime.min.time(), tzinfo=tz)
+        )
+    if date_to:
+        queryset = queryset.filter(
+            starts_at__lt=datetime.combine(
+                date_to + timedelta(days=1), datetime.min.time(), tzinfo=tz
+            )
+        )
+    if venue:
+        queryset = queryset.filter(venue=venue)
+    if skill in SKILL_KEYWORDS:
+        words = Q()
+        for word in SKILL_KEYWORDS[skill]:
+            words |= (
+                Q(course__name__icontains=word)
+                | Q(title__icontains=word)
+                | Q(course__description__icontains=word)
+            )
+        queryset = queryset.filter(words)
+    queryset = with_signup_counts(queryset)
+    if only_open:
+        queryset = queryset.filter(Q(open_instructor_places__gt=0) | Q(open_assistant_places__gt=0))
+    if volunteer is not None:
+        mine = VolunteerSignup.objects.filter(session=OuterRef("pk"), volunteer=volunteer)
+        queryset = queryset.annotate(
+            my_status=Subquery(mine.values("status")[:1]),
+            my_role=Subquery(mine.values("role")[:1]),
+        )
+    return queryset.order_by("starts_at", "id")
+
+
+def staffing_overview(
+    *, now: datetime | None = None, date_to: date | None = None, venue=None
+) -> QuerySet[ClassSession]:
+    """総務課's upcoming classes: understaffed first (most lacking first), then by date."""
+    now = now or timezone.now()
+    queryset = (
+        _volunteer_sessions().filter(starts_at__gt=now).exclude(status=ClassSession.Status.HELD)
+    )
+    if date_to:
+        tz = timezone.get_default_timezone()
+        queryset = queryset.filter(
+            starts_at__lt=datetime.combine(
+                date_to + timedelta(days=1), datetime.min.time(), tzinfo=tz
+            )
+        )
+    if venue:
+        queryset = queryset.filter(venue=venue)
+    return with_signup_counts(queryset).order_by(
+        Case(When(more_needed_sql__gt=0, then=Value(0)), default=Value(1)),
+        "starts_at",
+        "id",
+    )
+
+
+def get_session_for_volunteers(pk: int) -> ClassSession:
+    """A class volunteers may open (resident classes only); 404 otherwise."""
+    try:
+        return with_signup_counts(_volunteer_sessions().filter(pk=pk)).get()
+    except ClassSession.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def fellow_volunteers(session: ClassSession) -> list[VolunteerSignup]:
+    """Confirmed and waiting volunteers of a class: only names and roles are shown."""
+    return list(
+        VolunteerSignup.objects.filter(session=session)
+        .exclude(status=VolunteerSignup.Status.CANCELLED)
+        .select_related("volunteer")
+        .only("id", "role", "status", "signed_up_at", "volunteer__id", "volunteer__full_name")
+        .order_by("status", "role", "signed_up_at", "id")
+    )
+
+
+def signup_of(volunteer, session: ClassSession) -> VolunteerSignup | None:
+    if volunteer is None:
+        return None
+    return VolunteerSignup.objects.filter(volunteer=volunteer, session=session).first()
+
+
+def get_signup_for_volunteer(volunteer, pk: int) -> VolunteerSignup:
+    """The volunteer's own sign-up; anyone else's is 404."""
+    try:
+        return VolunteerSignup.objects.select_related("session", "session__venue").get(
+            pk=pk, volunteer=volunteer
+        )
+    except VolunteerSignup.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def signups_for_volunteer(volunteer) -> QuerySet[VolunteerSignup]:
+    return VolunteerSignup.objects.filter(volunteer=volunteer).select_related(
+        "session", "session__course", "session__venue"
+    )
+
+
+def upcoming_signups(volunteer, *, now: datetime | None = None) -> QuerySet[VolunteerSignup]:
+    now = now or timezone.now()
+    return (
+        signups_for_volunteer(volunteer)
+        .filter(session__starts_at__gt=now)
+        .exclude(status=VolunteerSignup.Status.CANCELLED)
+        .exclude(session__status=ClassSession.Status.CANCELLED)
+        .order_by("session__starts_at", "id")
+    )
+
+
+def past_signups(volunteer, *, now: datetime | None = None) -> QuerySet[VolunteerSignup]:
+    now = now or timezone.now()
+    return (
+        signups_for_volunteer(volunteer)
+        .filter(session__starts_at__lte=now, status=VolunteerSignup.Status.CONFIRMED)
+        .order_by("-session__starts_at", "-id")
+    )
+
+
+def attended_signups(volunteer, fiscal_year_: int) -> QuerySet[VolunteerSignup]:
+    """Classes the volunteer helped at in a fiscal year (confirmed by staff), by date."""
+    start, end = fiscal_year_bounds(fiscal_year_)
+    return (
+        signups_for_volunteer(volunteer)
+        .filter(attended=True, session__starts_at__gte=start, session__starts_at__lt=end)
+        .order_by("session__starts_at", "id")
+    )
+
+
+def hours_by_fiscal_year(volunteer) -> list[dict]:
+    """[{"fiscal_year": 2025, "classes": 3, "hours": Decimal("6.00")}, ...], newest first."""
+    totals: dict[int, dict] = {}
+    rows = VolunteerSignup.objects.filter(volunteer=volunteer, attended=True).values_list(
+        "session__starts_at", "hours"
+    )
+    for starts_at, hours in rows:
+        fy = fiscal_year(starts_at)
+        entry = totals.setdefault(fy, {"fiscal_year": fy, "classes": 0, "hours": Decimal("0")})
+        entry["classes"] += 1
+        entry["hours"] += hours or Decimal("0")
+    return [totals[fy] for fy in sorted(totals, reverse=True)]
+
+
+def hours_per_volunteer(fiscal_year_: int):
+    """Volunteers with their classes and hours in a fiscal year (attended only)."""
+    start, end = fiscal_year_bounds(fiscal_year_)
+    in_year = Q(
+        class_signups__attended=True,
+        class_signups__session__starts_at__gte=start,
+        class_signups__session__starts_at__lt=end,
+    )
+    return (
+        volunteer_selectors.all_profiles()
+        .annotate(
+            classes=Count("class_signups", filter=in_year),
+            hours=Sum("class_signups__hours", filter=in_year),
+        )
+        .filter(classes__gt=0)
+        .order_by("full_name_kana", "id")
+    )
+
+
+def session_signups_for_staff(session: ClassSession) -> list[VolunteerSignup]:
+    return list(
+        VolunteerSignup.objects.filter(session=session)
+        .select_related("volunteer", "volunteer__user")
+        .order_by("status", "role", "signed_up_at", "id")
+    )
+
+
+def cancel_cutoff_days() -> int:
+    return int(settings.TSUNAGU.get("volunteers", {}).get("signup_cancel_cutoff_days", 2))
+
+
+def cancel_deadline(session: ClassSession) -> date:
+    """The last day a volunteer may cancel by themselves (class day minus the cutoff)."""
+    return session.local_date - timedelta(days=cancel_cutoff_days())
+
+
+def may_cancel_self(signup: VolunteerSignup, *, today: date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return signup.status != VolunteerSignup.Status.CANCELLED and today <= cancel_deadline(
+        signup.session
+    )
+
+
+def session_hours(session: ClassSession) -> Decimal:
+    seconds = (session.ends_at - session.starts_at).total_seconds()
+    return (Decimal(seconds) / Decimal(3600)).quantize(Decimal("0.01"))

@@ -1,0 +1,147 @@
+"""Attendance after a class: attended/absent, walk-ins, the short survey.
+
+Recording attendance marks the session held (that is when the KPI counts it);
+every change writes an audit entry with the fields before and after.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit_record, field_changes
+from outreach.models import AgeBand, Application, Attendance, ClassSession, person_key_for
+
+from .applications import ApplicationRefused
+
+SURVEY_FIELDS = ("satisfaction", "has_someone_to_ask", "comment", "wants_follow_up")
+
+
+def _check_can_record(session: ClassSession) -> None:
+    if session.status == ClassSession.Status.CANCELLED:
+        raise ApplicationRefused(_("The class was cancelled; no attendance can be recorded."))
+    if session.starts_at > timezone.now():
+        raise ApplicationRefused(_("Attendance can be recorded once the class has started."))
+
+
+def _mark_held(session: ClassSession, *, by) -> None:
+    if session.status != ClassSession.Status.HELD:
+        before = session.status
+        session.status = ClassSession.Status.HELD
+        ClassSession.objects.filter(pk=session.pk).update(status=session.status)
+        audit_record(
+            actor=by,
+            action="outreach.session_held",
+            target=session,
+            changes={"status": [before, session.status]},
+        )
+
+
+def _snapshot(attendance: Attendance) -> dict:
+    return {
+        "status": attendance.status,
+        "name": attendance.name,
+        "phone": attendance.phone,
+        "age_band": attendance.age_band,
+        **{key: getattr(attendance, key) for key in SURVEY_FIELDS},
+    }
+
+
+def attendance_mark(
+    *, application: Application, status: str, by, survey: dict | None = None
+) -> Attendance:
+    """Mark an applicant attended or absent (creating or changing their row)."""
+    session = application.session
+    _check_can_record(session)
+    if application.status == Application.Status.CANCELLED:
+        raise ApplicationRefused(_("This application was cancelled."))
+    with transaction.atomic():
+        attendance = Attendance.objects.select_for_update().filter(application=application).first()
+        created = attendance is None
+        if created:
+            attendance = Attendance(
+                session=session,
+                application=application,
+                person_key=application.person_key,
+                age_band=application.age_band,
+            )
+            before = {}
+        else:
+            before = _snapshot(attendance)
+        attendance.status = status
+        for key, value in (survey or {}).items():
+            if key in SURVEY_FIELDS:
+                setattr(attendance, key, value)
+        after = _snapshot(attendance)
+        changes = field_changes(before, after)
+        if changes or created:
+            attendance.recorded_at = timezone.now()
+            attendance.save()
+            audit_record(
+                actor=by,
+                action="outreach.attendance_recorded" if created else "outreach.attendance_changed",
+                target=attendance,
+                changes=changes,
+            )
+        _mark_held(session, by=by)
+    return attendance
+
+
+def attendance_add_walk_in(
+    *,
+    session: ClassSession,
+    by,
+    name: str = "",
+    phone: str = "",
+    age_band: str = AgeBand.UNKNOWN,
+    survey: dict | None = None,
+) -> Attendance:
+    """Someone came without applying: counted as attended, details optional."""
+    _check_can_record(session)
+    with transaction.atomic():
+        attendance = Attendance(
+            session=session,
+            status=Attendance.Status.ATTENDED,
+            is_walk_in=True,
+            name=" ".join(name.split()),
+            phone=phone.strip(),
+            age_band=age_band or AgeBand.UNKNOWN,
+            person_key=person_key_for(name, phone),
+        )
+        for key, value in (survey or {}).items():
+            if key in SURVEY_FIELDS:
+                setattr(attendance, key, value)
+        attendance.save()
+        audit_record(
+            actor=by,
+            action="outreach.walk_in_added",
+            target=attendance,
+            changes=field_changes({}, _snapshot(attendance)),
+        )
+        _mark_held(session, by=by)
+    return attendance
+
+
+def attendance_update_survey(*, attendance: Attendance, by, **values) -> Attendance:
+    """Change a recorded row: status (walk-ins may be removed by marking absent) or survey."""
+    with transaction.atomic():
+        current = Attendance.objects.select_for_update().get(pk=attendance.pk)
+        before = _snapshot(current)
+        for key, value in values.items():
+            if key in SURVEY_FIELDS or key == "status":
+                setattr(current, key, value)
+        changes = field_changes(before, _snapshot(current))
+        if changes:
+            current.save()
+            audit_record(
+                actor=by, action="outreach.attendance_changed", target=current, changes=changes
+            )
+    return current
+
+
+def session_mark_held(*, session: ClassSession, by) -> bool:
+    """Mark a session held; returns False when it has no attendance yet (it is then
+    flagged on the class list until attendance is recorded)."""
+    _check_can_record(session)
+    with transaction.atomic():
+        _mark_held(session, by=by)
+    return session.attendances.exists()

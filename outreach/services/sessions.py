@@ -1,0 +1,201 @@
+"""Sessions and series: plan a run of classes from a recurrence rule."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from dateutil.rrule import rrulestr
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit_record, field_changes
+from core.office_calendar import closed_reason
+from outreach.models import Application, ClassSession, Course, Series
+
+from .applications import ApplicationRefused, _promote_waitlisted, _refresh_full_status
+
+MAX_SESSIONS_PER_SERIES = 300  # a year of weekdays; more is a typo in the rule
+
+
+@dataclass
+class SeriesPreview:
+    """The days a rule gives, split into those we keep and closed days we skip."""
+
+    days: list[date] = field(default_factory=list)
+    skipped: list[tuple[date, str]] = field(default_factory=list)
+
+
+def _aware(day: date, at: time) -> datetime:
+    return datetime.combine(day, at, tzinfo=timezone.get_default_timezone())
+
+
+def series_preview(*, rule: str, first_date: date, last_date: date) -> SeriesPreview:
+    """Expand ``rule`` (RRULE text without DTSTART) between the two days, skipping
+    days the city office is closed (weekends, 国民の祝日, 年末年始).
+
+    Raises ValueError with a readable message on a bad rule."""
+    if last_date < first_date:
+        raise ValueError(_("The last day must not be before the first day."))
+    text = rule.strip()
+    if text.upper().startswith("RRULE:"):
+        text = text[6:]
+    try:
+        parsed = rrulestr(text, dtstart=datetime.combine(first_date, time.min))
+    except (ValueError, TypeError) as exc:
+        raise ValueError(_("The repeat rule could not be read.")) from exc
+    preview = SeriesPreview()
+    end = datetime.combine(last_date, time.max)
+    for occurrence in parsed.xafter(
+        datetime.combine(first_date, time.min), count=MAX_SESSIONS_PER_SERIES + 1, inc=True
+    ):
+        if occurrence > end:
+            break
+        day = occurrence.date()
+        if reason := closed_reason(day):
+            preview.skipped.append((day, reason))
+        else:
+            preview.days.append(day)
+    if len(preview.days) > MAX_SESSIONS_PER_SERIES:
+        raise ValueError(
+            _("The rule gives more than %(n)s classes; please shorten the period.")
+            % {"n": MAX_SESSIONS_PER_SERIES}
+        )
+    return preview
+
+
+def series_create(
+    *,
+    course: Course,
+    venue,
+    title: str,
+    rule: str,
+    first_date: date,
+    last_date: date,
+    start_time: time,
+    end_time: time,
+    capacity: int,
+    instructor_places: int = 1,
+    assistant_places: int = 2,
+    status: str = ClassSession.Status.PLANNED,
+    notes: str = "",
+    by,
+) -> Series:
+    """Save the series and one session per kept day (the same days the preview showed)."""
+    if end_time <= start_time:
+        raise ValueError(_("The end time must be after the start time."))
+    preview = series_preview(rule=rule, first_date=first_date, last_date=last_date)
+    if not preview.days:
+        raise ValueError(_("The rule gives no open days in this period."))
+    with transaction.atomic():
+        series = Series.objects.create(
+            course=course,
+            title=title,
+            venue=venue,
+            rule=rule.strip(),
+            first_date=first_date,
+            last_date=last_date,
+            start_time=start_time,
+            end_time=end_time,
+            skipped_days=[[d.isoformat(), reason] for d, reason in preview.skipped],
+            created_by=by if getattr(by, "is_authenticated", False) else None,
+        )
+        sessions = ClassSession.objects.bulk_create(
+            ClassSession(
+                course=course,
+                series=series,
+                title=title,
+                venue=venue,
+                starts_at=_aware(day, start_time),
+                ends_at=_aware(day, end_time),
+                capacity=capacity,
+                instructor_places=instructor_places,
+                assistant_places=assistant_places,
+                status=status,
+                notes=notes,
+            )
+            for day in preview.days
+        )
+        audit_record(
+            actor=by,
+            action="outreach.series_created",
+            target=series,
+            changes={"sessions": len(sessions), "skipped": len(preview.skipped)},
+        )
+    return series
+
+
+SESSION_FIELDS = (
+    "course",
+    "title",
+    "venue",
+    "room",
+    "starts_at",
+    "ends_at",
+    "capacity",
+    "instructor_places",
+    "assistant_places",
+    "status",
+    "notes",
+)
+
+
+def session_create(*, by, **values) -> ClassSession:
+    """One session on its own (outside a series)."""
+    with transaction.atomic():
+        session = ClassSession.objects.create(
+            **{k: values[k] for k in values if k in SESSION_FIELDS}
+        )
+        audit_record(actor=by, action="outreach.session_created", target=session)
+    return session
+
+
+def session_update(*, session: ClassSession, by, **values) -> ClassSession:
+    """Edit one session (also one of a series). Capacity cannot drop below the
+    confirmed places; a larger capacity moves people up from the waiting list."""
+    with transaction.atomic():
+        locked = ClassSession.objects.select_for_update().get(pk=session.pk)
+        before = {k: getattr(locked, k) for k in SESSION_FIELDS}
+        new_capacity = values.get("capacity", locked.capacity)
+        if new_capacity < locked.confirmed_count:
+            raise ApplicationRefused(
+                _("%(n)s people already have a confirmed place; cancel some first.")
+                % {"n": locked.confirmed_count}
+            )
+        for key, value in values.items():
+            if key in SESSION_FIELDS:
+                setattr(locked, key, value)
+        locked.save()
+        _promote_waitlisted(locked, by=by)
+        _refresh_full_status(locked)
+        after = {k: getattr(locked, k) for k in SESSION_FIELDS}
+        changes = field_changes(before, after)
+        if changes:
+            audit_record(
+                actor=by, action="outreach.session_updated", target=locked, changes=changes
+            )
+    return locked
+
+
+def session_cancel(*, session: ClassSession, by, reason: str = "") -> ClassSession:
+    """Cancel one session. Applications stay as they are so staff can phone everyone."""
+    with transaction.atomic():
+        locked = ClassSession.objects.select_for_update().get(pk=session.pk)
+        if locked.status == ClassSession.Status.HELD:
+            raise ApplicationRefused(_("A session that was held cannot be cancelled."))
+        before = locked.status
+        locked.status = ClassSession.Status.CANCELLED
+        if reason:
+            locked.notes = f"{locked.notes}\n{reason}".strip()
+        locked.save(update_fields=["status", "notes", "updated_at"])
+        audit_record(
+            actor=by,
+            action="outreach.session_cancelled",
+            target=locked,
+            changes={"status": [before, locked.status]},
+            note=reason,
+        )
+    return locked
+
+
+def active_applications(session: ClassSession):
+    return session.applications.exclude(status=Application.Status.CANCELLED)

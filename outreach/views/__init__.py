@@ -1,0 +1,1 @@
+"""Views of the classes side, by audience: staff, attendance, analysis, public, open data."""

@@ -1,0 +1,199 @@
+"""Open data (自治体標準オープンデータセット, 推奨データセット layout): イベント一覧 and
+公共施設一覧 as UTF-8 CSV with the exact header rows of REFERENCE.md."""
+
+import csv
+import io
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.fiscal import current_fiscal_year, fiscal_year_bounds
+from core.models import Facility
+from outreach.models import ClassSession
+
+EVENT_COLUMNS = [
+    "都道府県コード又は市区町村コード",
+    "NO",
+    "都道府県名",
+    "市区町村名",
+    "イベント名",
+    "イベント名_カナ",
+    "イベント名_英語",
+    "開始日",
+    "終了日",
+    "開始時間",
+    "終了時間",
+    "開始日時特記事項",
+    "説明",
+    "料金(基本)",
+    "料金(詳細)",
+    "連絡先名称",
+    "連絡先電話番号",
+    "連絡先内線番号",
+    "主催者",
+    "場所名称",
+    "住所",
+    "方書",
+    "緯度",
+    "経度",
+    "アクセス方法",
+    "駐車場情報",
+    "定員",
+    "参加申込終了日",
+    "参加申込終了時間",
+    "参加申込方法",
+    "URL",
+    "備考",
+]
+FACILITY_COLUMNS = [
+    "都道府県コード又は市区町村コード",
+    "NO",
+    "都道府県名",
+    "市区町村名",
+    "名称",
+    "名称_カナ",
+    "名称_通称",
+    "POIコード",
+    "住所",
+    "方書",
+    "緯度",
+    "経度",
+    "電話番号",
+    "内線番号",
+    "法人番号",
+    "団体名",
+    "利用可能曜日",
+    "開始時間",
+    "終了時間",
+    "利用可能日時特記事項",
+    "説明",
+    "バリアフリー情報",
+    "URL",
+    "備考",
+]
+
+
+def _csv_response(filename: str, header: list[str], rows: list[list]) -> HttpResponse:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(["" if value is None else value for value in row] for row in rows)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _city_columns(number: int) -> list:
+    city = settings.TSUNAGU["city"]
+    return [city["local_government_code"], number, city["prefecture"], city["name"]]
+
+
+def _hhmm(value) -> str:
+    return value.strftime("%H:%M") if value else ""
+
+
+@login_not_required
+def events_csv(request):
+    """イベント一覧: resident classes of this fiscal year onwards (not cancelled, not merely planned)."""
+    start, _end = fiscal_year_bounds(current_fiscal_year())
+    sessions = (
+        ClassSession.objects.for_residents()
+        .filter(
+            starts_at__gte=start,
+            status__in=[
+                ClassSession.Status.OPEN,
+                ClassSession.Status.FULL,
+                ClassSession.Status.HELD,
+            ],
+        )
+        .select_related("course", "venue")
+        .order_by("starts_at", "id")
+    )
+    city = settings.TSUNAGU["city"]
+    section = settings.TSUNAGU["sections"]["dx"]
+    rows = []
+    with translation.override("ja"):  # the data set is Japanese whatever the visitor's language
+        for number, session in enumerate(sessions, start=1):
+            begins = timezone.localtime(session.starts_at)
+            ends = timezone.localtime(session.ends_at)
+            venue = session.venue
+            notes = []
+            if session.course.what_to_bring:
+                notes.append(
+                    _("What to bring: %(items)s") % {"items": session.course.what_to_bring}
+                )
+            if session.status == ClassSession.Status.FULL:
+                notes.append(_("Full (waiting list open)"))
+            rows.append(
+                [
+                    *_city_columns(number),
+                    session.title,
+                    session.course.name_kana,
+                    "",
+                    begins.date().isoformat(),
+                    ends.date().isoformat(),
+                    f"{begins:%H:%M}",
+                    f"{ends:%H:%M}",
+                    "",
+                    session.course.description or session.course.name,
+                    _("Free"),
+                    "",
+                    f"{city['name']}{section}",
+                    city["phone"],
+                    "",
+                    city["name"],
+                    venue.name,
+                    venue.address,
+                    session.room or venue.address_detail,
+                    venue.latitude,
+                    venue.longitude,
+                    "",
+                    "",
+                    session.capacity,
+                    begins.date().isoformat(),
+                    f"{begins:%H:%M}",
+                    _("By phone, at the counter or online"),
+                    settings.SITE_URL + reverse("outreach:public_session", args=[session.pk]),
+                    " ".join(notes),
+                ]
+            )
+    return _csv_response("events.csv", EVENT_COLUMNS, rows)
+
+
+@login_not_required
+def facilities_csv(request):
+    """公共施設一覧 from core.Facility (facilities in use)."""
+    city = settings.TSUNAGU["city"]
+    rows = [
+        [
+            *_city_columns(number),
+            f.name,
+            f.name_kana,
+            f.common_name,
+            f.poi_code,
+            f.address,
+            f.address_detail,
+            f.latitude,
+            f.longitude,
+            f.phone,
+            f.extension,
+            f.corporate_number,
+            city["name"],
+            f.available_days,
+            _hhmm(f.opens_at),
+            _hhmm(f.closes_at),
+            f.availability_notes,
+            f.description,
+            ";".join(f.barrier_free_items),
+            f.url,
+            f.notes,
+        ]
+        for number, f in enumerate(
+            Facility.objects.filter(is_active=True).order_by("name_kana", "pk"), start=1
+        )
+    ]
+    return _csv_response("facilities.csv", FACILITY_COLUMNS, rows)

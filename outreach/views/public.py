@@ -1,0 +1,157 @@
+"""Public pages for residents (no sign-in): classes, applying, cancelling, the flyer.
+
+No page here shows anything about participants except the places left.
+"""
+
+from datetime import datetime, time
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from outreach import services
+from outreach.forms import ApplicationForm, CancelByReferenceForm, month_from_text
+from outreach.models import Application, ClassSession
+from outreach.selectors import upcoming_sessions
+from outreach.services.applications import format_reference
+
+from ._access import get_public_session
+
+# Online applications per client address per hour: plenty for a family, not for a script.
+PUBLIC_POSTS_PER_HOUR = 20
+
+
+def _too_many(request, scope: str) -> bool:
+    key = f"outreach:{scope}:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key) > PUBLIC_POSTS_PER_HOUR
+    except ValueError:
+        return False
+
+
+@login_not_required
+def public_classes(request):
+    """Upcoming classes and how to apply."""
+    sessions = upcoming_sessions(public_only=True)
+    return render(
+        request,
+        "outreach/public_classes.html",
+        {
+            "sessions": sessions,
+            "city": settings.TSUNAGU["city"],
+            "section": settings.TSUNAGU["sections"]["dx"],
+        },
+    )
+
+
+@login_not_required
+def public_session(request, pk: int):
+    """One class and its application form (plain Japanese, large text)."""
+    session = get_public_session(pk)
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _too_many(request, "apply"):
+            form.add_error(None, _("Too many applications from this device. Please call us."))
+        else:
+            data = form.cleaned_data
+            try:
+                application = services.application_create(
+                    session=session,
+                    name=data["name"],
+                    name_kana=data["name_kana"],
+                    phone=data["phone"],
+                    age_band=data["age_band"] or "unknown",
+                    phone_type=data["phone_type"],
+                    wants_to_learn=data["wants_to_learn"],
+                    channel=Application.Channel.ONLINE,
+                )
+            except services.DuplicateApplication:
+                form.add_error(
+                    None,
+                    _(
+                        "You have already applied for this class. If you lost your reference "
+                        "number, please call us."
+                    ),
+                )
+            except services.ApplicationRefused as exc:
+                form.add_error(None, str(exc))
+            else:
+                return render(
+                    request,
+                    "outreach/public_applied.html",
+                    {
+                        "session": session,
+                        "reference": format_reference(application.reference),
+                        "confirmed": application.status == Application.Status.CONFIRMED,
+                        "needs_tablet": application.needs_tablet,
+                        "city": settings.TSUNAGU["city"],
+                    },
+                )
+    return render(
+        request,
+        "outreach/public_session.html",
+        {"session": session, "form": form, "city": settings.TSUNAGU["city"]},
+    )
+
+
+@login_not_required
+def public_cancel(request):
+    """Cancel an application with the reference number and the phone number."""
+    form = CancelByReferenceForm(request.POST or None)
+    cancelled = None
+    if request.method == "POST" and form.is_valid():
+        if _too_many(request, "cancel"):
+            form.add_error(None, _("Too many attempts. Please call us."))
+        else:
+            cancelled = services.application_cancel_by_reference(
+                reference=form.cleaned_data["reference"], phone=form.cleaned_data["phone"]
+            )
+            if cancelled is None:
+                form.add_error(
+                    None,
+                    _(
+                        "We could not find an application with this reference number and "
+                        "phone number. Please check them, or call us."
+                    ),
+                )
+    return render(
+        request,
+        "outreach/public_cancel.html",
+        {"form": form, "cancelled": cancelled, "city": settings.TSUNAGU["city"]},
+    )
+
+
+@login_not_required
+def public_flyer(request):
+    """A printable flyer of one month's classes (?month=2026-12)."""
+    today = timezone.localdate()
+    first = month_from_text(request.GET.get("month"), today)
+    next_month = (first.replace(day=28) + timezone.timedelta(days=4)).replace(day=1)
+    tz = timezone.get_default_timezone()
+    sessions = (
+        ClassSession.objects.open_to_public()
+        .filter(
+            starts_at__gte=datetime.combine(first, time.min, tzinfo=tz),
+            starts_at__lt=datetime.combine(next_month, time.min, tzinfo=tz),
+        )
+        .select_related("course", "venue")
+        .order_by("starts_at", "id")
+    )
+    previous = (first - timezone.timedelta(days=1)).replace(day=1)
+    return render(
+        request,
+        "outreach/public_flyer.html",
+        {
+            "sessions": sessions,
+            "month": first,
+            "previous": previous,
+            "next": next_month,
+            "city": settings.TSUNAGU["city"],
+            "section": settings.TSUNAGU["sections"]["dx"],
+            "site_url": settings.SITE_URL,
+        },
+    )

@@ -1,0 +1,191 @@
+"""総務課 pages: the session list, planning single sessions and series, applications."""
+
+from django.contrib import messages
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from core.audit import audit_history
+from core.roles import Role, role_required
+from outreach import services
+from outreach.filters import SessionFilter
+from outreach.forms import SeriesForm, SessionForm, StaffApplicationForm
+from outreach.models import Application, ClassSession
+from outreach.services.applications import format_reference
+from outreach.tables import ApplicationTable, SessionTable
+
+from ._access import get_application_for_staff, get_session_for_staff
+
+
+@role_required(Role.DX_STAFF)
+def session_list(request):
+    """All sessions with filters; held sessions without attendance are flagged."""
+    sessions = ClassSession.objects.select_related("course", "venue").annotate(
+        attendance_rows=Count("attendances")
+    )
+    session_filter = SessionFilter(request.GET or None, queryset=sessions)
+    table = SessionTable(session_filter.qs)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    flagged = sessions.filter(status=ClassSession.Status.HELD, attendance_rows=0).count()
+    return render(
+        request,
+        "outreach/session_list.html",
+        {"filter": session_filter, "table": table, "flagged": flagged},
+    )
+
+
+@role_required(Role.DX_STAFF)
+def session_create(request):
+    """Plan one session."""
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        session = services.session_create(by=request.user, **form.session_values())
+        messages.success(request, _("The session was saved."))
+        return redirect("outreach:session_detail", pk=session.pk)
+    return render(request, "outreach/session_form.html", {"form": form, "session": None})
+
+
+@role_required(Role.DX_STAFF)
+def session_edit(request, pk: int):
+    """Edit one session (also one session of a series)."""
+    session = get_session_for_staff(request, pk)
+    form = SessionForm(request.POST or None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_update(session=session, by=request.user, **form.session_values())
+        except services.ApplicationRefused as exc:
+            form.add_error("capacity", str(exc))
+        else:
+            messages.success(request, _("The session was saved."))
+            return redirect("outreach:session_detail", pk=session.pk)
+    # ModelForm validation may have changed the instance in memory; show the stored values.
+    return render(request, "outreach/session_form.html", {"form": form, "session": session})
+
+
+@role_required(Role.DX_STAFF)
+def session_cancel(request, pk: int):
+    """Cancel one session after a confirmation page."""
+    session = get_session_for_staff(request, pk)
+    if request.method == "POST":
+        try:
+            services.session_cancel(
+                session=session, by=request.user, reason=request.POST.get("reason", "")[:500]
+            )
+        except services.ApplicationRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("The session was cancelled. Please contact the people who applied.")
+            )
+        return redirect("outreach:session_detail", pk=session.pk)
+    return render(request, "outreach/session_cancel.html", {"session": session})
+
+
+@role_required(Role.DX_STAFF)
+def series_create(request):
+    """Plan a run of sessions from a rule: preview first, then save."""
+    form = SeriesForm(request.POST or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            preview = services.series_preview(
+                rule=data["rule"], first_date=data["first_date"], last_date=data["last_date"]
+            )
+            if "confirm" in request.POST:
+                series = services.series_create(
+                    course=data["course"],
+                    venue=data["venue"],
+                    title=data["title"],
+                    rule=data["rule"],
+                    first_date=data["first_date"],
+                    last_date=data["last_date"],
+                    start_time=data["start_time"],
+                    end_time=data["end_time"],
+                    capacity=data["capacity"],
+                    instructor_places=data["instructor_places"],
+                    assistant_places=data["assistant_places"],
+                    status=data["status"],
+                    by=request.user,
+                )
+                messages.success(
+                    request,
+                    _("%(n)s sessions were created.") % {"n": series.sessions.count()},
+                )
+                return redirect("outreach:session_list")
+        except ValueError as exc:
+            form.add_error(None, str(exc))
+            preview = None
+    return render(request, "outreach/series_form.html", {"form": form, "preview": preview})
+
+
+@role_required(Role.DX_STAFF)
+def session_detail(request, pk: int):
+    """One session: its applications, the fast application form and the history."""
+    session = get_session_for_staff(request, pk)
+    applications = session.applications.order_by("status", "created_at", "id")
+    table = ApplicationTable(applications)
+    return render(
+        request,
+        "outreach/session_detail.html",
+        {
+            "session": session,
+            "applications": applications,
+            "table": table,
+            "form": StaffApplicationForm(),
+            "history": audit_history(session)[:20],
+        },
+    )
+
+
+@role_required(Role.DX_STAFF)
+def staff_apply(request, pk: int):
+    """Enter an application taken by phone or at the counter."""
+    session = get_session_for_staff(request, pk)
+    form = StaffApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            application = services.application_create(
+                session=session,
+                name=data["name"],
+                name_kana=data["name_kana"],
+                phone=data["phone"],
+                age_band=data["age_band"] or "unknown",
+                phone_type=data["phone_type"],
+                wants_to_learn=data["wants_to_learn"],
+                channel=data["channel"],
+                by=request.user,
+            )
+        except services.ApplicationRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            if application.status == Application.Status.CONFIRMED:
+                text = _("Confirmed. Reference number: %(ref)s")
+            else:
+                text = _("The class is full: put on the waiting list. Reference number: %(ref)s")
+            messages.success(request, text % {"ref": format_reference(application.reference)})
+            return redirect("outreach:session_detail", pk=session.pk)
+    return render(request, "outreach/staff_apply.html", {"session": session, "form": form})
+
+
+@require_POST
+@role_required(Role.DX_STAFF)
+def application_cancel(request, pk: int):
+    """Cancel one application (the next person on the waiting list moves up)."""
+    application = get_application_for_staff(request, pk)
+    try:
+        promoted = services.application_cancel(application=application, by=request.user)
+    except services.ApplicationRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The application was cancelled."))
+        for moved in promoted:
+            messages.info(
+                request,
+                _("%(name)s moved up from the waiting list: please call %(phone)s.")
+                % {"name": moved.name, "phone": moved.phone},
+            )
+    return redirect("outreach:session_detail", pk=application.session_id)

@@ -1,0 +1,54 @@
+"""Demo data: volunteers in every state; classes both fully and under staffed."""
+
+import pytest
+from django.utils import timezone
+
+from outreach.models import ClassSession, VolunteerSignup
+from outreach.selectors_signups import staffing_of, staffing_overview
+from volunteers.models import VolunteerProfile
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed_all():
+    from core import demo as core_demo
+    from outreach import demo as classes_demo
+    from outreach import demo_signups
+    from volunteers import demo as volunteers_demo
+
+    # The order seed_demo uses (INSTALLED_APPS), then the sign-ups on the classes.
+    core_demo.seed()
+    volunteers_demo.seed()
+    classes_demo.seed()
+    demo_signups.seed()
+
+
+def test_demo_has_volunteers_in_each_state_and_staffed_and_understaffed_classes():
+    _seed_all()
+    assert set(VolunteerProfile.objects.values_list("status", flat=True)) == set(
+        VolunteerProfile.Status.values
+    )
+    ichiro = VolunteerProfile.objects.get(user__email="volunteer@example.jp")
+    assert ichiro.may_sign_up and ichiro.is_trained()
+    staffing = [staffing_of(s) for s in staffing_overview()]
+    assert any(s.is_staffed for s in staffing)
+    assert any(not s.is_staffed for s in staffing)
+    assert VolunteerSignup.objects.filter(status=VolunteerSignup.Status.WAITLISTED).exists()
+    assert VolunteerSignup.objects.filter(
+        attended=True, session__starts_at__lt=timezone.now()
+    ).exists()
+
+
+def test_demo_is_idempotent():
+    _seed_all()
+    counts = (
+        VolunteerProfile.objects.count(),
+        VolunteerSignup.objects.count(),
+        ClassSession.objects.count(),
+    )
+    _seed_all()
+    assert counts == (
+        VolunteerProfile.objects.count(),
+        VolunteerSignup.objects.count(),
+        ClassSession.objects.count(),
+    )

@@ -1,0 +1,63 @@
+"""The roster table (also exported as CSV/XLSX)."""
+
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from core.fiscal import current_fiscal_year
+from volunteers.models import VolunteerProfile
+
+
+class RosterTable(tables.Table):
+    full_name = tables.LinkColumn(
+        "volunteers:detail", args=[tables.A("pk")], verbose_name=_("Name")
+    )
+    full_name_kana = tables.Column(verbose_name=_("Reading"))
+    status = tables.Column(verbose_name=_("Status"))
+    affiliation = tables.Column(verbose_name=_("Affiliation"))
+    skills = tables.Column(verbose_name=_("Skills"), empty_values=(), orderable=False)
+    trained = tables.Column(verbose_name=_("Training"), empty_values=(), orderable=False)
+    appointed = tables.Column(
+        verbose_name=_("Appointed this fiscal year"), empty_values=(), orderable=False
+    )
+    email = tables.Column(verbose_name=_("Email"), accessor="user__email")
+    phone = tables.Column(verbose_name=_("Phone"))
+    created_at = tables.DateColumn(verbose_name=_("Applied on"), format="Y-m-d")
+
+    class Meta:
+        model = VolunteerProfile
+        fields = []
+        sequence = (
+            "full_name",
+            "full_name_kana",
+            "status",
+            "affiliation",
+            "skills",
+            "trained",
+            "appointed",
+            "email",
+            "phone",
+            "created_at",
+        )
+        order_by = ("full_name_kana",)
+
+    def render_skills(self, record):
+        return "、".join(record.skill_labels())
+
+    def value_skills(self, record):
+        return "、".join(record.skill_labels())
+
+    def render_trained(self, record):
+        dates = [r.completed_on for r in record.training_records.all()]
+        return max(dates).strftime("%Y-%m-%d") if dates else "—"
+
+    def value_trained(self, record):
+        dates = [r.completed_on for r in record.training_records.all()]
+        return max(dates).isoformat() if dates else ""
+
+    def render_appointed(self, record):
+        fy = current_fiscal_year()
+        return "✓" if any(a.fiscal_year == fy for a in record.appointments.all()) else "—"
+
+    def value_appointed(self, record):
+        fy = current_fiscal_year()
+        return "1" if any(a.fiscal_year == fy for a in record.appointments.all()) else "0"
