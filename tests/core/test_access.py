@@ -20,6 +20,8 @@ PUBLIC_URL_NAMES = {
     "outreach:opendata_facilities",
     # A volunteer's private calendar feed: opened by its secret token, not a sign-in.
     "outreach:signup_calendar_feed",
+    "wifi:spots",
+    "wifi:opendata_csv",
 }
 SAMPLE_ARGUMENTS = {
     "int": "1",

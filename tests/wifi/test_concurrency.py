@@ -1,0 +1,49 @@
+"""Two people recording the same status change at once: one wins, the other is told why."""
+
+import threading
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from wifi.models import MachineStatus, MachineStatusChange
+from wifi.services import machine_status_change
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_suspensions_record_one_step(make_machine, dx_staff):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks")
+    machine = make_machine(history=[("operating", date(2025, 4, 1))])
+    barrier = threading.Barrier(4)
+    outcomes: list[str] = []
+
+    def suspend():
+        try:
+            barrier.wait()
+            machine_status_change(
+                machine=machine,
+                status=MachineStatus.SUSPENDED,
+                reason="故障",
+                by=dx_staff,
+                effective_on=date(2025, 6, 1),
+            )
+            outcomes.append("ok")
+        except ValidationError as exc:
+            outcomes.append(exc.messages[0])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=suspend) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("ok") == 1
+    assert all("すでに「休止中」です" in o for o in outcomes if o != "ok")
+    assert (
+        MachineStatusChange.objects.filter(machine=machine, status=MachineStatus.SUSPENDED).count()
+        == 1
+    )

@@ -1,0 +1,45 @@
+"""Lists cost the same number of queries for 1 row as for 50."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from wifi.models import MonthlyUsage
+
+pytestmark = pytest.mark.django_db
+
+STAFF_PAGES = ["/wifi/", "/wifi/machines/", "/wifi/usage/", "/wifi/analysis/?fy=2025"]
+PUBLIC_PAGES = ["/wifi/spots/", "/opendata/wifi.csv"]
+EXPORTS = ["/wifi/machines/?_export=csv", "/wifi/usage/?_export=xlsx"]
+
+
+def _fill(make_machine, count: int) -> None:
+    for _ in range(count):
+        machine = make_machine(history=[("operating", date(2025, 4, 1))])
+        MonthlyUsage.objects.create(
+            machine=machine, month=date(2025, 5, 1), connections=10, source="estimate"
+        )
+
+
+def _queries(client, path: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return len(captured)
+
+
+@pytest.mark.parametrize("path", STAFF_PAGES + EXPORTS + PUBLIC_PAGES)
+def test_query_count_does_not_grow_with_rows(
+    client_for, dx_staff, make_machine, path, django_assert_max_num_queries
+):
+    client = client_for(dx_staff)
+    client.get(path)  # warm caches (content types, session)
+    _fill(make_machine, 1)
+    with_one = _queries(client, path)
+    _fill(make_machine, 49)
+    with django_assert_max_num_queries(with_one):
+        client.get(path)
+    # Recorded in the report: a flat cost, whatever the size of the registry.
+    assert with_one <= 12, (path, with_one)

@@ -1,0 +1,36 @@
+"""Filters of the registry lists (django-filter)."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from core.fiscal import fiscal_year_dates
+from core.models import Facility
+from wifi.models import Machine, MonthlyUsage
+
+
+class MachineFilter(django_filters.FilterSet):
+    facility = django_filters.ModelChoiceFilter(
+        queryset=Facility.objects.all(), label=_("facility")
+    )
+    operator = django_filters.CharFilter(lookup_expr="icontains", label=_("operator"))
+
+    class Meta:
+        model = Machine
+        fields = ["status", "facility", "operator", "agreement_type", "power_backup"]
+
+
+class UsageFilter(django_filters.FilterSet):
+    machine = django_filters.ModelChoiceFilter(
+        queryset=Machine.objects.select_related("facility"), label=_("machine")
+    )
+    fiscal_year = django_filters.NumberFilter(
+        method="filter_fiscal_year", label=_("fiscal year (for example 2025)")
+    )
+
+    class Meta:
+        model = MonthlyUsage
+        fields = ["machine", "source", "fiscal_year"]
+
+    def filter_fiscal_year(self, queryset, name, value):
+        start, end = fiscal_year_dates(int(value))
+        return queryset.filter(month__gte=start, month__lte=end)

@@ -1,0 +1,378 @@
+"""Views of the Wi-Fi registry: 総務課's pages, the analysis, the public spots page and open data."""
+
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET
+from django_tables2 import RequestConfig
+from django_tables2.export import TableExport
+
+from core.audit import audit_history
+from core.fiscal import current_fiscal_year, fiscal_year_dates
+from wifi import charts, selectors, services
+from wifi.filters import MachineFilter, UsageFilter
+from wifi.forms import (
+    ActivationForm,
+    InspectionForm,
+    MachineCreateForm,
+    MachineForm,
+    StatusChangeForm,
+    UsageForm,
+    UsageImportForm,
+)
+from wifi.models import Machine, MonthlyUsage
+from wifi.tables import MachineTable, UsageTable
+
+can_view = permission_required("wifi.view_machine", raise_exception=True)
+can_change = permission_required("wifi.change_machine", raise_exception=True)
+EXPORT_FORMATS = ("csv", "xlsx")
+OPENDATA_HEADER = [
+    "都道府県コード又は市区町村コード",
+    "NO",
+    "都道府県名",
+    "市区町村名",
+    "名称",
+    "名称_カナ",
+    "名称_英語",
+    "住所",
+    "方書",
+    "緯度",
+    "経度",
+    "設置者",
+    "電話番号",
+    "内線番号",
+    "SSID",
+    "提供エリア",
+    "URL",
+    "備考",
+]
+
+
+def get_machine(pk: int) -> Machine:
+    """The one way views load a machine (the registry is shared by its section, so no owner check)."""
+    return get_object_or_404(Machine.objects.with_related(), pk=pk)
+
+
+def _table_response(request, table, filename: str):
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    export_format = request.GET.get("_export")
+    if export_format in EXPORT_FORMATS:
+        return TableExport(export_format, table).response(f"{filename}.{export_format}")
+    return None
+
+
+@can_view
+def dashboard(request):
+    """総務課's start page: counts, agreements ending soon and missing usage figures."""
+    today = timezone.localdate()
+    fy = current_fiscal_year()
+    context = {
+        "today": today,
+        "fiscal_year": fy,
+        "operating_today": selectors.machines_operating_on(today).count(),
+        "last_year_end": selectors.kpi_machines_operating_at_year_end(fy - 1),
+        "last_fiscal_year": fy - 1,
+        "ending_soon": selectors.agreements_ending_soon(today),
+        "watch_days": selectors.RENEWAL_WATCH_DAYS,
+        "missing_usage": selectors.machines_missing_usage(today),
+        "quarter": selectors.last_completed_quarter(today),
+    }
+    return render(request, "wifi/dashboard.html", context)
+
+
+@can_view
+def machine_list(request):
+    """The registry: every machine, filterable, exportable as CSV or Excel."""
+    machine_filter = MachineFilter(request.GET, queryset=Machine.objects.with_related())
+    table = MachineTable(machine_filter.qs)
+    export = _table_response(request, table, "wifi-machines")
+    if export:
+        return export
+    return render(request, "wifi/machine_list.html", {"filter": machine_filter, "table": table})
+
+
+@can_change
+def machine_create(request):
+    """Register a machine with its first status."""
+    form = MachineCreateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.MACHINE_FIELDS}
+        try:
+            machine = services.machine_create(
+                data=data,
+                status=form.cleaned_data["initial_status"],
+                effective_on=form.cleaned_data["effective_on"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, gettext("The machine was registered."))
+            return redirect("wifi:machine_detail", pk=machine.pk)
+    return render(request, "wifi/form.html", {"form": form, "title": gettext("Register a machine")})
+
+
+@can_view
+def machine_detail(request, pk: int):
+    """One machine: details, status history, usage, inspections, drills and activations."""
+    machine = get_machine(pk)
+    context = {
+        "machine": machine,
+        "history": machine.status_changes.select_related("recorded_by").order_by(
+            "-effective_on", "-id"
+        ),
+        "usage": machine.usage.order_by("-month")[:24],
+        "inspections": machine.inspections.all()[:20],
+        "activations": machine.activations.all()[:20],
+        "audit": audit_history(machine)[:20],
+        "can_change": request.user.has_perm("wifi.change_machine"),
+        "status_form": StatusChangeForm(machine=machine),
+    }
+    return render(request, "wifi/machine_detail.html", context)
+
+
+@can_change
+def machine_edit(request, pk: int):
+    """Change a machine's registry details."""
+    machine = get_machine(pk)
+    form = MachineForm(request.POST or None, request.FILES or None, instance=machine)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.MACHINE_FIELDS}
+        machine.refresh_from_db()  # the form wrote into the instance; the service compares
+        try:
+            services.machine_update(machine=machine, data=data, by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, gettext("The changes were saved."))
+            return redirect("wifi:machine_detail", pk=machine.pk)
+    return render(
+        request,
+        "wifi/form.html",
+        {"form": form, "machine": machine, "title": gettext("Edit the machine")},
+    )
+
+
+@can_change
+def machine_status(request, pk: int):
+    """Record a status change (installed, operating, suspended, removed) with its date and reason."""
+    machine = get_machine(pk)
+    form = StatusChangeForm(request.POST or None, machine=machine)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.machine_status_change(
+                machine=machine,
+                status=form.cleaned_data["status"],
+                effective_on=form.cleaned_data["effective_on"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, gettext("The status change was recorded."))
+            return redirect("wifi:machine_detail", pk=machine.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "wifi/form.html",
+        {"form": form, "machine": machine, "title": gettext("Change the status")},
+        status=status,
+    )
+
+
+@can_change
+def usage_create(request, pk: int):
+    """Enter one month's usage figures of a machine (a second entry corrects the first)."""
+    machine = get_machine(pk)
+    form = UsageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.usage_record(
+            machine=machine,
+            month=data["month"],
+            connections=data["connections"],
+            distinct_users=data["distinct_users"],
+            data_mb=data["data_mb"],
+            source=data["source"],
+            note=data["note"],
+            by=request.user,
+        )
+        messages.success(request, gettext("The usage figures were saved."))
+        return redirect("wifi:machine_detail", pk=machine.pk)
+    return render(
+        request,
+        "wifi/form.html",
+        {"form": form, "machine": machine, "title": gettext("Enter usage figures")},
+    )
+
+
+@can_change
+def inspection_create(request, pk: int):
+    """Record an inspection of a machine."""
+    machine = get_machine(pk)
+    form = InspectionForm(request.POST or None, initial={"inspected_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        services.inspection_record(machine=machine, data=form.cleaned_data, by=request.user)
+        messages.success(request, gettext("The inspection was recorded."))
+        return redirect("wifi:machine_detail", pk=machine.pk)
+    return render(
+        request,
+        "wifi/form.html",
+        {"form": form, "machine": machine, "title": gettext("Record an inspection")},
+    )
+
+
+@can_change
+def activation_create(request, pk: int):
+    """Record a drill or a real activation of 00000JAPAN and free vending."""
+    machine = get_machine(pk)
+    form = ActivationForm(request.POST or None, initial={"started_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        services.activation_record(machine=machine, data=form.cleaned_data, by=request.user)
+        messages.success(request, gettext("The drill or activation was recorded."))
+        return redirect("wifi:machine_detail", pk=machine.pk)
+    return render(
+        request,
+        "wifi/form.html",
+        {"form": form, "machine": machine, "title": gettext("Record a drill or activation")},
+    )
+
+
+@can_view
+def usage_list(request):
+    """Monthly usage figures of every machine, filterable, exportable."""
+    usage_filter = UsageFilter(
+        request.GET, queryset=MonthlyUsage.objects.select_related("machine__facility")
+    )
+    table = UsageTable(usage_filter.qs)
+    export = _table_response(request, table, "wifi-usage")
+    if export:
+        return export
+    return render(request, "wifi/usage_list.html", {"filter": usage_filter, "table": table})
+
+
+@can_change
+def usage_import(request):
+    """Import monthly usage from a CSV: every row is checked; one bad row and nothing is saved."""
+    form = UsageImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.usage_import_csv(
+                content=form.cleaned_data["file"].read(), by=request.user
+            )
+        except services.UsageImportError as exc:
+            errors = exc.errors
+            status = 400
+        else:
+            messages.success(
+                request,
+                gettext("Imported: %(created)s new and %(updated)s corrected figures.")
+                % {"created": result.created, "updated": result.updated},
+            )
+            return redirect("wifi:usage_list")
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "wifi/usage_import.html",
+        {"form": form, "errors": errors, "header": ",".join(services.USAGE_CSV_HEADER)},
+        status=status,
+    )
+
+
+def _fiscal_year_param(request) -> int:
+    raw = request.GET.get("fy", "")
+    if not raw:
+        return current_fiscal_year()
+    try:
+        fy = int(raw)
+    except ValueError as exc:
+        raise Http404 from exc
+    if not 2000 <= fy <= 2100:
+        raise Http404
+    return fy
+
+
+@can_view
+def analysis(request):
+    """Usage per machine per month as SVG charts with their data table, and the year-end count."""
+    fy = _fiscal_year_param(request)
+    months, matrix = selectors.usage_matrix(fy)
+    top = charts.nice_ceiling(max([v for row in matrix for v in row["values"] if v] or [0]))
+    for row in matrix:
+        row["bars"] = charts.bars_for(row["values"], row["estimated"], months, top)
+    context = {
+        "fiscal_year": fy,
+        "months": months,
+        "matrix": matrix,
+        "ticks": charts.ticks_for(top),
+        "chart": charts,
+        "year_end": selectors.kpi_machines_operating_at_year_end(fy),
+        "year_end_day": fiscal_year_dates(fy)[1],
+        "monthly": selectors.usage_by_month(fy),
+        "previous_fy": fy - 1,
+        "next_fy": fy + 1 if fy < current_fiscal_year() else None,
+    }
+    return render(request, "wifi/analysis.html", context)
+
+
+@login_not_required
+@require_GET
+def spots(request):
+    """Public: free Wi-Fi spots at public facilities and what to do in a disaster."""
+    machines = (
+        Machine.objects.publicly_listed().with_related().order_by("facility__name_kana", "code")
+    )
+    return render(request, "wifi/spots.html", {"machines": machines})
+
+
+@login_not_required
+@require_GET
+def opendata_csv(request):
+    """Public: 公衆無線LANアクセスポイント一覧 (推奨データセット layout), operating machines only."""
+    city = settings.TSUNAGU["city"]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="wifi.csv"'
+    writer = csv.writer(response, lineterminator="\r\n")
+    writer.writerow(OPENDATA_HEADER)
+    spots_url = settings.SITE_URL.rstrip("/") + reverse("wifi:spots")
+    machines = (
+        Machine.objects.publicly_listed().with_related().order_by("facility__name_kana", "code")
+    )
+    for number, machine in enumerate(machines, start=1):
+        facility = machine.facility
+        writer.writerow(
+            [
+                city["local_government_code"],
+                number,
+                city["prefecture"],
+                city["name"],
+                facility.name,
+                facility.name_kana,
+                facility.name_en,
+                facility.address,
+                machine.spot,
+                machine.map_latitude if machine.map_latitude is not None else "",
+                machine.map_longitude if machine.map_longitude is not None else "",
+                machine.operator,
+                facility.phone,
+                facility.extension,
+                machine.ssid or machine.disaster_ssid,
+                f"自動販売機の周辺({machine.spot})",
+                spots_url,
+                f"災害時は{machine.disaster_ssid}を無料開放",
+            ]
+        )
+    return response
