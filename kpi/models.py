@@ -1,0 +1,341 @@
+"""The yearly review (進行管理): plan periods, KPI definitions, the incident register,
+manual entries for years without facts, the sections' texts and closed-year snapshots.
+
+KPI values are never stored here while the system holds the facts: they are
+computed by the selectors named in ``settings.TSUNAGU_KPI_SOURCES``. What is
+stored is what people decide (definitions, targets, texts) and what a closing
+froze (``YearClosing.snapshot``).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.fiscal import wareki_fiscal_year_label
+
+
+class PlanPeriod(models.Model):
+    """A policy period: its KPIs are reviewed for the fiscal years first..last.
+
+    A version-up of the policy starts a new period with new baselines and
+    targets; earlier periods and their closed sheets are never changed.
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    first_fiscal_year = models.PositiveSmallIntegerField(_("first fiscal year"))
+    last_fiscal_year = models.PositiveSmallIntegerField(_("last fiscal year"))
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("plan period")
+        verbose_name_plural = _("plan periods")
+        ordering = ["first_fiscal_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_fiscal_year__gte=F("first_fiscal_year")),
+                name="kpi_planperiod_years_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def fiscal_years(self) -> list[int]:
+        return list(range(self.first_fiscal_year, self.last_fiscal_year + 1))
+
+
+class KpiDefinition(models.Model):
+    """One indicator of the policy table, as data that 総務課 may edit (audited)."""
+
+    class Area(models.TextChoices):
+        SECURITY = "security", _("① Information security")
+        COMMUNITY = "community", _("② Community digitalisation")
+        DIVIDE = "divide", _("③ Digital divide")
+
+    class Direction(models.TextChoices):
+        INCREASE = "increase", _("Increase")
+        KEEP_ZERO = "keep_zero", _("Keep at zero")
+
+    class Aggregation(models.TextChoices):
+        PER_YEAR = "per_year", _("Per fiscal year")
+        CUMULATIVE = "cumulative", _("Cumulative since the baseline year")
+        YEAR_END = "year_end", _("State at the end of the fiscal year")
+
+    class RateMethod(models.TextChoices):
+        GAP = "gap", _("Gap closed: (actual − baseline) ÷ (target − baseline)")
+        PLAIN = "plain", _("Plain: actual ÷ target")
+
+    class Grading(models.TextChoices):
+        SABC = "sabc", _("S/A/B/C/− (S target reached, A above baseline, B baseline ±10%, C below)")
+        ABCD = "abcd", _("A/B/C/D by rate (A ≥110%, B 80–110%, C 50–80%, D <50%)")
+
+    period = models.ForeignKey(
+        PlanPeriod, verbose_name=_("plan period"), on_delete=models.PROTECT, related_name="kpis"
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(_("indicator"), max_length=200)
+    name_en = models.CharField(_("indicator (English)"), max_length=200, blank=True)
+    area = models.CharField(_("area"), max_length=20, choices=Area.choices)
+    unit = models.CharField(_("unit"), max_length=20, help_text=_("For example 人, 件, 台, 団体"))
+    unit_en = models.CharField(_("unit (English)"), max_length=30, blank=True)
+    baseline_value = models.DecimalField(_("baseline"), max_digits=12, decimal_places=2)
+    baseline_year = models.PositiveSmallIntegerField(_("baseline fiscal year"))
+    baseline_note = models.CharField(
+        _("note on the baseline"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: as of the end of October, or none before the measure began"),
+    )
+    target_value = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
+    target_year = models.PositiveSmallIntegerField(_("target fiscal year"))
+    target_note = models.CharField(_("note on the target"), max_length=200, blank=True)
+    direction = models.CharField(
+        _("direction"), max_length=20, choices=Direction.choices, default=Direction.INCREASE
+    )
+    aggregation = models.CharField(
+        _("aggregation"), max_length=20, choices=Aggregation.choices, default=Aggregation.PER_YEAR
+    )
+    source_key = models.CharField(
+        _("source"),
+        max_length=100,
+        blank=True,
+        help_text=_("The key of the selector that computes the value; empty means manual entry."),
+    )
+    facts_since_year = models.PositiveSmallIntegerField(
+        _("facts recorded since (fiscal year)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "From this fiscal year on the value is computed from the recorded facts; "
+            "earlier years are entered by hand."
+        ),
+    )
+    rate_method = models.CharField(
+        _("achievement rate"), max_length=10, choices=RateMethod.choices, default=RateMethod.GAP
+    )
+    grading = models.CharField(
+        _("grading scheme"), max_length=10, choices=Grading.choices, default=Grading.SABC
+    )
+    section = models.CharField(
+        _("responsible section"),
+        max_length=40,
+        help_text=_("A key of the [sections] table of the city file (for example lending or dx)."),
+    )
+
+    class Meta:
+        verbose_name = _("KPI")
+        verbose_name_plural = _("KPIs")
+        ordering = ["period__first_fiscal_year", "sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "code"], name="kpi_kpidefinition_unique_code"
+            ),
+            models.CheckConstraint(
+                condition=Q(target_year__gt=F("baseline_year")),
+                name="kpi_kpidefinition_target_after_baseline",
+            ),
+            models.CheckConstraint(
+                condition=~Q(direction="keep_zero") | Q(target_value=0),
+                name="kpi_kpidefinition_keep_zero_targets_zero",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_manual(self) -> bool:
+        return not self.source_key
+
+    def has_facts_for(self, fiscal_year: int) -> bool:
+        """Whether the value of ``fiscal_year`` comes from recorded facts (else: manual)."""
+        return bool(self.source_key) and (
+            self.facts_since_year is not None and fiscal_year >= self.facts_since_year
+        )
+
+    @property
+    def section_label(self) -> str:
+        return section_label(self.section)
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.baseline_year, self.target_year + 1))
+
+
+def section_label(key: str, language: str = "ja") -> str:
+    """The section's name from the city file (生活課 / Community Life Division)."""
+    sections = settings.TSUNAGU.get("sections", {})
+    if language.startswith("en") and sections.get(f"{key}_en"):
+        return sections[f"{key}_en"]
+    return sections.get(key, key)
+
+
+def section_choices() -> list[tuple[str, str]]:
+    sections = settings.TSUNAGU.get("sections", {})
+    return [(key, value) for key, value in sections.items() if not key.endswith("_en")]
+
+
+class YearTarget(models.Model):
+    """An intermediate target the office set for one fiscal year of a KPI."""
+
+    kpi = models.ForeignKey(
+        KpiDefinition, verbose_name=_("KPI"), on_delete=models.CASCADE, related_name="year_targets"
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    value = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("intermediate target")
+        verbose_name_plural = _("intermediate targets")
+        ordering = ["fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kpi", "fiscal_year"], name="kpi_yeartarget_one_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kpi} {wareki_fiscal_year_label(self.fiscal_year)}"
+
+
+class ManualValue(models.Model):
+    """A value typed in for a year the system holds no facts for (before go-live).
+
+    For a cumulative KPI it is that year's own count; the roll-up adds the years up.
+    """
+
+    kpi = models.ForeignKey(
+        KpiDefinition, verbose_name=_("KPI"), on_delete=models.PROTECT, related_name="manual_values"
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
+    note = models.CharField(_("where the number comes from"), max_length=300)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    entered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("manual value")
+        verbose_name_plural = _("manual values")
+        ordering = ["fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kpi", "fiscal_year"], name="kpi_manualvalue_one_per_year"
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="kpi_manualvalue_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kpi} {wareki_fiscal_year_label(self.fiscal_year)}: {self.value}"
+
+
+class KpiComment(models.Model):
+    """The responsible section's 要因分析 and 今後の方向性 for one KPI and year."""
+
+    kpi = models.ForeignKey(
+        KpiDefinition, verbose_name=_("KPI"), on_delete=models.PROTECT, related_name="comments"
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    analysis = models.TextField(_("analysis of factors"), blank=True)
+    outlook = models.TextField(_("future direction"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("section comment")
+        verbose_name_plural = _("section comments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kpi", "fiscal_year"], name="kpi_kpicomment_one_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kpi} {wareki_fiscal_year_label(self.fiscal_year)}"
+
+    @property
+    def is_complete(self) -> bool:
+        return bool(self.analysis.strip() and self.outlook.strip())
+
+
+class Incident(models.Model):
+    """An information-security incident recorded by 総務課. Only 重要 ones count for the KPI."""
+
+    class Severity(models.TextChoices):
+        SERIOUS = "serious", _("Serious (重要)")
+        MINOR = "minor", _("Not serious")
+
+    occurred_on = models.DateField(_("date of the incident"))
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    summary = models.TextField(_("what happened"))
+    response = models.TextField(_("response"), blank=True)
+    resolved_on = models.DateField(
+        _("resolved on"), null=True, blank=True, help_text=_("Leave empty while still open.")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("security incident")
+        verbose_name_plural = _("security incidents")
+        ordering = ["-occurred_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resolved_on__isnull=True) | Q(resolved_on__gte=F("occurred_on")),
+                name="kpi_incident_resolved_after_occurred",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_on} {self.get_severity_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_on is None
+
+
+class YearClosing(models.Model):
+    """A fiscal year's sheet as published: frozen until an audited re-opening."""
+
+    period = models.ForeignKey(PlanPeriod, on_delete=models.PROTECT, related_name="closings")
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    snapshot = models.JSONField(_("frozen sheet"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("closed at"), default=timezone.now)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    reopened_at = models.DateTimeField(_("re-opened at"), null=True, blank=True)
+    reopen_reason = models.TextField(_("reason for re-opening"), blank=True)
+
+    class Meta:
+        verbose_name = _("closed fiscal year")
+        verbose_name_plural = _("closed fiscal years")
+        ordering = ["-closed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year"],
+                condition=Q(reopened_at__isnull=True),
+                name="kpi_yearclosing_one_open_closing_per_year",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return wareki_fiscal_year_label(self.fiscal_year)
+
+    @property
+    def is_current(self) -> bool:
+        return self.reopened_at is None

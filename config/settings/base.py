@@ -40,6 +40,19 @@ TSUNAGU_KIOSK_ALLOWED_PREFIXES = [
     "/healthz",
 ]
 
+# KPI sources (進行管理): a KPI definition names a key; the key names the selector
+# that computes the figure from the facts. The KPI set stays data; which code
+# answers a key is configuration. Each selector takes fiscal_year: int and
+# returns core.figures.Figure.
+TSUNAGU_KPI_SOURCES = {
+    "lending.digital_loan_groups": "lending.selectors.kpi_digital_loan_groups",
+    "lending.all_loan_groups": "lending.selectors.kpi_all_loan_groups",
+    "outreach.resident_class_participants": "outreach.selectors.kpi_resident_class_participants",
+    "outreach.staff_security_training_attendees": "outreach.selectors.kpi_staff_security_training_attendees",
+    "wifi.machines_operating_at_year_end": "wifi.selectors.kpi_machines_operating_at_year_end",
+    "kpi.serious_security_incidents": "kpi.selectors.kpi_serious_security_incidents",
+}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

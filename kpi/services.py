@@ -1,0 +1,325 @@
+"""Writes of the yearly review. Each owns its transaction and writes the audit entry."""
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from core.audit import audit_record, field_changes
+from core.fiscal import wareki_fiscal_year_label
+
+from .models import (
+    Incident,
+    KpiComment,
+    KpiDefinition,
+    ManualValue,
+    PlanPeriod,
+    YearClosing,
+    YearTarget,
+)
+from .sheets import current_closing, live_sheet, period_for_year, sheet
+
+KPI_EDITABLE_FIELDS = [
+    "sort_order",
+    "name",
+    "name_en",
+    "area",
+    "unit",
+    "unit_en",
+    "baseline_value",
+    "baseline_year",
+    "baseline_note",
+    "target_value",
+    "target_year",
+    "target_note",
+    "direction",
+    "aggregation",
+    "source_key",
+    "facts_since_year",
+    "rate_method",
+    "grading",
+    "section",
+]
+
+
+def _values(obj, fields: list[str]) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in fields}
+
+
+def kpi_update(*, kpi: KpiDefinition, changes: dict[str, Any], by) -> KpiDefinition:
+    """Change a KPI definition; the audit entry records every field's old and new value."""
+    unknown = set(changes) - set(KPI_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    with transaction.atomic():
+        kpi = KpiDefinition.objects.select_for_update().get(pk=kpi.pk)
+        before = _values(kpi, KPI_EDITABLE_FIELDS)
+        for name, value in changes.items():
+            setattr(kpi, name, value)
+        kpi.full_clean()
+        kpi.save()
+        diff = field_changes(before, _values(kpi, KPI_EDITABLE_FIELDS))
+        if diff:
+            audit_record(actor=by, action="kpi.definition_changed", target=kpi, changes=diff)
+    return kpi
+
+
+def year_target_set(
+    *, kpi: KpiDefinition, fiscal_year: int, value: Decimal | None, by
+) -> YearTarget | None:
+    """Set (or with ``None`` remove) an intermediate target for one year."""
+    if not kpi.baseline_year < fiscal_year <= kpi.target_year:
+        raise ValidationError(gettext("An intermediate target must lie after the baseline year."))
+    with transaction.atomic():
+        existing = YearTarget.objects.filter(kpi=kpi, fiscal_year=fiscal_year).first()
+        old = existing.value if existing else None
+        if value is None:
+            if existing:
+                existing.delete()
+            target = None
+        else:
+            target, _ = YearTarget.objects.update_or_create(
+                kpi=kpi, fiscal_year=fiscal_year, defaults={"value": value}
+            )
+        audit_record(
+            actor=by,
+            action="kpi.year_target_set",
+            target=kpi,
+            changes=field_changes({"target": old}, {"target": value}),
+            note=wareki_fiscal_year_label(fiscal_year),
+        )
+    return target
+
+
+def manual_value_set(
+    *, kpi: KpiDefinition, fiscal_year: int, value: Decimal, note: str, by
+) -> ManualValue:
+    """Type in a year's value; only for years the system holds no facts for."""
+    if kpi.has_facts_for(fiscal_year):
+        raise ValidationError(
+            gettext(
+                "The system computes this year's value from the recorded facts; "
+                "it cannot be typed in."
+            )
+        )
+    if not kpi.baseline_year < fiscal_year <= kpi.target_year:
+        raise ValidationError(gettext("This fiscal year is outside the KPI's years."))
+    if value < 0:
+        raise ValidationError(gettext("The value cannot be negative."))
+    if not note.strip():
+        raise ValidationError(gettext("Say where the number comes from."))
+    with transaction.atomic():
+        existing = ManualValue.objects.select_for_update().filter(kpi=kpi, fiscal_year=fiscal_year)
+        before = existing.first()
+        entry, _ = ManualValue.objects.update_or_create(
+            kpi=kpi,
+            fiscal_year=fiscal_year,
+            defaults={"value": value, "note": note, "entered_by": by, "entered_at": timezone.now()},
+        )
+        audit_record(
+            actor=by,
+            action="kpi.manual_value_set",
+            target=entry,
+            changes=field_changes(
+                {"value": before.value if before else None, "note": before.note if before else ""},
+                {"value": value, "note": note},
+            ),
+            note=wareki_fiscal_year_label(fiscal_year),
+        )
+    return entry
+
+
+def _refuse_if_closed(fiscal_year: int) -> None:
+    if current_closing(fiscal_year) is not None:
+        raise ValidationError(
+            gettext("This fiscal year is closed. Re-open it first to change its sheet.")
+        )
+
+
+def comment_save(
+    *, kpi: KpiDefinition, fiscal_year: int, analysis: str, outlook: str, by
+) -> KpiComment:
+    """Save the section's 要因分析 and 今後の方向性 for one KPI and year."""
+    with transaction.atomic():
+        _refuse_if_closed(fiscal_year)
+        comment, _ = KpiComment.objects.select_for_update().get_or_create(
+            kpi=kpi, fiscal_year=fiscal_year
+        )
+        before = {"analysis": comment.analysis, "outlook": comment.outlook}
+        comment.analysis, comment.outlook = analysis, outlook
+        comment.updated_by, comment.updated_at = by, timezone.now()
+        comment.save()
+        audit_record(
+            actor=by,
+            action="kpi.comment_saved",
+            target=comment,
+            changes=field_changes(before, {"analysis": analysis, "outlook": outlook}),
+        )
+    return comment
+
+
+INCIDENT_FIELDS = ["occurred_on", "severity", "summary", "response", "resolved_on"]
+
+
+def incident_record(*, by, **fields) -> Incident:
+    with transaction.atomic():
+        incident = Incident(recorded_by=by, **fields)
+        incident.full_clean()
+        incident.save()
+        audit_record(
+            actor=by,
+            action="kpi.incident_recorded",
+            target=incident,
+            changes=field_changes({}, _values(incident, INCIDENT_FIELDS)),
+        )
+    return incident
+
+
+def incident_update(*, incident: Incident, by, **fields) -> Incident:
+    with transaction.atomic():
+        incident = Incident.objects.select_for_update().get(pk=incident.pk)
+        before = _values(incident, INCIDENT_FIELDS)
+        for name, value in fields.items():
+            if name not in INCIDENT_FIELDS:
+                raise ValueError(name)
+            setattr(incident, name, value)
+        incident.full_clean()
+        incident.save()
+        diff = field_changes(before, _values(incident, INCIDENT_FIELDS))
+        if diff:
+            audit_record(actor=by, action="kpi.incident_changed", target=incident, changes=diff)
+    return incident
+
+
+def closing_blockers(data: dict[str, Any]) -> list[str]:
+    """What must be done before a sheet can be frozen, in plain words."""
+    problems = []
+    for row in data["rows"]:
+        if row["value"] is None:
+            problems.append(
+                gettext("%(kpi)s: the value is missing or cannot be computed.")
+                % {"kpi": row["name"]}
+            )
+        if not (row["analysis"].strip() and row["outlook"].strip()):
+            problems.append(
+                gettext("%(kpi)s: the analysis or the future direction is not written yet.")
+                % {"kpi": row["name"]}
+            )
+    return problems
+
+
+def year_close(*, fiscal_year: int, by) -> YearClosing:
+    """Freeze the sheet of ``fiscal_year`` as published, with who closed it and when."""
+    with transaction.atomic():
+        period = period_for_year(fiscal_year)
+        if period is None:
+            raise ValidationError(gettext("No plan period covers this fiscal year."))
+        PlanPeriod.objects.select_for_update().get(pk=period.pk)  # one closing at a time
+        if current_closing(fiscal_year) is not None:
+            raise ValidationError(gettext("This fiscal year is already closed."))
+        data = live_sheet(fiscal_year, period)
+        problems = closing_blockers(data)
+        if problems:
+            raise ValidationError(problems)
+        try:
+            with transaction.atomic():
+                closing = YearClosing.objects.create(
+                    period=period, fiscal_year=fiscal_year, snapshot=data, closed_by=by
+                )
+        except IntegrityError:
+            raise ValidationError(gettext("This fiscal year is already closed.")) from None
+        audit_record(
+            actor=by,
+            action="kpi.year_closed",
+            target=closing,
+            changes={row["code"]: [None, f"{row['value']} {row['grade']}"] for row in data["rows"]},
+            note=wareki_fiscal_year_label(fiscal_year),
+        )
+    return closing
+
+
+def year_reopen(*, fiscal_year: int, by, reason: str) -> YearClosing:
+    """Re-open a closed year so its sheet can change again; the reason is recorded."""
+    if not reason.strip():
+        raise ValidationError(gettext("Give the reason for re-opening."))
+    with transaction.atomic():
+        closing = (
+            YearClosing.objects.select_for_update()
+            .filter(fiscal_year=fiscal_year, reopened_at__isnull=True)
+            .first()
+        )
+        if closing is None:
+            raise ValidationError(gettext("This fiscal year is not closed."))
+        published = sheet(fiscal_year)
+        closing.reopened_by, closing.reopened_at = by, timezone.now()
+        closing.reopen_reason = reason
+        closing.save(update_fields=["reopened_by", "reopened_at", "reopen_reason"])
+        audit_record(
+            actor=by,
+            action="kpi.year_reopened",
+            target=closing,
+            changes={
+                row["code"]: [row["value"], row["current_value"]]
+                for row in published["rows"]
+                if row["difference"] is not None
+            },
+            note=reason,
+        )
+    return closing
+
+
+def period_version_up(
+    *,
+    previous: PlanPeriod,
+    code: str,
+    name: str,
+    last_fiscal_year: int,
+    targets: dict[str, Decimal],
+    by,
+    name_en: str = "",
+) -> PlanPeriod:
+    """基本方針のバージョンアップ: a new period whose baselines are the previous period's
+    last-year values and whose targets are set anew. Earlier periods stay as they were."""
+    baseline_year = previous.last_fiscal_year
+    if last_fiscal_year <= baseline_year:
+        raise ValidationError(gettext("The new period must end after the previous one."))
+    with transaction.atomic():
+        published = sheet(baseline_year) or {"rows": []}
+        values = {row["code"]: row["value"] for row in published["rows"]}
+        period = PlanPeriod.objects.create(
+            code=code,
+            name=name,
+            name_en=name_en,
+            first_fiscal_year=baseline_year + 1,
+            last_fiscal_year=last_fiscal_year,
+            note=gettext("Baselines are the values of %(year)s.")
+            % {"year": wareki_fiscal_year_label(baseline_year)},
+        )
+        for kpi in previous.kpis.order_by("sort_order", "id"):
+            if values.get(kpi.code) is None:
+                raise ValidationError(
+                    gettext("%(kpi)s has no value for the new baseline year.") % {"kpi": kpi.name}
+                )
+            fields = _values(kpi, KPI_EDITABLE_FIELDS)
+            fields.update(
+                baseline_value=Decimal(str(values[kpi.code])),
+                baseline_year=baseline_year,
+                baseline_note="",
+                target_value=targets.get(kpi.code, kpi.target_value),
+                target_year=last_fiscal_year,
+                target_note="" if kpi.code in targets else kpi.target_note,
+            )
+            new = KpiDefinition(period=period, code=kpi.code, **fields)
+            new.full_clean()
+            new.save()
+        audit_record(
+            actor=by,
+            action="kpi.period_created",
+            target=period,
+            changes={k: [None, str(v)] for k, v in targets.items()},
+            note=str(previous),
+        )
+    return period

@@ -1,0 +1,119 @@
+"""The data migration loads the five pillar-3 KPIs of the policy, and can be reversed."""
+
+import importlib
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+
+from kpi.models import KpiDefinition, PlanPeriod
+
+pytestmark = pytest.mark.django_db
+
+migration = importlib.import_module("kpi.migrations.0002_load_policy_kpis")
+
+
+def policy_kpis():
+    return {k.code: k for k in KpiDefinition.objects.filter(period__code="dx-policy-2021")}
+
+
+def test_the_five_policy_kpis_with_their_baselines_and_targets():
+    period = PlanPeriod.objects.get(code="dx-policy-2021")
+    assert (period.first_fiscal_year, period.last_fiscal_year) == (2021, 2025)
+    kpis = policy_kpis()
+    expected = {
+        # code: (name, unit, baseline, target, direction, aggregation, source, section)
+        "security-incidents": (
+            "情報セキュリティに関する重要事故の発生件数",
+            "件",
+            0,
+            0,
+            "keep_zero",
+            "per_year",
+            "kpi.serious_security_incidents",
+            "dx",
+        ),
+        "security-training": (
+            "情報セキュリティ研修の延べ受講者数",
+            "人",
+            30,
+            150,
+            "increase",
+            "cumulative",
+            "outreach.staff_security_training_attendees",
+            "dx",
+        ),
+        "wifi-machines": (
+            "Wi-Fi機能付自動販売機の設置・運用台数",
+            "台",
+            0,
+            5,
+            "increase",
+            "year_end",
+            "wifi.machines_operating_at_year_end",
+            "dx",
+        ),
+        "community-loans": (
+            "コミュニティ備品(デジタル対応)の延べ貸出団体数(年間)",
+            "団体",
+            135,
+            250,
+            "increase",
+            "per_year",
+            "lending.digital_loan_groups",
+            "lending",
+        ),
+        "digital-classes": (
+            "デジタル活用講習会の参加人数",
+            "人",
+            0,
+            100,
+            "increase",
+            "per_year",
+            "outreach.resident_class_participants",
+            "dx",
+        ),
+    }
+    assert set(kpis) == set(expected)
+    for code, (
+        name,
+        unit,
+        baseline,
+        target,
+        direction,
+        aggregation,
+        source,
+        section,
+    ) in expected.items():
+        kpi = kpis[code]
+        assert (kpi.name, kpi.unit, kpi.baseline_value, kpi.target_value) == (
+            name,
+            unit,
+            Decimal(baseline),
+            Decimal(target),
+        )
+        assert (kpi.direction, kpi.aggregation, kpi.source_key, kpi.section) == (
+            direction,
+            aggregation,
+            source,
+            section,
+        )
+        assert (kpi.baseline_year, kpi.target_year) == (2021, 2025)
+    assert kpis["community-loans"].baseline_note == "令和3年10月末時点"
+    assert kpis["wifi-machines"].target_note == "5台以上"
+    assert kpis["security-incidents"].target_note == "0件を維持"
+    assert kpis["community-loans"].section_label == "生活課"
+    assert kpis["digital-classes"].section_label == "総務課"
+
+
+def test_every_policy_source_key_is_registered(settings):
+    for kpi in policy_kpis().values():
+        assert kpi.source_key in settings.TSUNAGU_KPI_SOURCES
+
+
+def test_the_data_migration_reverses_and_reapplies():
+    migration.unload(apps, None)
+    assert not PlanPeriod.objects.filter(code="dx-policy-2021").exists()
+    migration.load(apps, None)
+    migration.load(apps, None)  # idempotent
+    assert len(policy_kpis()) == 5
