@@ -117,7 +117,7 @@ def assert_no_horizontal_scroll(page, width: int = NARROW) -> None:
             culprits = page.evaluate(
                 """(w) => [...document.querySelectorAll('body *')]
                     .filter(el => el.getBoundingClientRect().right > w + 1)
-                    .filter(el => !el.closest('.table-scroll'))
+                    .filter(el => !el.closest('.table-scroll') || getComputedStyle(el).position === 'absolute')
                     .slice(0, 8)
                     .map(el => el.tagName.toLowerCase() + (el.className ? '.' + el.className : '')
                                + ' right=' + Math.round(el.getBoundingClientRect().right))""",

@@ -150,3 +150,9 @@ def screenshot(page, request) -> Callable:
         return path
 
     return _take
+
+
+# The apps' own factories, shared with the journeys (importing a fixture registers it here).
+from tests.lending.conftest import make_item, make_org, make_rep, make_type  # noqa: E402, F401
+from tests.outreach.conftest import make_application, make_course, make_session  # noqa: E402, F401
+from tests.volunteers.conftest import make_profile  # noqa: E402, F401
