@@ -104,7 +104,7 @@ def assert_targets_large_enough(page, minimum: int = MIN_TARGET) -> None:
 def horizontal_overflow(page, width: int = NARROW) -> int:
     """Resize to ``width`` CSS px and return how many px the page is wider than that."""
     page.set_viewport_size({"width": width, "height": 800})
-    page.wait_for_timeout(50)
+    page.wait_for_timeout(100)
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     return max(0, scroll_width - width)
 
@@ -139,6 +139,7 @@ def check_page(page) -> None:
     # Targets again on a phone-sized screen, where wrapping can shrink them.
     original = page.viewport_size
     page.set_viewport_size({"width": NARROW, "height": 800})
+    page.wait_for_timeout(100)  # let the page's resize handlers run
     try:
         assert_targets_large_enough(page)
         assert_no_axe_violations(page)

@@ -156,3 +156,4 @@ def screenshot(page, request) -> Callable:
 from tests.lending.conftest import make_item, make_org, make_rep, make_type  # noqa: E402, F401
 from tests.outreach.conftest import make_application, make_course, make_session  # noqa: E402, F401
 from tests.volunteers.conftest import make_profile  # noqa: E402, F401
+from tests.wifi.conftest import make_machine  # noqa: E402, F401
