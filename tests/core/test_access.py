@@ -27,6 +27,8 @@ PUBLIC_URL_NAMES = {
     "outreach:signup_calendar_feed",
     "wifi:spots",
     "wifi:opendata_csv",
+    "lending:availability",
+    "lending:availability_calendar",
 }
 SAMPLE_ARGUMENTS = {
     "int": "1",
