@@ -164,10 +164,17 @@ def tab_to(page, selector: str, max_presses: int = 80) -> None:
     raise AssertionError(f"Tab never reached {selector} on {page.url} in {max_presses} presses")
 
 
-def tab_and_press(page, selector: str, key: str = "Enter") -> None:
-    """Reach ``selector`` with Tab alone, then press ``key`` (Enter by default)."""
+def tab_and_press(page, selector: str, key: str = "Enter", *, navigates: bool = False) -> None:
+    """Reach ``selector`` with Tab alone, then press ``key`` (Enter by default).
+
+    ``navigates=True`` waits for the page that the key press loads.
+    """
     tab_to(page, selector)
-    page.keyboard.press(key)
+    if navigates:
+        with page.expect_navigation():
+            page.keyboard.press(key)
+    else:
+        page.keyboard.press(key)
 
 
 def focused_description(page) -> str:

@@ -121,6 +121,24 @@ def page(browser, live_server, transactional_db) -> Iterator:
 
 
 @pytest.fixture
+def new_page(browser, live_server, page) -> Iterator[Callable]:
+    """new_page() → another tab in its own browser context (another person at another desk)."""
+    contexts = []
+
+    def _new():
+        context = browser.new_context(
+            base_url=live_server.url, viewport=DESKTOP, locale="ja-JP", timezone_id="Asia/Tokyo"
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield _new
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def sign_in(page) -> Callable:
     """sign_in(user) signs in through the real /accounts/login/ form (fields login, password)."""
 

@@ -159,3 +159,122 @@ def test_dx_staff_records_attendance_and_opens_the_kpi_sheet(
     assert page.get_by_role("heading", level=1).is_visible()
     check_page(page)
     screenshot()
+
+
+# --- Lending: reserve, approve, hand out by scanning, return at the kiosk ---------
+
+
+def _shift_clock_to(day, hour: int = 10):
+    """Patch Django's clock (server thread included) so that it is ``day`` at ``hour`` JST.
+
+    The desk hands equipment out on the pickup day only; the journey lives through
+    that day instead of waiting for it. Real time keeps running from there.
+    """
+    from datetime import datetime
+    from unittest import mock
+
+    real_now = timezone.now
+    target = timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=hour))
+    offset = target - real_now()
+    return mock.patch("django.utils.timezone.now", side_effect=lambda: real_now() + offset)
+
+
+def test_lending_from_reservation_to_kiosk_return_with_the_keyboard_alone(
+    page, new_page, sign_in, make_user, make_org, make_type, make_item, make_rep, settings,
+    screenshot,
+):  # fmt: skip
+    from core.office_calendar import next_open_day
+    from lending.models import Item, Loan, Reservation
+    from tests.browser.a11y import tab_and_press, tab_to
+
+    settings.TSUNAGU_KIOSK_RESET_SECONDS = 3
+    organisation = make_org("本納第三自治会")
+    representative = make_rep(organisation, full_name="本納 幸子")
+    projector = make_type("プロジェクター")
+    make_type("ワンタッチテント", is_digital_ready=False)
+    units = [make_item(projector, tag_number=f"MB-PJ-00{n}") for n in (1, 2)]
+    pickup = next_open_day(timezone.localdate() + timedelta(days=1))
+    returned = next_open_day(pickup + timedelta(days=1))
+
+    # 1. The 自治会 representative, keyboard only: is a projector free on those days?
+    sign_in(representative)
+    page.goto("/lending/availability/")
+    check_page(page)
+    tab_to(page, "input[name=start]")
+    page.locator("input[name=start]").fill(pickup.isoformat())  # see note on date fields
+    tab_to(page, "input[name=end]")
+    page.locator("input[name=end]").fill(returned.isoformat())
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    row = page.locator("tr", has_text="プロジェクター")
+    assert row.locator("td").first.inner_text().strip() == "2"
+    check_page(page)
+
+    # ... and reserves one, still with the keyboard alone.
+    tab_and_press(page, "a[href='/lending/my/new/']", navigates=True)
+    check_page(page)
+    tab_to(page, "input[name=pickup_date]")
+    page.locator("input[name=pickup_date]").fill(pickup.isoformat())
+    tab_to(page, "input[name=return_date]")
+    page.locator("input[name=return_date]").fill(returned.isoformat())
+    tab_to(page, f"input[name=quantity_{projector.pk}]")
+    page.keyboard.type("1")
+    tab_to(page, "input[name=event_name]")
+    page.keyboard.type("防災訓練")
+    tab_to(page, "textarea[name=purpose]")
+    page.keyboard.type("避難所運営の説明会でスライドを映します")
+    tab_to(page, "input[name=declaration]")
+    page.keyboard.press("Space")
+    tab_and_press(page, "main form button[type=submit]", navigates=True)
+    assert "/lending/my/new/" not in page.url, page.locator("main").inner_text()
+    reservation = Reservation.objects.get(organisation=organisation)
+    assert reservation.state == Reservation.State.REQUESTED
+    assert "承認待ち" in page.locator("main").inner_text()
+    check_page(page)
+    screenshot(suffix="-1-requested")
+
+    with _shift_clock_to(pickup):
+        # 2. 生活課 on the pickup day, keyboard only: approve, then hand out by scanning.
+        desk = new_page()
+        sign_in(make_user(Role.LENDING_STAFF, full_name="生活課 窓口"), tab=desk)
+        desk.goto("/lending/desk/")
+        check_page(desk)
+        desk.goto(f"/lending/reservations/{reservation.pk}/")
+        check_page(desk)
+        tab_and_press(
+            desk, f"form[action$='/reservations/{reservation.pk}/approve/'] button", navigates=True
+        )
+        reservation.refresh_from_db()
+        assert reservation.state == Reservation.State.APPROVED
+        check_page(desk)
+        tab_and_press(desk, f"a[href$='/reservations/{reservation.pk}/hand-out/']", navigates=True)
+        check_page(desk)
+        unit = Loan.objects.get(reservation=reservation).item
+        # The desk's handheld scanner types the QR URL and Enter, like the kiosk's.
+        tab_to(desk, "input[name=code]")
+        desk.keyboard.type(unit.qr_url)
+        with desk.expect_navigation():
+            desk.keyboard.press("Enter")
+        assert desk.locator(".message--success").is_visible()
+        unit.refresh_from_db()
+        assert unit.status == Item.Status.ON_LOAN
+        check_page(desk)
+        screenshot(tab=desk, suffix="-2-handed-out")
+
+        # 3. The group brings it back to the kiosk: scan, confirmation, screen resets.
+        kiosk = new_page()
+        sign_in(make_user(Role.KIOSK, full_name="返却キオスク 1"), tab=kiosk)
+        kiosk.goto("/kiosk/")
+        assert kiosk.locator("input[name=code]").evaluate("el => el === document.activeElement")
+        kiosk.keyboard.type(unit.tag_number)
+        kiosk.keyboard.press("Enter")
+        kiosk.locator("[data-outcome]").wait_for()
+        assert "返却を受け付けました" in kiosk.get_by_role("heading", level=1).inner_text()
+        assert "本納" not in kiosk.locator("body").inner_text()
+        screenshot(tab=kiosk, suffix="-3-returned")
+        tab_and_press(kiosk, "button[name=all_present]")
+        kiosk.get_by_role("heading", level=1, name="備品の返却はこちら").wait_for(timeout=20_000)
+        assert kiosk.locator("input[name=code]").evaluate("el => el === document.activeElement")
+        loan = Loan.objects.get(reservation=reservation)
+        assert loan.returned_at is not None and loan.returned_via == Loan.Via.KIOSK
+        screenshot(tab=kiosk)
