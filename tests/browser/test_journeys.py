@@ -192,7 +192,8 @@ def test_lending_from_reservation_to_kiosk_return_with_the_keyboard_alone(
     representative = make_rep(organisation, full_name="本納 幸子")
     projector = make_type("プロジェクター")
     make_type("ワンタッチテント", is_digital_ready=False)
-    units = [make_item(projector, tag_number=f"MB-PJ-00{n}") for n in (1, 2)]
+    for n in (1, 2):
+        make_item(projector, tag_number=f"MB-PJ-00{n}")
     pickup = next_open_day(timezone.localdate() + timedelta(days=1))
     returned = next_open_day(pickup + timedelta(days=1))
 
