@@ -18,17 +18,27 @@ def pages(Page, get, reverse_or_skip, Skip, today):  # noqa: N803 - classes pass
             fresh_each_time=True,
             expect="返却を受け付けました",  # returned or returned late: both record a return
         ),
-        Page("availability (month)", None, get("lending:availability", query=f"month={month}")),
+        Page("availability (next 7 days)", None, get("lending:availability"), "public page"),
+        Page(
+            "availability calendar (month)",
+            None,
+            first_type_calendar(reverse_or_skip, Skip, month),
+            "public month calendar of one equipment type",
+        ),
         Page("staff desk (生活課)", Role.LENDING_STAFF, get("lending:desk")),
-        Page("KPI sheet", Role.DX_STAFF, get("kpi:sheet")),
+        Page("KPI sheet", Role.DX_STAFF, kpi_sheet(reverse_or_skip, today)),
+        Page("KPI public report", None, get("kpi:public_report")),
         Page("class analysis", Role.DX_STAFF, get("outreach:analysis")),
-        Page("loans list", Role.LENDING_STAFF, get("lending:loan_list")),
+        Page("Wi-Fi analysis", Role.DX_STAFF, get("wifi:analysis")),
+        Page("reservations list", Role.LENDING_STAFF, get("lending:reservation_list")),
         Page("items list", Role.LENDING_STAFF, get("lending:item_list")),
         Page("organisations list", Role.LENDING_STAFF, get("lending:organisation_list")),
         Page("class sessions list", Role.DX_STAFF, get("outreach:session_list")),
-        Page("applications list", Role.DX_STAFF, get("outreach:application_list")),
-        Page("volunteers list", Role.DX_STAFF, get("volunteers:list")),
+        Page("public classes", None, get("outreach:public_classes")),
+        Page("staffing list (volunteers)", Role.DX_STAFF, get("outreach:staffing_list")),
+        Page("volunteer hours", Role.DX_STAFF, get("outreach:volunteer_hours")),
         Page("Wi-Fi machines list", Role.DX_STAFF, get("wifi:machine_list")),
+        Page("Wi-Fi usage list", Role.DX_STAFF, get("wifi:usage_list")),
     ]
 
 
@@ -66,5 +76,36 @@ def kiosk_scan(reverse_or_skip, Skip):  # noqa: N803
             )
             Item.objects.filter(pk=loan.item_id).update(status=Item.Status.ON_LOAN)
         return "POST", path, {"code": loan.item.qr_url}
+
+    return build
+
+
+def first_type_calendar(reverse_or_skip, Skip, month: str):  # noqa: N803
+    def build():
+        from lending.models import EquipmentType
+
+        kind = EquipmentType.objects.order_by("pk").first()
+        if kind is None:
+            raise Skip("no equipment types")
+        return (
+            "GET",
+            reverse_or_skip("lending:availability_calendar", kind.pk) + f"?month={month}",
+            {},
+        )
+
+    return build
+
+
+def kpi_sheet(reverse_or_skip, today):
+    def build():
+        from core.fiscal import fiscal_year
+        from kpi.models import PlanPeriod
+
+        # The current year, or the plan's last year when the plan has ended.
+        plan = PlanPeriod.objects.order_by("-last_fiscal_year").first()
+        year = fiscal_year(today)
+        if plan is not None:
+            year = max(plan.first_fiscal_year, min(year, plan.last_fiscal_year))
+        return "GET", reverse_or_skip("kpi:sheet", year), {}
 
     return build
