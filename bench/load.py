@@ -6,9 +6,10 @@
 What it does, and nothing more:
 1. (unless --skip-prepare) a fresh PostgreSQL database ``BENCH_POSTGRES_URL``
    (default bench_tsunagu), migrate, ``generate_bench_data --scale N``;
-2. starts gunicorn with the production settings and ``--workers`` workers on
+2. starts gunicorn with the production settings (bench/prod_settings.py: only the
+   kiosk's per-session scan limit is raised) and ``--workers`` workers on
    127.0.0.1 only, waits for /healthz;
-3. signs a kiosk and a member of the public in through the real forms, then sends a
+3. signs the kiosk in through the real form, then sends a
    FIXED number of requests from ``--concurrency`` threads, stopping early at
    ``--time-limit`` seconds; records throughput, latency percentiles, status codes
    and errors;
@@ -240,7 +241,7 @@ def stop(process: subprocess.Popen) -> None:
 def server_environment(database_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "BENCH_SQLITE"}
     env.update(
-        DJANGO_SETTINGS_MODULE="config.settings.prod",
+        DJANGO_SETTINGS_MODULE="bench.prod_settings",
         DATABASE_URL=database_url,
         SECRET_KEY="load-test-only-" + "k3Y9!x" * 8,
         ALLOWED_HOSTS="127.0.0.1,localhost",
@@ -274,7 +275,12 @@ def main() -> None:
     server_env = server_environment(POSTGRES_URL)
     manage(server_env, "collectstatic", "--no-input", "-v", "0")
     # The scenarios read item codes etc. straight from the database: set Django up on it.
-    os.environ.update(DATABASE_URL=POSTGRES_URL, DJANGO_SETTINGS_MODULE="bench.settings")
+    # Same SECRET_KEY as the server: sessions made here must be valid there.
+    os.environ.update(
+        DATABASE_URL=POSTGRES_URL,
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        SECRET_KEY=server_env["SECRET_KEY"],
+    )
     import django
 
     django.setup()
@@ -282,7 +288,7 @@ def main() -> None:
 
     gunicorn = start_gunicorn(server_env, options.port, options.workers)
     try:
-        scenarios, notes = load_scenarios.build(Session, "127.0.0.1", options.port)
+        scenarios, notes, outcomes = load_scenarios.build(Session, "127.0.0.1", options.port)
         print(f"load: {options.requests} requests, {options.concurrency} threads", flush=True)
         load = run_load(
             scenarios,
@@ -290,11 +296,12 @@ def main() -> None:
             concurrency=options.concurrency,
             time_limit=options.time_limit,
         )
+        load["kiosk_outcomes"] = dict(outcomes)
         race = load_scenarios.race(Session, "127.0.0.1", options.port, options.race)
     finally:
         stop(gunicorn)
     results = {
-        "server": f"gunicorn, {options.workers} sync workers, config.settings.prod, PostgreSQL",
+        "server": f"gunicorn, {options.workers} sync workers, bench.prod_settings (prod), PostgreSQL",
         "scale": options.scale,
         "notes": notes,
         "load": load,
