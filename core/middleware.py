@@ -52,6 +52,8 @@ class ContentSecurityPolicyMiddleware:
 class KioskLockdownMiddleware:
     """A kiosk account opens the kiosk and item links only, and stays signed in one working day."""
 
+    start_pages = ("/", "/dashboard/")
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -61,6 +63,9 @@ class KioskLockdownMiddleware:
             if not request.session.get("kiosk_session_set"):
                 request.session.set_expiry(settings.TSUNAGU_KIOSK_SESSION_SECONDS)
                 request.session["kiosk_session_set"] = True
+            if request.path in self.start_pages:
+                # After sign-in (and from the site title) a kiosk goes straight to its scan screen.
+                return redirect(settings.TSUNAGU_KIOSK_HOME)
             if not request.path.startswith(tuple(settings.TSUNAGU_KIOSK_ALLOWED_PREFIXES)):
                 raise PermissionDenied
         return self.get_response(request)

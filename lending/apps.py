@@ -21,6 +21,9 @@ class LendingConfig(AppConfig):
         (_("Items"), "lending:item_list", ["lending_staff"]),
         (_("Reservations"), "lending:reservation_list", ["lending_staff"]),
         (_("Organisations"), "lending:organisation_list", ["lending_staff"]),
+        (_("QR labels"), "lending:labels", ["lending_staff"]),
+        (_("CSV import"), "lending:import", ["lending_staff"]),
+        (_("Return kiosk"), "lending:kiosk", ["kiosk"]),
         (_("My group's reservations"), "lending:my_reservations", ["org_representative"]),
     ]
     public_nav_items = [(_("Equipment availability"), "lending:availability")]

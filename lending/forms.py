@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lending.models import EquipmentType, Loan, Organisation
+from lending.rules import current_rules
 
 
 class DateInput(forms.DateInput):
@@ -65,11 +66,12 @@ class ReservationRequestForm(forms.Form):
         if not staff and organisations.count() == 1:
             self.fields["organisation"].initial = organisations.first()
             self.fields["organisation"].widget = forms.HiddenInput()
+        most = current_rules().max_items_per_reservation
         for equipment_type in self.types:
             self.fields[self.quantity_field(equipment_type)] = forms.IntegerField(
                 label=equipment_type.name,
                 min_value=0,
-                max_value=equipment_type.max_per_reservation or 10,
+                max_value=equipment_type.max_per_reservation or most,
                 required=False,
                 initial=0,
                 help_text=equipment_type.description[:120],

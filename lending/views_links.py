@@ -9,23 +9,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.db.models import Q
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from core.audit import audit_history
 from core.roles import Role, has_role
 from lending.models import Item, Loan, Membership, Reservation
-
-# Pages of the lending desk an item page links to, when they exist:
-# (label, url name, what the url takes). Missing names are skipped quietly so
-# this page does not depend on every desk page being there.
-STAFF_ACTIONS = [
-    (_("Hand out"), "lending:desk_handout", None),
-    (_("Record a return"), "lending:desk_return", None),
-    (_("Inspect"), "lending:inspection_list", None),
-    (_("Item details"), "lending:item_detail", "pk"),
-    (_("Loan history"), "lending:item_history", "pk"),
-]
+from lending.views_kiosk import kiosk_context, server_timing
 
 
 def find_item_by_token(token: str) -> Item | None:
@@ -34,6 +24,7 @@ def find_item_by_token(token: str) -> Item | None:
 
 
 @login_not_required
+@server_timing
 @never_cache
 def item_link(request, token: str):
     """Open an item's QR link: kiosk, staff, the borrowing group or the public each see their page."""
@@ -68,21 +59,49 @@ def _unknown(request):
 
 
 def _kiosk_context(item: Item, token: str) -> dict:
-    from lending.views_kiosk import kiosk_context
-
     return kiosk_context(outcome="confirm", code=token, item=item)
 
 
-def _staff_actions(item: Item) -> list[tuple[str, str]]:
+def _staff_actions(item: Item, loans: list[Loan]) -> list[tuple[str, str]]:
+    """Links to the desk's pages for what can be done with the item now.
+
+    Names that do not resolve are skipped, so this page works whatever desk
+    pages exist.
+    """
     actions = []
-    for label, name, arg in STAFF_ACTIONS:
-        if url := _url_or_empty(name, **({arg: item.pk} if arg else {})):
-            actions.append((label, url))
-    return actions
+    out = next((loan for loan in loans if loan.is_out), None)
+    to_inspect = next(
+        (loan for loan in loans if loan.returned_at and loan.inspected_at is None), None
+    )
+    to_hand_out = next(
+        (
+            loan
+            for loan in loans
+            if loan.handed_out_at is None and loan.reservation.state == Reservation.State.APPROVED
+        ),
+        None,
+    )
+    if out is not None:
+        actions.append(
+            (_("Record the return"), _url_or_empty("lending:counter_return_item", pk=item.pk))
+        )
+    if to_inspect is not None:
+        actions.append((_("Inspect"), _url_or_empty("lending:loan_inspect", pk=to_inspect.pk)))
+    if to_hand_out is not None and out is None:
+        actions.append(
+            (
+                _("Hand out"),
+                _url_or_empty("lending:reservation_hand_out", pk=to_hand_out.reservation_id),
+            )
+        )
+    actions.append(
+        (_("Item details and history"), _url_or_empty("lending:item_detail", pk=item.pk))
+    )
+    return [(label, url) for label, url in actions if url]
 
 
 def _staff_page(request, item: Item):
-    loans = (
+    loans = list(
         Loan.objects.filter(item=item, released_at__isnull=True)
         .select_related("reservation__organisation")
         .order_by("-reservation__pickup_date", "-pk")[:20]
@@ -94,7 +113,7 @@ def _staff_page(request, item: Item):
             "item": item,
             "loans": loans,
             "history": audit_history(item)[:30],
-            "actions": _staff_actions(item),
+            "actions": _staff_actions(item, loans),
         },
     )
 
@@ -118,7 +137,7 @@ def _representative_page(request, item: Item):
         .order_by("-reservation__pickup_date")[:5]
     )
     for loan in loans:
-        loan.detail_url = _url_or_empty("lending:reservation_detail", pk=loan.reservation_id)
+        loan.detail_url = _url_or_empty("lending:my_reservation_detail", pk=loan.reservation_id)
     return render(
         request,
         "lending/links/representative.html",

@@ -453,3 +453,7 @@ def seed(stdout=None) -> None:
         + "; ".join(summary)
         + f"; upcoming applications {applications}; anonymised {anonymised.applications}\n",
     )
+    # Volunteer sign-ups for these classes (staffed and understaffed ones).
+    from outreach import demo_signups
+
+    demo_signups.seed(stdout)

@@ -31,6 +31,7 @@ TSUNAGU_STAFF_MFA_REQUIRED = env_bool("TSUNAGU_STAFF_MFA_REQUIRED", False)
 # Seconds a kiosk device stays signed in: one working day.
 TSUNAGU_KIOSK_SESSION_SECONDS = env_int("TSUNAGU_KIOSK_SESSION_SECONDS", 10 * 60 * 60)
 # The only paths a kiosk account may open; everything else answers 403.
+TSUNAGU_KIOSK_HOME = "/kiosk/"
 TSUNAGU_KIOSK_ALLOWED_PREFIXES = [
     "/kiosk/",
     "/t/",

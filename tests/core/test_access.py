@@ -11,12 +11,8 @@ PUBLIC_URL_NAMES = {
     "core:home",
     "core:healthz",
     "set_language",
-    "lending:item_link",
-    "kpi:public_report",
-    "kpi:public_year",
-    "kpi:public_csv",
-    "kpi:public_json",
-    "kpi:public_facts",
+    "wifi:spots",
+    "wifi:opendata_csv",
     "outreach:public_classes",
     "outreach:public_session",
     "outreach:public_cancel",
@@ -25,10 +21,15 @@ PUBLIC_URL_NAMES = {
     "outreach:opendata_facilities",
     # A volunteer's private calendar feed: opened by its secret token, not a sign-in.
     "outreach:signup_calendar_feed",
-    "wifi:spots",
-    "wifi:opendata_csv",
     "lending:availability",
     "lending:availability_calendar",
+    "lending:item_link",
+    # kpi's public pages (kpi is merged into this branch before main has it).
+    "kpi:public_report",
+    "kpi:public_year",
+    "kpi:public_csv",
+    "kpi:public_json",
+    "kpi:public_facts",
 }
 SAMPLE_ARGUMENTS = {
     "int": "1",
@@ -110,7 +111,7 @@ def test_every_public_name_is_really_public():
 @pytest.mark.django_db
 def test_kiosk_account_is_refused_everywhere_but_the_kiosk(client_for, kiosk_user):
     client = client_for(kiosk_user)
-    assert client.get("/dashboard/").status_code == 403
+    assert client.get("/volunteers/me/").status_code == 403
     assert client.get("/admin/").status_code == 403
     assert client.get("/accounts/password/change/").status_code == 403
 
@@ -148,3 +149,15 @@ def test_sync_roles_is_idempotent():
 def test_dx_staff_role_gets_declared_permissions(dx_staff):
     assert dx_staff.has_perm("core.change_facility")
     assert not dx_staff.has_perm("core.delete_facility")
+
+
+@pytest.mark.django_db
+def test_kiosk_lands_on_the_scan_screen_after_sign_in(client, kiosk_user):
+    response = client.post(
+        "/accounts/login/", {"login": kiosk_user.email, "password": "correct-horse-battery"}
+    )
+    assert response.status_code == 302
+    response = client.get(response["Location"])
+    assert response.status_code == 302
+    assert response["Location"] == "/kiosk/"
+    assert client.get("/").headers["Location"] == "/kiosk/"

@@ -32,6 +32,7 @@ def test_public_page_shows_item_and_how_to_borrow_without_personal_data(client, 
         assert "EPSON EB-W06" in html
         assert item.equipment_type.name in html
         assert settings.TSUNAGU["sections"]["lending"] in html
+        assert 'href="/lending/availability/"' in html
         for secret in (org.name, org.representative_name, org.representative_phone, "東郷北夏祭り"):
             assert secret not in html
 
@@ -114,3 +115,63 @@ def test_unknown_token_is_a_japanese_not_found_page(client, token):
     response = client.get(f"/t/{token}")
     assert response.status_code == 404
     assert "このQRコードは使われていません" in response.content.decode()
+
+
+def test_public_page_offers_sign_in_that_comes_back_to_the_item(client, loaned):
+    item, _org, _loan = loaned
+    html = client.get(f"/t/{item.qr_token}").content.decode()
+    assert f"/accounts/login/?next=/t/{item.qr_token}" in html
+
+
+def test_staff_actions_follow_the_item_state_and_open_desk_pages(
+    client_for, lending_staff, kiosk_user, loaned
+):
+    item, _org, loan = loaned
+    staff = client_for(lending_staff)
+    html = staff.get(f"/t/{item.qr_token}").content.decode()
+    assert f'href="/lending/returns/{item.pk}/"' in html
+    assert f'href="/lending/items/{item.pk}/"' in html
+    assert "/inspect/" not in html
+    for url in (f"/lending/returns/{item.pk}/", f"/lending/items/{item.pk}/"):
+        assert staff.get(url).status_code == 200
+
+    client_for(kiosk_user).post("/kiosk/", {"code": item.qr_token})
+    html = staff.get(f"/t/{item.qr_token}").content.decode()
+    assert f'href="/lending/loans/{loan.pk}/inspect/"' in html
+    assert f'href="/lending/returns/{item.pk}/"' not in html
+    assert staff.get(f"/lending/loans/{loan.pk}/inspect/").status_code == 200
+
+
+def test_staff_see_the_hand_out_action_for_an_approved_booking(
+    client_for, lending_staff, make_item, make_org
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lending.models import Loan, Reservation
+
+    item = make_item()
+    today = timezone.localdate()
+    reservation = Reservation.objects.create(
+        organisation=make_org(),
+        state=Reservation.State.APPROVED,
+        pickup_date=today,
+        return_date=today + timedelta(days=2),
+        event_name="防災訓練",
+        purpose="訓練",
+        declaration=True,
+    )
+    Loan.objects.create(reservation=reservation, item=item, due_date=reservation.return_date)
+    html = client_for(lending_staff).get(f"/t/{item.qr_token}").content.decode()
+    assert f'href="/lending/reservations/{reservation.pk}/hand-out/"' in html
+
+
+def test_representative_links_to_their_booking_page(client_for, loaned, make_rep):
+    item, org, loan = loaned
+    rep = make_rep(org)
+    client = client_for(rep)
+    html = client.get(f"/t/{item.qr_token}").content.decode()
+    url = f"/lending/my/{loan.reservation_id}/"
+    assert f'href="{url}"' in html
+    assert client.get(url).status_code == 200

@@ -262,8 +262,11 @@ def test_missing_part_flags_the_loan_for_staff(kiosk, client_for, lending_staff,
     assert loan.missing_components == ["リモコン"]
     [entry] = AuditEntry.objects.filter(action="loan.components_missing")
     assert entry.target_id == str(loan.pk)
-    staff_page = text(client_for(lending_staff).get(f"/t/{item.qr_token}"))
-    assert "不足: リモコン" in staff_page
+    staff = client_for(lending_staff)
+    assert "不足: リモコン" in text(staff.get(f"/t/{item.qr_token}"))
+    # The desk's inspection page shows what the kiosk reported.
+    inspect = text(staff.get(f"/lending/loans/{loan.pk}/inspect/"))
+    assert re.search(r"不足の申告</dt><dd>リモコン</dd>", inspect)
 
 
 @pytest.mark.django_db
@@ -337,6 +340,10 @@ def test_kiosk_account_gets_403_or_404_on_every_page_but_its_own(kiosk):
     checked = 0
     for path in paths:
         if path.startswith(own):
+            continue
+        if path in ("/", "/dashboard/"):
+            # The start pages send the kiosk back to its scan screen.
+            assert kiosk.get(path)["Location"] == "/kiosk/"
             continue
         for method in (kiosk.get, kiosk.post):
             status = method(path).status_code
@@ -468,3 +475,23 @@ def test_two_simultaneous_scans_of_one_item_record_one_return(kiosk_user, make_i
     assert AuditEntry.objects.filter(action="loan.return", target_id=str(loan.pk)).count() == 1
     loan.refresh_from_db()
     assert loan.returned_at is not None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("clock", "late"),
+    [("2026-06-10T23:59:00+09:00", False), ("2026-06-11T00:00:00+09:00", True)],
+)
+def test_return_on_the_due_day_is_on_time_until_midnight_jst(
+    kiosk, make_item, org, monkeypatch, clock, late
+):
+    from datetime import date, datetime
+
+    item = make_item()
+    loan = put_on_loan(item, org, pickup=date(2026, 6, 8), due=date(2026, 6, 10))
+    monkeypatch.setattr(timezone, "now", lambda: datetime.fromisoformat(clock))
+    html = text(scan(kiosk, item.qr_token))
+    assert RETURNED in html
+    assert ("返却期限を過ぎていました" in html) is late
+    loan.refresh_from_db()
+    assert loan.was_late is late

@@ -170,3 +170,12 @@ def test_reissued_token_replaces_the_old_label(client, client_for, lending_staff
     assert entry.actor == lending_staff
     assert entry.note == "ラベルがはがれた"
     assert old not in str(entry.changes)
+
+
+def test_label_sheet_can_be_narrowed_to_one_type(client_for, lending_staff, make_item, make_type):
+    tents, projectors = make_type("テント"), make_type("プロジェクター")
+    tent, projector = make_item(equipment_type=tents), make_item(equipment_type=projectors)
+    html = (client_for(lending_staff).get("/lending/labels/", {"type": tents.pk})).content.decode()
+    sheet = html.split('class="label-preview"', 1)[1]
+    assert tent.tag_number in sheet
+    assert projector.tag_number not in sheet

@@ -258,11 +258,15 @@ def test_hand_out_by_scanned_url_and_return_at_the_counter(
     client = client_for(lending_staff)  # a new working day, a new sign-in
     response = client.post(reverse("lending:counter_return"), {"code": "ｍｂ－ｐｊ－００１"})
     assert response.status_code == 302
+    check_page = client.get(response["Location"])
+    assert check_page.status_code == 200
+    assert "電源ケーブル" in check_page.content.decode()
     response = client.post(response["Location"], {"present": ["本体"]})
     assert response.status_code == 302, response.context["form"].errors
     loan = Loan.objects.get(item=item)
     assert loan.returned_via == "counter"
     assert loan.missing_components == ["電源ケーブル"]
+    assert client.get(reverse("lending:loan_inspect", args=[loan.pk])).status_code == 200
     response = client.post(
         reverse("lending:loan_inspect", args=[loan.pk]),
         {"result": "missing", "note": "電源ケーブルなし", "compensation_required": "on"},

@@ -149,6 +149,8 @@ class Command(BaseCommand):
 
     def _update(self, po_path: Path, language: str, template: Catalog) -> None:
         catalog = _load(po_path, language)
+        # Keep the header date: a catalogue whose messages did not change stays byte-identical.
+        template.creation_date = catalog.creation_date
         catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
         catalog.obsolete.clear()
         po_path.parent.mkdir(parents=True, exist_ok=True)
