@@ -54,3 +54,22 @@ def test_core_part_creates_accounts_for_every_role_and_is_deterministic():
         assert bench_users(Role.VOLUNTEER).count() == volume.volunteers
         assert bench_users(Role.KIOSK).count() == volume.kiosks
         transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_one_year_of_bench_data_fills_every_app_within_its_rules():
+    """The whole generator at N=1, on this database with every constraint in force."""
+    from lending.models import Item, Loan
+    from outreach.models import Application, ClassSession
+    from wifi.models import Machine, MonthlyUsage
+
+    call_command("generate_bench_data", scale=1)
+
+    volume = Volume(1)
+    assert Item.objects.count() == volume.items
+    assert Loan.objects.count() >= volume.loans * 0.7
+    assert Loan.objects.filter(handed_out_at__isnull=False, returned_at__isnull=True).exists()
+    assert ClassSession.objects.count() == volume.sessions
+    assert Application.objects.count() >= volume.applications * 0.8
+    assert Machine.objects.count() == volume.wifi_machines
+    assert MonthlyUsage.objects.exists()
