@@ -41,6 +41,13 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _text(value: str) -> str:
+    """Free text as a spreadsheet shows it, never as a formula (CSV injection)."""
+    if value and value[0] in "=+-@\t\r":
+        return "'" + value
+    return value
+
+
 def _area_ja(area: str) -> str:
     with translation.override("ja"):
         return str(KpiDefinition.Area(area).label)
@@ -75,8 +82,8 @@ def table(data: dict[str, Any]) -> list[list[str]]:
                 data["label"],
                 STATUS_JA.get(data["status"], data["status"]),
                 _area_ja(row["area"]),
-                row["name"],
-                row["unit"],
+                _text(row["name"]),
+                _text(row["unit"]),
                 _cell(row["baseline"])
                 + (f"({row['baseline_note']})" if row["baseline_note"] else ""),
                 wareki_fiscal_year_label(row["baseline_year"]),
@@ -86,8 +93,8 @@ def table(data: dict[str, Any]) -> list[list[str]]:
                 _cell(row["year_target"]),
                 rate,
                 row["grade"],
-                row["analysis"],
-                row["outlook"],
+                _text(row["analysis"]),
+                _text(row["outlook"]),
                 section_label(row["section"]),
             ]
         )

@@ -79,3 +79,42 @@ class ReopenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("This is recorded in the audit trail and cannot be changed."),
     )
+
+
+class VersionUpForm(forms.Form):
+    """基本方針のバージョンアップ: a new plan period with a new target for each KPI."""
+
+    code = forms.SlugField(label=_("Code"), max_length=40)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
+    last_fiscal_year = forms.TypedChoiceField(label=_("Target fiscal year"), coerce=int, choices=())
+
+    def __init__(self, *args, previous, **kwargs):
+        super().__init__(*args, **kwargs)
+        from core.fiscal import fiscal_year_label
+
+        first = previous.last_fiscal_year + 1
+        self.fields["last_fiscal_year"].choices = [
+            (year, fiscal_year_label(year)) for year in range(first, first + 10)
+        ]
+        self.kpi_fields = []
+        for kpi in previous.kpis.order_by("sort_order", "id"):
+            name = f"target_{kpi.code}"
+            self.fields[name] = forms.DecimalField(
+                label=_("New target: %(kpi)s (%(unit)s)") % {"kpi": kpi.name, "unit": kpi.unit},
+                initial=kpi.target_value,
+                min_value=0,
+                disabled=kpi.direction == KpiDefinition.Direction.KEEP_ZERO,
+            )
+            self.kpi_fields.append((kpi.code, name))
+
+    def clean_code(self):
+        from .models import PlanPeriod
+
+        code = self.cleaned_data["code"]
+        if PlanPeriod.objects.filter(code=code).exists():
+            raise forms.ValidationError(_("A plan period with this code exists already."))
+        return code
+
+    def targets(self) -> dict:
+        return {code: self.cleaned_data[name] for code, name in self.kpi_fields}

@@ -110,9 +110,9 @@ class Calculator:
 
     def value(self, kpi: KpiDefinition, year: int) -> Component:
         """The KPI's value for ``year`` after aggregation."""
-        if year == kpi.baseline_year and (
-            kpi.aggregation == KpiDefinition.Aggregation.CUMULATIVE or not kpi.has_facts_for(year)
-        ):
+        if year == kpi.baseline_year:
+            # The baseline year shows the baseline as decided, even when the records of
+            # that year are corrected later (a new period's baseline is frozen at version-up).
             return Component(kpi.baseline_value, BASELINE, kpi.baseline_note)
         if kpi.aggregation != KpiDefinition.Aggregation.CUMULATIVE:
             return self.component(kpi, year)

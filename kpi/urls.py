@@ -42,6 +42,11 @@ urlpatterns = [
     ),
     path("kpi/staff/kpis/", views.kpi_list, name="kpi_list"),
     path("kpi/staff/kpis/<int:pk>/", views.kpi_edit, name="kpi_edit"),
+    path(
+        "kpi/staff/periods/<int:pk>/version-up/",
+        views.period_version_up,
+        name="period_version_up",
+    ),
     path("kpi/staff/incidents/", views.incident_list, name="incident_list"),
     path("kpi/staff/incidents/new/", views.incident_create, name="incident_create"),
     path("kpi/staff/incidents/<int:pk>/", views.incident_edit, name="incident_edit"),

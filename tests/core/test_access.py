@@ -13,6 +13,11 @@ PUBLIC_URL_NAMES = {
     "set_language",
     "wifi:spots",
     "wifi:opendata_csv",
+    "kpi:public_report",
+    "kpi:public_year",
+    "kpi:public_csv",
+    "kpi:public_json",
+    "kpi:public_facts",
     "outreach:public_classes",
     "outreach:public_session",
     "outreach:public_cancel",
@@ -24,12 +29,6 @@ PUBLIC_URL_NAMES = {
     "lending:availability",
     "lending:availability_calendar",
     "lending:item_link",
-    # kpi's public pages (kpi is merged into this branch before main has it).
-    "kpi:public_report",
-    "kpi:public_year",
-    "kpi:public_csv",
-    "kpi:public_json",
-    "kpi:public_facts",
 }
 SAMPLE_ARGUMENTS = {
     "int": "1",

@@ -131,6 +131,38 @@ def test_version_up_starts_a_new_period_without_touching_the_old_sheets(texts, f
         "fiscal_year": 2025,
         "label": "令和7年度",
         "value": 20,
-        "origin": "facts",
+        "origin": "baseline",
         "note": "",
     }
+
+
+def test_version_up_page_creates_the_next_period(
+    texts, facts, client_for, dx_staff, volunteer_user
+):
+    from django.urls import reverse
+
+    period = PlanPeriod.objects.get(code="test-2021")
+    url = reverse("kpi:period_version_up", args=[period.pk])
+    assert client_for(volunteer_user).get(url).status_code == 403
+    client = client_for(dx_staff)
+    assert client.get(url).status_code == 200
+    data = {
+        "code": "test-2026",
+        "name": "次期計画",
+        "name_en": "",
+        "last_fiscal_year": "2030",
+        "target_joined": "60",
+        "target_members": "50",
+        "target_training": "300",
+        "target_plain": "40",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302
+    new = PlanPeriod.objects.get(code="test-2026")
+    assert (new.first_fiscal_year, new.last_fiscal_year) == (2026, 2030)
+    targets = dict(new.kpis.values_list("code", "target_value"))
+    assert targets == {"joined": 60, "members": 50, "training": 300, "incidents": 0, "plain": 40}
+    entry = audit_history(new).first()
+    assert entry.action == "kpi.period_created"
+    # only one next period: the page is gone once it exists
+    assert client.get(url).status_code == 404

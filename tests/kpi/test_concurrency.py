@@ -14,7 +14,7 @@ THREADS = 6
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_parallel_closings_of_one_year_make_one_snapshot(texts, facts, dx_staff):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL for real parallel transactions")

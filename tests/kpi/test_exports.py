@@ -144,3 +144,21 @@ def test_staff_xlsx_has_the_same_cells_as_the_csv(facts, client_for, dx_staff, c
     ]
     table = list(csv.reader(io.StringIO(client.get("/kpi/2025.csv").content.decode())))
     assert cells == table
+
+
+def test_texts_that_look_like_formulas_are_not_formulas_in_the_csv(facts, client, dx_staff):
+    services.comment_save(
+        kpi=facts["joined"],
+        fiscal_year=2025,
+        analysis='=HYPERLINK("http://x")',
+        outlook="-",
+        by=dx_staff,
+    )
+    table = list(csv.reader(io.StringIO(client.get("/kpi/2025.csv").content.decode())))
+    joined = dict(zip(table[0], table[1], strict=True))
+    assert joined["要因分析"] == '\'=HYPERLINK("http://x")'
+    assert joined["今後の方向性"] == "'-"
+    assert (
+        json.loads(client.get("/kpi/2025.json").content)["rows"][0]["analysis"]
+        == '=HYPERLINK("http://x")'
+    )

@@ -117,3 +117,27 @@ def test_the_data_migration_reverses_and_reapplies():
     migration.load(apps, None)
     migration.load(apps, None)  # idempotent
     assert len(policy_kpis()) == 5
+
+
+def test_bench_data_adds_incidents_and_texts_for_each_year():
+    import random
+
+    from django.db.models import F
+
+    from kpi.bench_data import generate
+    from kpi.models import Incident, KpiComment
+
+    counts = generate(2, random.Random("kpi"))
+    assert counts["incidents"] == Incident.objects.count() >= 6
+    assert counts["comments"] == KpiComment.objects.count() > 0
+    assert not Incident.objects.filter(resolved_on__lt=F("occurred_on")).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_back_and_forth_unloads_and_reloads_the_policy():
+    from django.core.management import call_command
+
+    call_command("migrate", "kpi", "0001", verbosity=0)
+    assert not KpiDefinition.objects.exists()
+    call_command("migrate", "kpi", verbosity=0)
+    assert len(policy_kpis()) == 5

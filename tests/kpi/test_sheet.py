@@ -150,3 +150,19 @@ def test_kpi_changes_are_audited_field_by_field(facts, dx_staff):
 
 def test_no_sheet_for_a_year_outside_every_period(engine_period):
     assert sheet(2019) is None
+
+
+def test_a_kpi_without_a_source_is_entered_by_hand_every_year(facts, dx_staff):
+    kpi = services.kpi_update(kpi=facts["plain"], changes={"source_key": ""}, by=dx_staff)
+    assert rows_of(2025)["plain"]["origin"] == "missing"
+    services.manual_value_set(
+        kpi=kpi, fiscal_year=2025, value=Decimal(30), note="集計表より", by=dx_staff
+    )
+    row = rows_of(2025)["plain"]
+    # 30 / 25 = 1.2 → 120.0% → A (≥110%)
+    assert (row["value"], row["origin"], row["rate_percent"], row["grade"]) == (
+        30,
+        "manual",
+        120.0,
+        "A",
+    )

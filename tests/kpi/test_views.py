@@ -268,3 +268,15 @@ def test_public_report_query_count_does_not_grow_with_the_facts(
         make_member(at(2025, 7, 1 + n % 28), 700 + n)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get("/kpi/2025/").status_code == 200
+
+
+def test_dashboard_after_the_plan_ends_points_to_the_version_up(
+    facts, client_for, dx_staff, monkeypatch
+):
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "now", lambda: at(2026, 5, 1))
+    response = client_for(dx_staff).get(reverse("kpi:dashboard"))
+    assert response.context["fiscal_year"] == 2025  # the plan's last year, under review
+    assert response.context["no_current_period"] is True
+    assert "令和8年度を含む計画期間がまだない" in response.content.decode()

@@ -11,6 +11,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 
 class Command(BaseCommand):
@@ -21,7 +22,8 @@ class Command(BaseCommand):
             raise CommandError(
                 "seed_demo creates accounts with a public password; it runs only with DEBUG on."
             )
-        with transaction.atomic():
+        # The demo's own notifications (approvals, reminders) would flood the console.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
             for config in apps.get_app_configs():
                 if config.name not in settings.TSUNAGU_APPS:
                     continue

@@ -1,73 +1,49 @@
-"""Views of the yearly review: staff sheet, closing, inputs, dashboard and the public report."""
+"""Staff (総務課) views: the sheet, closing, inputs, the incident register and the dashboard."""
 
 from decimal import Decimal
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
-from django.views.decorators.http import require_GET
 
 from core.audit import audit_history
-from core.fiscal import current_fiscal_year, wareki_fiscal_year_label
+from core.fiscal import current_fiscal_year
 from core.roles import Role, role_required
 
-from . import services
-from .exports import sheet_export, to_xlsx
-from .forms import (
+from .. import services
+from ..exports import to_xlsx
+from ..forms import (
     CommentForm,
     IncidentForm,
     KpiDefinitionForm,
     ManualValueForm,
     ReopenForm,
+    VersionUpForm,
     YearTargetForm,
 )
-from .models import Incident, KpiComment, KpiDefinition, ManualValue, PlanPeriod
-from .presentation import figure_table, present, year_columns
-from .selectors import open_incidents
-from .sheets import (
-    Calculator,
+from ..models import Incident, KpiComment, KpiDefinition, ManualValue, PlanPeriod
+from ..presentation import present, year_columns
+from ..selectors import open_incidents
+from ..sheets import (
     current_closing,
     period_for_year,
     published_years,
     sheet,
     year_progress,
 )
-from .sources import SourceUnavailable, compute_figure
+from .common import (
+    ROWS_PER_PAGE,
+    default_year,
+    facts_context,
+    form_errors,
+    kpi_for,
+    sheet_or_404,
+)
 
 dx_staff_only = role_required(Role.DX_STAFF)
-ROWS_PER_PAGE = 50
-
-
-def _sheet_or_404(fiscal_year: int) -> dict:
-    data = sheet(fiscal_year)
-    if data is None:
-        raise Http404
-    return data
-
-
-def _kpi_for(fiscal_year: int, code: str) -> KpiDefinition:
-    period = period_for_year(fiscal_year)
-    if period is None:
-        raise Http404
-    return get_object_or_404(KpiDefinition, period=period, code=code)
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    for message in exc.messages:
-        form.add_error(None, message)
-
-
-def default_year() -> int | None:
-    """The year staff most likely want: this one if a period covers it, else the newest."""
-    today = current_fiscal_year()
-    if period_for_year(today) is not None:
-        return today
-    years = published_years()
-    return years[0] if years else None
 
 
 # --- Staff: the sheet --------------------------------------------------------
@@ -85,7 +61,7 @@ def sheet_index(request):
 @dx_staff_only
 def sheet_page(request, fiscal_year: int):
     """The check sheet of one fiscal year, with links to the facts behind every value."""
-    data = present(_sheet_or_404(fiscal_year))
+    data = present(sheet_or_404(fiscal_year))
     closing = current_closing(fiscal_year)
     return render(
         request,
@@ -104,7 +80,7 @@ def sheet_page(request, fiscal_year: int):
 @dx_staff_only
 def sheet_print(request, fiscal_year: int):
     """The check sheet laid out for A4 landscape paper."""
-    data = present(_sheet_or_404(fiscal_year))
+    data = present(sheet_or_404(fiscal_year))
     return render(
         request,
         "kpi/sheet_print.html",
@@ -115,7 +91,7 @@ def sheet_print(request, fiscal_year: int):
 @dx_staff_only
 def sheet_xlsx(request, fiscal_year: int):
     """The check sheet as an Excel file."""
-    data = _sheet_or_404(fiscal_year)
+    data = sheet_or_404(fiscal_year)
     response = HttpResponse(
         to_xlsx(data),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -124,61 +100,10 @@ def sheet_xlsx(request, fiscal_year: int):
     return response
 
 
-def _facts_context(fiscal_year: int, code: str, year: int, request, *, public: bool) -> dict:
-    kpi = _kpi_for(fiscal_year, code)
-    if year not in kpi.years or year > fiscal_year:
-        raise Http404
-    kpi = (
-        KpiDefinition.objects.filter(pk=kpi.pk)
-        .prefetch_related("manual_values", "year_targets")
-        .get()
-    )
-    calculator = Calculator()
-    value = calculator.value(kpi, year)
-    components = []
-    if kpi.aggregation == KpiDefinition.Aggregation.CUMULATIVE and year > kpi.baseline_year:
-        components = [
-            {
-                "label": wareki_fiscal_year_label(kpi.baseline_year),
-                "value": kpi.baseline_value,
-                "origin": "baseline",
-            }
-        ] + [
-            {"label": wareki_fiscal_year_label(y), **vars(calculator.component(kpi, y))}
-            for y in range(kpi.baseline_year + 1, year + 1)
-        ]
-    figure = error = page = columns = cells = None
-    manual = None
-    if kpi.has_facts_for(year):
-        try:
-            figure = compute_figure(kpi.source_key, year)
-        except SourceUnavailable as exc:
-            error = exc.reason
-        else:
-            page = Paginator(figure.rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
-            columns, cells = figure_table(figure, page.object_list, public=public)
-    else:
-        manual = ManualValue.objects.filter(kpi=kpi, fiscal_year=year).first()
-    return {
-        "kpi": kpi,
-        "fiscal_year": fiscal_year,
-        "year": year,
-        "value": value,
-        "figure": figure,
-        "error": error,
-        "page": page,
-        "columns": columns,
-        "cells": cells,
-        "manual": manual,
-        "components": components,
-        "public": public,
-    }
-
-
 @dx_staff_only
 def facts(request, fiscal_year: int, code: str, year: int):
     """The rows behind one value of the sheet."""
-    context = _facts_context(fiscal_year, code, year, request, public=False)
+    context = facts_context(fiscal_year, code, year, request, public=False)
     return render(request, "kpi/facts.html", context)
 
 
@@ -188,7 +113,7 @@ def facts(request, fiscal_year: int, code: str, year: int):
 @dx_staff_only
 def comment_edit(request, fiscal_year: int, code: str):
     """Write the section's analysis and future direction for one KPI and year."""
-    kpi = _kpi_for(fiscal_year, code)
+    kpi = kpi_for(fiscal_year, code)
     instance = KpiComment.objects.filter(kpi=kpi, fiscal_year=fiscal_year).first()
     form = CommentForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
@@ -201,7 +126,7 @@ def comment_edit(request, fiscal_year: int, code: str):
                 by=request.user,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, gettext("The texts were saved."))
             return redirect("kpi:sheet", fiscal_year=fiscal_year)
@@ -215,7 +140,7 @@ def comment_edit(request, fiscal_year: int, code: str):
 @dx_staff_only
 def manual_edit(request, fiscal_year: int, code: str, year: int):
     """Type in the value of a year the system holds no facts for."""
-    kpi = _kpi_for(fiscal_year, code)
+    kpi = kpi_for(fiscal_year, code)
     if year not in kpi.years[1:] or kpi.has_facts_for(year):
         raise Http404
     instance = ManualValue.objects.filter(kpi=kpi, fiscal_year=year).first()
@@ -230,7 +155,7 @@ def manual_edit(request, fiscal_year: int, code: str, year: int):
                 by=request.user,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, gettext("The value was saved."))
             return redirect("kpi:sheet", fiscal_year=fiscal_year)
@@ -250,7 +175,7 @@ def manual_edit(request, fiscal_year: int, code: str, year: int):
 @dx_staff_only
 def year_close(request, fiscal_year: int):
     """Close a fiscal year: its sheet is frozen as published."""
-    data = _sheet_or_404(fiscal_year)
+    data = sheet_or_404(fiscal_year)
     if request.method == "POST":
         try:
             services.year_close(fiscal_year=fiscal_year, by=request.user)
@@ -285,7 +210,7 @@ def year_reopen(request, fiscal_year: int):
                 fiscal_year=fiscal_year, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, gettext("The fiscal year was re-opened."))
             return redirect("kpi:sheet", fiscal_year=fiscal_year)
@@ -299,8 +224,12 @@ def year_reopen(request, fiscal_year: int):
 @dx_staff_only
 def kpi_list(request):
     """Every KPI of every plan period."""
-    periods = PlanPeriod.objects.prefetch_related("kpis").order_by("-first_fiscal_year")
-    return render(request, "kpi/kpi_list.html", {"periods": periods})
+    periods = list(PlanPeriod.objects.prefetch_related("kpis").order_by("-first_fiscal_year"))
+    return render(
+        request,
+        "kpi/kpi_list.html",
+        {"periods": periods, "latest": periods[0] if periods else None},
+    )
 
 
 @dx_staff_only
@@ -320,7 +249,7 @@ def kpi_edit(request, pk: int):
                 kpi=KpiDefinition.objects.get(pk=pk), changes=changes, by=request.user
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, gettext("The KPI was saved."))
             return redirect("kpi:kpi_edit", pk=pk)
@@ -333,7 +262,7 @@ def kpi_edit(request, pk: int):
                 by=request.user,
             )
         except ValidationError as exc:
-            _form_errors(target_form, exc)
+            form_errors(target_form, exc)
         else:
             messages.success(request, gettext("The intermediate target was saved."))
             return redirect("kpi:kpi_edit", pk=pk)
@@ -346,6 +275,44 @@ def kpi_edit(request, pk: int):
             "kpi": kpi,
             "targets": kpi.year_targets.all(),
             "history": audit_history(kpi)[:30],
+        },
+    )
+
+
+@dx_staff_only
+def period_version_up(request, pk: int):
+    """Start the next plan period: baselines from the last year, new targets (基本方針のバージョンアップ)."""
+    previous = get_object_or_404(PlanPeriod, pk=pk)
+    if PlanPeriod.objects.filter(first_fiscal_year__gt=previous.last_fiscal_year).exists():
+        raise Http404
+    form = VersionUpForm(request.POST or None, previous=previous)
+    if request.method == "POST" and form.is_valid():
+        try:
+            period = services.period_version_up(
+                previous=previous,
+                code=form.cleaned_data["code"],
+                name=form.cleaned_data["name"],
+                name_en=form.cleaned_data["name_en"],
+                last_fiscal_year=form.cleaned_data["last_fiscal_year"],
+                targets=form.targets(),
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, gettext("The new plan period was created."))
+            return redirect("kpi:sheet", fiscal_year=period.first_fiscal_year)
+    baseline_year = previous.last_fiscal_year
+    closing = current_closing(baseline_year)
+    return render(
+        request,
+        "kpi/version_up_form.html",
+        {
+            "form": form,
+            "previous": previous,
+            "baseline_year": baseline_year,
+            "closing": closing,
+            "baseline": present(sheet_or_404(baseline_year)),
         },
     )
 
@@ -369,7 +336,7 @@ def incident_create(request):
         try:
             services.incident_record(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, gettext("The incident was recorded."))
             return redirect("kpi:incident_list")
@@ -385,7 +352,7 @@ def incident_edit(request, pk: int):
         try:
             services.incident_update(incident=incident, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, gettext("The incident was updated."))
             return redirect("kpi:incident_list")
@@ -450,75 +417,8 @@ def dashboard(request):
             "needs_comment": needs_comment,
             "needs_value": needs_value,
             "unclosed": unclosed,
+            "current_year": current_fiscal_year(),
+            "no_current_period": period_for_year(current_fiscal_year()) is None,
+            "latest_period": PlanPeriod.objects.order_by("-last_fiscal_year").first(),
         },
     )
-
-
-# --- Public --------------------------------------------------------------------
-
-
-def _public_years() -> list[dict]:
-    return [{"fiscal_year": y, "closed": current_closing(y) is not None} for y in published_years()]
-
-
-@login_not_required
-@require_GET
-def public_report(request):
-    """The public KPI report: the newest year's sheet and links to every year."""
-    years = published_years()
-    if not years:
-        return render(request, "kpi/public_report.html", {"sheet": None, "years": []})
-    return _public_sheet(request, years[0])
-
-
-@login_not_required
-@require_GET
-def public_year(request, fiscal_year: int):
-    """The public sheet of one fiscal year."""
-    if fiscal_year not in published_years():
-        raise Http404
-    return _public_sheet(request, fiscal_year)
-
-
-def _public_sheet(request, fiscal_year: int):
-    data = present(_sheet_or_404(fiscal_year), charts=True)
-    return render(
-        request,
-        "kpi/public_report.html",
-        {"sheet": data, "years": _public_years(), "columns": year_columns(data)},
-    )
-
-
-@login_not_required
-@require_GET
-def public_facts(request, fiscal_year: int, code: str, year: int):
-    """The public breakdown behind one value, with small counts of people suppressed."""
-    if fiscal_year not in published_years():
-        raise Http404
-    context = _facts_context(fiscal_year, code, year, request, public=True)
-    return render(request, "kpi/facts.html", context)
-
-
-def _export(fiscal_year: int, fmt: str, content_type: str) -> HttpResponse:
-    if fiscal_year not in published_years():
-        raise Http404
-    content = sheet_export(fiscal_year, fmt)
-    if content is None:
-        raise Http404
-    response = HttpResponse(content.encode("utf-8"), content_type=content_type)
-    response["Content-Disposition"] = f'inline; filename="kpi-{fiscal_year}.{fmt}"'
-    return response
-
-
-@login_not_required
-@require_GET
-def public_csv(request, fiscal_year: int):
-    """The sheet of one fiscal year as CSV (UTF-8)."""
-    return _export(fiscal_year, "csv", "text/csv; charset=utf-8")
-
-
-@login_not_required
-@require_GET
-def public_json(request, fiscal_year: int):
-    """The sheet of one fiscal year as JSON."""
-    return _export(fiscal_year, "json", "application/json; charset=utf-8")

@@ -1,0 +1,100 @@
+"""Helpers shared by the staff and public views of the yearly review."""
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from core.fiscal import current_fiscal_year, wareki_fiscal_year_label
+
+from ..models import KpiDefinition, ManualValue
+from ..presentation import figure_table
+from ..sheets import (
+    Calculator,
+    period_for_year,
+    published_years,
+    sheet,
+)
+from ..sources import SourceUnavailable, compute_figure
+
+# Rows behind a value are paged: a year of loans can be thousands.
+ROWS_PER_PAGE = 50
+
+
+def sheet_or_404(fiscal_year: int) -> dict:
+    data = sheet(fiscal_year)
+    if data is None:
+        raise Http404
+    return data
+
+
+def kpi_for(fiscal_year: int, code: str) -> KpiDefinition:
+    period = period_for_year(fiscal_year)
+    if period is None:
+        raise Http404
+    return get_object_or_404(KpiDefinition, period=period, code=code)
+
+
+def form_errors(form, exc: ValidationError) -> None:
+    for message in exc.messages:
+        form.add_error(None, message)
+
+
+def default_year() -> int | None:
+    """The year staff most likely want: this one if a period covers it, else the newest."""
+    today = current_fiscal_year()
+    if period_for_year(today) is not None:
+        return today
+    years = published_years()
+    return years[0] if years else None
+
+
+def facts_context(fiscal_year: int, code: str, year: int, request, *, public: bool) -> dict:
+    kpi = kpi_for(fiscal_year, code)
+    if year not in kpi.years or year > fiscal_year:
+        raise Http404
+    kpi = (
+        KpiDefinition.objects.filter(pk=kpi.pk)
+        .prefetch_related("manual_values", "year_targets")
+        .get()
+    )
+    calculator = Calculator()
+    value = calculator.value(kpi, year)
+    components = []
+    if kpi.aggregation == KpiDefinition.Aggregation.CUMULATIVE and year > kpi.baseline_year:
+        components = [
+            {
+                "label": wareki_fiscal_year_label(kpi.baseline_year),
+                "value": kpi.baseline_value,
+                "origin": "baseline",
+            }
+        ] + [
+            {"label": wareki_fiscal_year_label(y), **vars(calculator.component(kpi, y))}
+            for y in range(kpi.baseline_year + 1, year + 1)
+        ]
+    figure = error = page = columns = cells = None
+    manual = None
+    if kpi.has_facts_for(year):
+        try:
+            figure = compute_figure(kpi.source_key, year)
+        except SourceUnavailable as exc:
+            error = exc.reason
+        else:
+            page = Paginator(figure.rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+            columns, cells = figure_table(figure, page.object_list, public=public)
+    else:
+        manual = ManualValue.objects.filter(kpi=kpi, fiscal_year=year).first()
+    return {
+        "kpi": kpi,
+        "fiscal_year": fiscal_year,
+        "year": year,
+        "value": value,
+        "figure": figure,
+        "error": error,
+        "page": page,
+        "columns": columns,
+        "cells": cells,
+        "manual": manual,
+        "components": components,
+        "public": public,
+    }
