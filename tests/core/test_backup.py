@@ -25,22 +25,25 @@ def _snapshot() -> dict[str, list]:
 
 
 def _app_facts() -> dict[str, list]:
-    """Loans and class attendance, once those apps exist (each adds its facts here)."""
+    """Every loan, reservation, class attendance… of the apps, row by row."""
     from django.apps import apps
 
     facts = {}
     for label, model_name in [
-        ("lending", "Loan"),
+        ("lending", "Organisation"),
+        ("lending", "Item"),
         ("lending", "Reservation"),
+        ("lending", "Loan"),
+        ("lending", "ItemDay"),
+        ("outreach", "ClassSession"),
+        ("outreach", "Application"),
         ("outreach", "Attendance"),
-        ("outreach", "Participant"),
-        ("volunteers", "Signup"),
+        ("outreach", "VolunteerSignup"),
+        ("volunteers", "VolunteerProfile"),
         ("wifi", "Machine"),
+        ("wifi", "MonthlyUsage"),
     ]:
-        try:
-            model = apps.get_model(label, model_name)
-        except LookupError:
-            continue
+        model = apps.get_model(label, model_name)
         facts[f"{label}.{model_name}"] = list(model.objects.order_by("pk").values_list())
     return facts
 
@@ -63,19 +66,34 @@ def facts(make_user, make_facility, lending_staff):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_restore_brings_back_every_row_after_changes_and_deletions(facts, tmp_path):
+def test_restore_brings_back_every_loan_and_attendance_after_changes_and_deletions(tmp_path):
+    from lending.models import ItemDay, Loan
+    from outreach.models import Attendance
+
     _needs_backup_tools()
+    # A year of every app's facts: thousands of loans, class attendances, sign-ups.
+    call_command("generate_bench_data", scale=1)
+    lone_user = User.objects.create_user(email="leaves-later@example.jp", password="x" * 12)
+    facility = Facility.objects.order_by("pk").first()
+    audit_record(actor=lone_user, action="facility.change", target=facility)
     before = _snapshot()
     assert before["facilities"] and before["audit"]
+    assert len(before["lending.Loan"]) > 1000 and len(before["outreach.Attendance"]) > 1000
     backup = tmp_path / "tsunagu.backup"
 
     call_command("backup", output=backup)
     assert backup.stat().st_size > 0
 
-    # After the backup: a change, a deletion and a new row, all undone by the restore.
-    Facility.objects.filter(pk=facts["facilities"][0].pk).update(phone="changed")
-    facts["users"][0].delete()
+    # After the backup: changes, deletions and new rows, all undone by the restore.
+    Facility.objects.filter(pk=facility.pk).update(phone="changed")
+    User.objects.filter(email__startswith="rep-").order_by(
+        "pk"
+    ).last().emailaddress_set.all().delete()
     Facility.objects.create(name="後から作った施設", name_kana="アト", address="茂原市")
+    Loan.objects.filter(returned_at__isnull=False).order_by("pk")[:1].get().days.all().delete()
+    Loan.objects.filter(pk=Loan.objects.order_by("pk").first().pk).update(was_late=True)
+    Attendance.objects.filter(pk__in=Attendance.objects.order_by("pk").values("pk")[:10]).delete()
+    assert ItemDay.objects.count() < len(before["lending.ItemDay"])
     assert _snapshot() != before
 
     call_command("restore", source=backup, interactive=False)
