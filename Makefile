@@ -56,3 +56,37 @@ i18n: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* staticfiles
+
+# Production-like run: gunicorn, prod settings, static files collected and served by WhiteNoise.
+# Give SECRET_KEY, ALLOWED_HOSTS, SITE_URL (and DATABASE_URL) in the environment; for a try on
+# this machine a key is made once in var/secret_key and the host defaults to 127.0.0.1.
+# Behind a TLS proxy (X-Forwarded-Proto) as in production; see README "Production".
+WORKERS ?= 4
+SERVE_ENV = DJANGO_SETTINGS_MODULE=config.settings.prod \
+	SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	SITE_URL="$${SITE_URL:-https://127.0.0.1:$(PORT)}"
+
+var/secret_key: | var
+	@umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+serve: $(VENV)/.installed-run var/secret_key
+	$(MANAGE) i18n --compile
+	$(SERVE_ENV) $(MANAGE) migrate --no-input
+	$(SERVE_ENV) $(MANAGE) createcachetable
+	$(SERVE_ENV) $(MANAGE) collectstatic --no-input --verbosity 0
+	$(SERVE_ENV) $(MANAGE) check --deploy
+	$(SERVE_ENV) $(BIN)/gunicorn config.wsgi --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile -
+
+# Benchmarks (not part of `make test`): bench/results.json and the table in bench/README.md.
+bench: $(VENV)/.installed-test
+	$(MANAGE) i18n --compile
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Backups: `make backup` writes var/backups/<time>.backup; `make restore BACKUP_FILE=...` puts it back.
+backup: $(VENV)/.installed-run
+	$(MANAGE) backup --output $${BACKUP_FILE:-var/backups/tsunagu-$$(date +%Y%m%d-%H%M%S).backup}
+
+restore: $(VENV)/.installed-run
+	@test -n "$(BACKUP_FILE)" || { echo "make restore BACKUP_FILE=path/to/file.backup"; exit 2; }
+	$(MANAGE) restore --input "$(BACKUP_FILE)"

@@ -1,0 +1,111 @@
+"""The pages of the apps that the benchmark measures, by URL name.
+
+Kept apart from measure.py so that adding an app's pages is one entry here.
+A page whose URL name does not resolve is reported as "skipped: not built yet".
+"""
+
+
+def pages(Page, get, reverse_or_skip, Skip, today):  # noqa: N803 - classes passed in
+    from core.roles import Role
+
+    month = today.strftime("%Y-%m")
+    return [
+        Page(
+            "kiosk scan",
+            Role.KIOSK,
+            kiosk_scan(reverse_or_skip, Skip),
+            "POST of a scanned QR URL; each scan returns a loan that is out",
+            fresh_each_time=True,
+            expect="返却を受け付けました",  # returned or returned late: both record a return
+        ),
+        Page("availability (next 7 days)", None, get("lending:availability"), "public page"),
+        Page(
+            "availability calendar (month)",
+            None,
+            first_type_calendar(reverse_or_skip, Skip, month),
+            "public month calendar of one equipment type",
+        ),
+        Page("staff desk (生活課)", Role.LENDING_STAFF, get("lending:desk")),
+        Page("KPI sheet", Role.DX_STAFF, kpi_sheet(reverse_or_skip, today)),
+        Page("KPI public report", None, get("kpi:public_report")),
+        Page("class analysis", Role.DX_STAFF, get("outreach:analysis")),
+        Page("Wi-Fi analysis", Role.DX_STAFF, get("wifi:analysis")),
+        Page("reservations list", Role.LENDING_STAFF, get("lending:reservation_list")),
+        Page("items list", Role.LENDING_STAFF, get("lending:item_list")),
+        Page("organisations list", Role.LENDING_STAFF, get("lending:organisation_list")),
+        Page("class sessions list", Role.DX_STAFF, get("outreach:session_list")),
+        Page("public classes", None, get("outreach:public_classes")),
+        Page("staffing list (volunteers)", Role.DX_STAFF, get("outreach:staffing_list")),
+        Page("volunteer hours", Role.DX_STAFF, get("outreach:volunteer_hours")),
+        Page("Wi-Fi machines list", Role.DX_STAFF, get("wifi:machine_list")),
+        Page("Wi-Fi usage list", Role.DX_STAFF, get("wifi:usage_list")),
+    ]
+
+
+def kiosk_scan(reverse_or_skip, Skip):  # noqa: N803
+    """Each call: a loan that is out right now, scanned by its QR URL (as a scanner sends it).
+
+    The scan returns the loan, so before the next one (outside the timing) the
+    oldest returned loan of the generated history is put back out with plain
+    updates: every measured scan is a real first return, with the whole history
+    in the database.
+    """
+
+    def build():
+        path = reverse_or_skip("lending:kiosk")
+        from lending.models import Item, Loan
+
+        loan = (
+            Loan.objects.filter(handed_out_at__isnull=False, returned_at__isnull=True)
+            .select_related("item")
+            .first()
+        )
+        if loan is None:
+            out = Loan.objects.filter(handed_out_at__isnull=False, returned_at__isnull=True)
+            loan = (
+                Loan.objects.filter(returned_at__isnull=False)
+                .exclude(item__in=out.values("item"))
+                .select_related("item")
+                .order_by("-returned_at")
+                .first()
+            )
+            if loan is None:
+                raise Skip("no loans in the benchmark data")
+            Loan.objects.filter(pk=loan.pk).update(
+                returned_at=None, returned_by=None, returned_via="", was_late=False
+            )
+            Item.objects.filter(pk=loan.item_id).update(status=Item.Status.ON_LOAN)
+        return "POST", path, {"code": loan.item.qr_url}
+
+    return build
+
+
+def first_type_calendar(reverse_or_skip, Skip, month: str):  # noqa: N803
+    def build():
+        from lending.models import EquipmentType
+
+        kind = EquipmentType.objects.order_by("pk").first()
+        if kind is None:
+            raise Skip("no equipment types")
+        return (
+            "GET",
+            reverse_or_skip("lending:availability_calendar", kind.pk) + f"?month={month}",
+            {},
+        )
+
+    return build
+
+
+def kpi_sheet(reverse_or_skip, today):
+    def build():
+        from core.fiscal import fiscal_year
+        from kpi.models import PlanPeriod
+
+        # The current year, or the plan's last year when the plan has ended.
+        plan = PlanPeriod.objects.order_by("-last_fiscal_year").first()
+        year = fiscal_year(today)
+        if plan is not None:
+            year = max(plan.first_fiscal_year, min(year, plan.last_fiscal_year))
+        return "GET", reverse_or_skip("kpi:sheet", year), {}
+
+    return build

@@ -1,0 +1,57 @@
+"""manage.py generate_bench_data --scale N: N years of realistic volume for the benchmarks.
+
+Core writes its part (facilities, accounts), then every app of ours that has a
+``bench_data`` module with ``generate(scale, rng)`` adds its own, in
+INSTALLED_APPS order, like ``seed_demo`` does with ``demo``. Deterministic: each
+app gets its own ``random.Random`` seeded from ``--seed`` and its name.
+Refused on a database that already has accounts, so it can never flood real data.
+"""
+
+import importlib
+import importlib.util
+import random
+import time
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from core.models import User
+
+
+class Command(BaseCommand):
+    help = "Fill an EMPTY database with N years of benchmark data (items, loans, classes…)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=int, required=True, help="Years of data (1–20).")
+        parser.add_argument("--seed", type=int, default=20_250_401)
+
+    def handle(self, *args, scale: int, seed: int, **options):
+        if not 1 <= scale <= 20:
+            raise CommandError("--scale must be between 1 and 20 years.")
+        if User.objects.exists():
+            raise CommandError(
+                "This database already has accounts. Benchmark data goes into a fresh, "
+                "migrated database only (see bench/README.md)."
+            )
+        total_started = time.perf_counter()
+        for config in apps.get_app_configs():
+            if config.name not in settings.TSUNAGU_APPS:
+                continue
+            module_name = f"{config.name}.bench_data"
+            if importlib.util.find_spec(module_name) is None:
+                continue
+            module = importlib.import_module(module_name)
+            rng = random.Random(f"{seed}:{config.name}")
+            started = time.perf_counter()
+            with transaction.atomic():
+                counts = module.generate(scale, rng) or {}
+            elapsed = time.perf_counter() - started
+            summary = ", ".join(f"{label} {count:,}" for label, count in counts.items())
+            self.stdout.write(f"{config.name}: {summary} ({elapsed:.1f} s)")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Benchmark data for {scale} year(s) ready in {time.perf_counter() - total_started:.1f} s."
+            )
+        )

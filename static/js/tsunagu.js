@@ -1,0 +1,48 @@
+/* Shared behaviour of every page (no third-party code).
+
+   A wide table scrolls sideways inside its .table-scroll box on a narrow screen.
+   Keyboard users can only scroll it if the box can take focus, and screen-reader
+   users need to know what the box is: so when the table really is wider than
+   its box, the box becomes a focusable, named region (WCAG 2.1.1). Templates
+   that already set tabindex keep their own. */
+(function () {
+  "use strict";
+
+  function nameOf(box) {
+    var caption = box.querySelector("caption");
+    if (caption && caption.textContent.trim()) return caption.textContent.trim();
+    var el = box.previousElementSibling;
+    while (el && !/^H[1-6]$/.test(el.tagName)) el = el.previousElementSibling;
+    if (el) return el.textContent.trim();
+    var heading = document.querySelector("h1");
+    return heading ? heading.textContent.trim() : "";
+  }
+
+  function update() {
+    document.querySelectorAll(".table-scroll").forEach(function (box) {
+      if (box.hasAttribute("data-tsunagu-own")) return;
+      if (box.hasAttribute("tabindex") && !box.hasAttribute("data-tsunagu-scroll")) {
+        box.setAttribute("data-tsunagu-own", "");
+        return;
+      }
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("data-tsunagu-scroll", "");
+        if (!box.hasAttribute("role")) box.setAttribute("role", "region");
+        if (!box.hasAttribute("aria-label") && !box.hasAttribute("aria-labelledby")) {
+          box.setAttribute("aria-label", nameOf(box));
+        }
+      } else if (box.hasAttribute("data-tsunagu-scroll")) {
+        box.removeAttribute("tabindex");
+      }
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", update);
+  } else {
+    update();
+  }
+  window.addEventListener("resize", update);
+})();
