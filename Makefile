@@ -49,6 +49,7 @@ test: $(VENV)/.installed-test
 check: $(VENV)/.installed-test
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(MANAGE) i18n --check
 
 i18n: $(VENV)/.installed-test

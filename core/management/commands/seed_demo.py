@@ -23,7 +23,10 @@ class Command(BaseCommand):
                 "seed_demo creates accounts with a public password; it runs only with DEBUG on."
             )
         # The demo's own notifications (approvals, reminders) would flood the console.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+            transaction.atomic(),
+        ):
             for config in apps.get_app_configs():
                 if config.name not in settings.TSUNAGU_APPS:
                     continue
