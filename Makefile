@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
-export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+# manage.py defaults to the dev settings; the test suite always runs on the test settings.
 
 .PHONY: run test check lint serve bench backup restore clean i18n
 
@@ -43,7 +43,7 @@ run: $(VENV)/.installed-run
 
 test: $(VENV)/.installed-test
 	$(MANAGE) i18n --compile
-	$(BIN)/pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest $(PYTEST_ARGS)
 
 # What CI checks besides the tests: migrations, lint, translations.
 check: $(VENV)/.installed-test
