@@ -360,7 +360,7 @@ def _loan_groups(fiscal_year: int, *, digital_only: bool) -> Figure:
         Column("organisation", _("Organisation")),
         Column("organisation_kind", _("Kind")),
         Column("event_name", _("Event")),
-        Column("items", _("Items")),
+        Column("items", _("Items handed out")),
         Column("digital_items", _("Digital-ready items")),
     )
     if digital_only:

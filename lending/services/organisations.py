@@ -28,7 +28,7 @@ ORGANISATION_FIELDS = [
 ]
 
 
-def _snapshot(organisation: Organisation) -> dict:
+def organisation_snapshot(organisation: Organisation) -> dict:
     return {f: getattr(organisation, f) for f in ORGANISATION_FIELDS}
 
 
@@ -44,7 +44,7 @@ def organisation_save(
             actor=by,
             action="organisation.create" if created else "organisation.change",
             target=organisation,
-            changes=field_changes(before or {}, _snapshot(organisation)),
+            changes=field_changes(before or {}, organisation_snapshot(organisation)),
         )
     return organisation
 

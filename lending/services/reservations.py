@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +13,7 @@ from lending import rules as lending_rules
 from lending.mails import send_reservation_mail
 from lending.models import (
     EquipmentType,
+    Item,
     ItemDay,
     Loan,
     Organisation,
@@ -21,8 +22,6 @@ from lending.models import (
 )
 from lending.selectors import free_items, free_periods
 from lending.services.errors import InvalidState, ReservationConflict, RuleViolation
-
-ASSIGN_ATTEMPTS = 3
 
 
 def _days(start: date, end: date) -> list[date]:
@@ -79,12 +78,15 @@ def _assign(
 ) -> list[Loan]:
     """Pick free units and hold their days; the unique (item, day) index settles races.
 
-    A competing transaction that took a unit first makes our insert fail; we then
-    look again (READ COMMITTED sees its commit) and either take other units or
-    report the conflict.
+    A competing transaction that took a unit first makes our insert fail (on
+    PostgreSQL after waiting for its commit); we then look again (READ COMMITTED
+    sees the commit) and either take other units or report the conflict.
     """
     free = 0
-    for _attempt in range(ASSIGN_ATTEMPTS):
+    # Every lost race means another transaction committed a unit of this type, so
+    # the loop ends after at most as many rounds as there are units.
+    rounds = Item.objects.filter(equipment_type=equipment_type).count() + 1
+    for _round in range(rounds):
         candidates = list(
             free_items(
                 equipment_type, reservation.pickup_date, reservation.return_date, today=today
@@ -105,6 +107,12 @@ def _assign(
                     _hold(loan, reservation.pickup_date, reservation.return_date)
             return loans
         except IntegrityError:
+            continue
+        except OperationalError as exc:
+            # Two requests taking several units in crossing order can deadlock on
+            # PostgreSQL; the loser's savepoint is rolled back and it simply looks again.
+            if type(exc.__cause__).__name__ != "DeadlockDetected":
+                raise
             continue
     raise _conflict(
         {

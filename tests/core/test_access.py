@@ -24,6 +24,8 @@ PUBLIC_URL_NAMES = {
     "outreach:opendata_facilities",
     "wifi:spots",
     "wifi:opendata_csv",
+    "lending:availability",
+    "lending:availability_calendar",
 }
 SAMPLE_ARGUMENTS = {
     "int": "1",

@@ -104,3 +104,17 @@ def book(lending_staff):
         )
 
     return _book
+
+
+@pytest.fixture
+def frozen(monkeypatch):
+    """Freeze "now" at 10:00 JST on TODAY (a Wednesday); returns a function to move it."""
+    from django.utils import timezone
+
+    current = {"now": at(TODAY)}
+    monkeypatch.setattr(timezone, "now", lambda: current["now"])
+
+    def move(value):
+        current["now"] = value
+
+    return move

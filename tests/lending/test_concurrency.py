@@ -167,3 +167,60 @@ def test_two_parallel_returns_record_one_return_on_sqlite_file(make_user):
     if connection.vendor != "sqlite":
         pytest.skip("the SQLite variant")
     _two_returns_at_once(make_user)
+
+
+def _many_requests_for_two_types(make_user):
+    from core.roles import Role
+
+    staff = make_user(Role.LENDING_STAFF)
+    projector = EquipmentType.objects.create(name="プロジェクター", category="projector")
+    screen = EquipmentType.objects.create(name="スクリーン", category="screen")
+    for i in range(1, 6):
+        Item.objects.create(equipment_type=projector, tag_number=f"MB-PJ-{i:03d}")
+        Item.objects.create(equipment_type=screen, tag_number=f"MB-SC-{i:03d}")
+    orgs = [
+        Organisation.objects.create(
+            name=f"団体{i}", kind="neighbourhood", representative_name="代表", is_verified=True
+        )
+        for i in range(12)
+    ]
+
+    def request(index):
+        # Half ask screen-first, half projector-first: crossing orders must not deadlock.
+        lines = {projector: 1, screen: 1} if index % 2 else {screen: 1, projector: 1}
+        try:
+            reservation_request(
+                organisation=orgs[index],
+                pickup_date=MON,
+                return_date=WED,
+                lines=lines,
+                event_name="会議",
+                purpose="会議",
+                declaration=True,
+                by=staff,
+                now=NOW,
+            )
+        except ReservationConflict:
+            return "conflict"
+        return "booked"
+
+    results = _parallel(12, request)
+    assert results.count("booked") == 5
+    assert results.count("conflict") == 7
+    assert Loan.objects.count() == 10
+    assert Loan.objects.values("item").distinct().count() == 10
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_two_type_requests_never_oversell_on_postgresql(make_user):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    _many_requests_for_two_types(make_user)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_two_type_requests_never_oversell_on_sqlite_file(make_user):
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite variant")
+    _many_requests_for_two_types(make_user)

@@ -1,0 +1,537 @@
+"""Demo data of the lending desk: equipment, groups of Mobara, loans now and in past years.
+
+Idempotent: types, items and organisations are found by name / 備品番号; each
+demo reservation carries a key in its staff notes ("demo:<key>") and is created
+once. Everything goes through the services, so the audit trail and the
+occupancy rows are the real thing. Names, people and phone numbers are made up.
+"""
+
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from core import office_calendar
+from core.models import User
+from core.roles import Role
+from lending.models import EquipmentType, Item, Membership, Organisation, Reservation
+from lending.services import (
+    loan_hand_out,
+    loan_inspect,
+    loan_return,
+    reservation_approve,
+    reservation_request,
+)
+
+ALL = []
+NEIGHBOURHOOD_ONLY = [Organisation.Kind.NEIGHBOURHOOD]
+
+# name, category, tag prefix, digital, count, components, eligible, description, usage notes
+EQUIPMENT = [
+    (
+        "プロジェクター",
+        EquipmentType.Category.PROJECTOR,
+        "MB-PJ",
+        True,
+        4,
+        ["本体", "電源ケーブル", "リモコン", "HDMIケーブル", "収納バッグ"],
+        ALL,
+        "3,500ルーメン。明るい部屋でも映せます。パソコンやスマートフォンとHDMIでつなぎます。",
+        "レンズに触れないでください。使用後は冷えてから収納バッグへ。",
+    ),
+    (
+        "スクリーン（80インチ自立式）",
+        EquipmentType.Category.SCREEN,
+        "MB-SC",
+        False,
+        3,
+        ["スクリーン本体", "脚", "収納ケース"],
+        ALL,
+        "床に置いて立てる80インチのスクリーンです。",
+        "巻き取るときは手を添えてゆっくり戻してください。",
+    ),
+    (
+        "タブレット",
+        EquipmentType.Category.TABLET,
+        "MB-TB",
+        True,
+        10,
+        ["本体", "充電器", "USBケーブル", "保護ケース"],
+        ALL,
+        "10インチのタブレット。スマホ教室や会議資料の表示に使えます。",
+        "個人のアカウントでログインしたままにしないでください。返却後に初期化します。",
+    ),
+    (
+        "モバイルWi-Fiルーター",
+        EquipmentType.Category.WIFI_ROUTER,
+        "MB-WF",
+        True,
+        5,
+        ["本体", "充電器", "USBケーブル"],
+        ALL,
+        "集会所などでインターネットを使うための持ち運べるWi-Fiです（月の通信量に上限があります）。",
+        "動画の長時間再生は通信量を多く使います。",
+    ),
+    (
+        "音響（PA）セット",
+        EquipmentType.Category.PA,
+        "MB-PA",
+        False,
+        3,
+        [
+            "アンプ付きスピーカー",
+            "ワイヤレスマイク1",
+            "ワイヤレスマイク2",
+            "マイクスタンド",
+            "電源コード",
+            "予備電池",
+        ],
+        ALL,
+        "屋外の行事でも使えるスピーカーとワイヤレスマイク2本のセットです。",
+        "マイクの電池は使用後に抜いてください。",
+    ),
+    (
+        "集会用テント（3.6m×5.4m）",
+        EquipmentType.Category.TENT,
+        "MB-TN",
+        False,
+        6,
+        ["テント幕", "フレーム", "おもり4個", "収納袋"],
+        NEIGHBOURHOOD_ONLY,
+        "自治会の行事や防災訓練向けのワンタッチテントです。",
+        "雨に濡れたときは乾かしてから返却してください。",
+    ),
+    (
+        "LED投光器",
+        EquipmentType.Category.LIGHTING,
+        "MB-LT",
+        False,
+        4,
+        ["投光器", "三脚", "延長コード"],
+        ALL,
+        "夜間の行事や防災訓練用の照明です。",
+        "点灯中と消灯直後は熱くなります。",
+    ),
+]
+
+ORGANISATIONS = [
+    ("本納中央自治会", "ホンノウチュウオウジチカイ", "本納地区", "鈴木 一郎"),
+    ("豊田南自治会", "トヨダミナミジチカイ", "豊田地区", "高橋 和子"),
+    ("東郷台町内会", "トウゴウダイチョウナイカイ", "東郷地区", "田中 実"),
+    ("二宮本郷自治会", "ニノミヤホンゴウジチカイ", "二宮地区", "伊藤 正"),
+    ("五郷東自治会", "ゴゴウヒガシジチカイ", "五郷地区", "渡辺 幸子"),
+    ("鶴枝中部自治会", "ツルエダチュウブジチカイ", "鶴枝地区", "山本 博"),
+    ("豊岡西自治会", "トヨオカニシジチカイ", "豊岡地区", "中村 弘子"),
+    ("茂原駅前町内会", "モバラエキマエチョウナイカイ", "茂原地区", "小林 茂"),
+    ("中の島自治会", "ナカノシマジチカイ", "中の島地区", "加藤 恵子"),
+    ("東部台自治会", "トウブダイジチカイ", "東部地区", "吉田 清"),
+    ("早野新田自治会", "ハヤノシンデンジチカイ", "二宮地区", "山田 節子"),
+    ("本納駅前町内会", "ホンノウエキマエチョウナイカイ", "本納地区", "佐々木 勇"),
+]
+CIVIC = [
+    (
+        "もばらデジタル見守り隊",
+        "モバラデジタルミマモリタイ",
+        "茂原地区",
+        "松本 由美",
+        Organisation.Kind.CIVIC,
+    ),
+    (
+        "茂原七夕まつり協賛会",
+        "モバラタナバタマツリキョウサンカイ",
+        "茂原地区",
+        "井上 隆",
+        Organisation.Kind.OTHER,
+    ),
+]
+REPRESENTATIVE_EMAIL = "jichikai@example.jp"
+REPRESENTED = "本納中央自治会"
+
+
+def _open_on_or_after(day: date) -> date:
+    return office_calendar.next_open_day(day)
+
+
+def _open_on_or_before(day: date) -> date:
+    while not office_calendar.is_open_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def _at(day: date, hour: int = 10) -> datetime:
+    return datetime.combine(day, time(hour, 0), tzinfo=timezone.get_default_timezone())
+
+
+def seed_equipment() -> dict[str, EquipmentType]:
+    types = {}
+    for order, (
+        name,
+        category,
+        prefix,
+        digital,
+        count,
+        components,
+        eligible,
+        description,
+        notes,
+    ) in enumerate(EQUIPMENT):
+        equipment_type, _created = EquipmentType.objects.get_or_create(
+            name=name,
+            defaults={
+                "category": category,
+                "tag_prefix": prefix,
+                "is_digital_ready": digital,
+                "default_components": components,
+                "eligible_kinds": list(eligible),
+                "description": description,
+                "usage_notes": notes,
+                "sort_order": order,
+                "max_per_reservation": 5 if category == EquipmentType.Category.TABLET else None,
+            },
+        )
+        types[prefix] = equipment_type
+        for number in range(1, count + 1):
+            Item.objects.get_or_create(
+                tag_number=f"{prefix}-{number:03d}",
+                defaults={
+                    "equipment_type": equipment_type,
+                    "components": components,
+                    "storage_place": "市役所 1階 生活課 備品庫" if number % 2 else "本納支所 倉庫",
+                    "acquired_on": date(2023, 4, 1),
+                },
+            )
+    return types
+
+
+def seed_organisations() -> dict[str, Organisation]:
+    found = {}
+    rows = [(*row, Organisation.Kind.NEIGHBOURHOOD) for row in ORGANISATIONS] + CIVIC
+    for index, (name, kana, district, representative, kind) in enumerate(rows, start=1):
+        organisation, _created = Organisation.objects.get_or_create(
+            name=name,
+            defaults={
+                "name_kana": kana,
+                "kind": kind,
+                "district": district,
+                "representative_name": representative,
+                "representative_phone": f"0475-00-{index:04d}",
+                "pickup_contact_name": representative,
+                "pickup_contact_phone": f"090-0000-{index:04d}",
+                "return_contact_name": representative,
+                "return_contact_phone": f"090-0000-{index:04d}",
+                "is_verified": True,
+            },
+        )
+        found[name] = organisation
+    return found
+
+
+def _link_representative(organisation: Organisation, staff: User) -> User | None:
+    user = User.objects.filter(email=REPRESENTATIVE_EMAIL).first()
+    if user is None:
+        return None
+    Membership.objects.get_or_create(
+        organisation=organisation,
+        user=user,
+        defaults={
+            "status": Membership.Status.VERIFIED,
+            "position": "会長",
+            "verified_by": staff,
+            "verified_at": timezone.now(),
+        },
+    )
+    user.groups.add(Group.objects.get(name=Role.ORG_REPRESENTATIVE))
+    return user
+
+
+def _reservation(
+    key, *, organisation, lines, pickup, ret, by, booked_on, event, purpose, provisional=False
+):
+    existing = Reservation.objects.filter(notes=f"demo:{key}").first()
+    if existing is not None:
+        return existing, False
+    reservation = reservation_request(
+        organisation=organisation,
+        pickup_date=pickup,
+        return_date=ret,
+        lines=lines,
+        event_name=event,
+        purpose=purpose,
+        declaration=True,
+        provisional=provisional,
+        by=by,
+        now=_at(booked_on, 9),
+    )
+    Reservation.objects.filter(pk=reservation.pk).update(notes=f"demo:{key}")
+    return reservation, True
+
+
+def _lend(reservation, staff, *, returned_on=None, inspect=True):
+    reservation_approve(
+        reservation=reservation, by=staff, now=_at(reservation.created_at.date(), 15)
+    )
+    for loan in reservation.loans.select_related("item"):
+        loan_hand_out(
+            reservation=reservation,
+            code=loan.item.tag_number,
+            by=staff,
+            now=_at(reservation.pickup_date),
+        )
+    if returned_on is None:
+        return
+    for loan in reservation.loans.select_related("item"):
+        loan_return(item=loan.item, by=staff, via="counter", now=_at(returned_on, 14))
+        if inspect:
+            loan_inspect(loan=loan, by=staff, result="ok", now=_at(returned_on, 16))
+
+
+# (key, organisation, {prefix: qty}, pickup, nights, event, purpose)
+PAST_LOANS = [
+    (
+        "fy2024-1",
+        "本納中央自治会",
+        {"MB-PJ": 1, "MB-SC": 1},
+        date(2024, 5, 17),
+        3,
+        "総会",
+        "自治会総会で決算報告を映します",
+    ),
+    (
+        "fy2024-2",
+        "豊田南自治会",
+        {"MB-TN": 2, "MB-PA": 1},
+        date(2024, 7, 26),
+        4,
+        "夏祭り",
+        "地区の夏祭り",
+    ),
+    (
+        "fy2024-3",
+        "東郷台町内会",
+        {"MB-TB": 4, "MB-WF": 1},
+        date(2024, 9, 13),
+        3,
+        "スマホ相談会",
+        "高齢者向けスマホ相談会",
+    ),
+    (
+        "fy2024-4",
+        "二宮本郷自治会",
+        {"MB-LT": 2, "MB-TN": 1},
+        date(2024, 11, 8),
+        3,
+        "防災訓練",
+        "夜間の避難訓練",
+    ),
+    (
+        "fy2024-5",
+        "もばらデジタル見守り隊",
+        {"MB-TB": 5},
+        date(2025, 1, 17),
+        3,
+        "オンライン申請体験会",
+        "マイナポータルの体験会",
+    ),
+    (
+        "fy2024-6",
+        "鶴枝中部自治会",
+        {"MB-PJ": 1},
+        date(2025, 3, 14),
+        3,
+        "役員会",
+        "次年度計画の説明",
+    ),
+    (
+        "fy2025-1",
+        "本納中央自治会",
+        {"MB-PJ": 1, "MB-WF": 1},
+        date(2025, 4, 18),
+        3,
+        "総会",
+        "オンライン参加つき総会",
+    ),
+    (
+        "fy2025-2",
+        "五郷東自治会",
+        {"MB-TN": 3, "MB-PA": 1},
+        date(2025, 7, 25),
+        3,
+        "納涼祭",
+        "地区の納涼祭",
+    ),
+    (
+        "fy2025-3",
+        "茂原駅前町内会",
+        {"MB-TB": 3},
+        date(2025, 8, 22),
+        3,
+        "防災アプリ説明会",
+        "防災アプリの使い方説明会",
+    ),
+    (
+        "fy2025-4",
+        "豊岡西自治会",
+        {"MB-PJ": 1, "MB-SC": 1},
+        date(2025, 10, 10),
+        3,
+        "敬老会",
+        "敬老会で写真を上映",
+    ),
+    ("fy2025-5", "中の島自治会", {"MB-LT": 2}, date(2025, 11, 14), 3, "防災訓練", "夜間の防災訓練"),
+    (
+        "fy2025-6",
+        "東部台自治会",
+        {"MB-WF": 2, "MB-TB": 2},
+        date(2026, 1, 23),
+        3,
+        "スマホ教室",
+        "地区のスマホ教室",
+    ),
+    ("fy2025-7", "早野新田自治会", {"MB-PJ": 1}, date(2026, 3, 13), 3, "役員会", "年度末の役員会"),
+]
+
+
+def seed(stdout=None) -> None:
+    staff = User.objects.filter(email="seikatsu@example.jp").first()
+    types = seed_equipment()
+    organisations = seed_organisations()
+    rep = _link_representative(organisations[REPRESENTED], staff)
+    today = timezone.localdate()
+    created = 0
+
+    for key, org_name, wanted, pickup, nights, event, purpose in PAST_LOANS:
+        pickup = _open_on_or_after(pickup)
+        ret = _open_on_or_before(pickup + timedelta(days=nights))
+        if ret >= today:
+            continue
+        reservation, is_new = _reservation(
+            key,
+            organisation=organisations[org_name],
+            lines={types[p]: q for p, q in wanted.items()},
+            pickup=pickup,
+            ret=ret,
+            by=staff,
+            booked_on=pickup - timedelta(days=14),
+            event=event,
+            purpose=purpose,
+        )
+        if is_new:
+            _lend(reservation, staff, returned_on=ret)
+            created += 1
+
+    # On loan right now: two in time, one overdue.
+    recent_pickup = _open_on_or_before(today - timedelta(days=2))
+    current = [
+        (
+            "now-1",
+            "二宮本郷自治会",
+            {"MB-PJ": 1, "MB-SC": 1},
+            recent_pickup,
+            _open_on_or_after(today + timedelta(days=3)),
+            "地区懇談会",
+            "市との懇談会で資料を映します",
+        ),
+        (
+            "now-2",
+            "もばらデジタル見守り隊",
+            {"MB-TB": 3, "MB-WF": 1},
+            recent_pickup,
+            _open_on_or_after(today + timedelta(days=4)),
+            "スマホ教室",
+            "公民館でのスマホ教室",
+        ),
+        (
+            "now-overdue",
+            "豊田南自治会",
+            {"MB-PA": 1},
+            _open_on_or_before(today - timedelta(days=10)),
+            _open_on_or_before(today - timedelta(days=3)),
+            "地区運動会",
+            "運動会の放送",
+        ),
+    ]
+    for key, org_name, wanted, pickup, ret, event, purpose in current:
+        reservation, is_new = _reservation(
+            key,
+            organisation=organisations[org_name],
+            lines={types[p]: q for p, q in wanted.items()},
+            pickup=pickup,
+            ret=ret,
+            by=staff,
+            booked_on=pickup - timedelta(days=7),
+            event=event,
+            purpose=purpose,
+        )
+        if is_new:
+            _lend(reservation, staff)
+            created += 1
+
+    # Came back yesterday, waiting for inspection.
+    back = _open_on_or_before(today - timedelta(days=1))
+    reservation, is_new = _reservation(
+        "awaiting-inspection",
+        organisation=organisations["鶴枝中部自治会"],
+        lines={types["MB-LT"]: 1},
+        pickup=_open_on_or_before(back - timedelta(days=2)),
+        ret=back,
+        by=staff,
+        booked_on=back - timedelta(days=10),
+        event="夜回り",
+        purpose="防犯パトロール",
+    )
+    if is_new:
+        _lend(reservation, staff, returned_on=back, inspect=False)
+        created += 1
+
+    # Waiting for approval (asked by the demo representative), one approved, one 仮予約.
+    soon = _open_on_or_after(today + timedelta(days=10))
+    upcoming = [
+        (
+            "requested",
+            REPRESENTED,
+            {"MB-PJ": 1, "MB-PA": 1},
+            soon,
+            "防災講演会",
+            "防災講演会でスライドを映し、マイクを使います",
+            rep or staff,
+            False,
+        ),
+        (
+            "approved",
+            "東郷台町内会",
+            {"MB-TN": 2},
+            _open_on_or_after(today),  # on the desk's "pickups today" (or the next open day)
+            "餅つき大会",
+            "地区の餅つき大会",
+            staff,
+            False,
+        ),
+        (
+            "provisional",
+            "中の島自治会",
+            {"MB-TB": 2},
+            _open_on_or_after(today + timedelta(days=14)),
+            "スマホ相談会",
+            "電話で受付",
+            staff,
+            True,
+        ),
+    ]
+    for key, org_name, wanted, pickup, event, purpose, by, provisional in upcoming:
+        reservation, is_new = _reservation(
+            key,
+            organisation=organisations[org_name],
+            lines={types[p]: q for p, q in wanted.items()},
+            pickup=pickup,
+            ret=_open_on_or_after(pickup + timedelta(days=2)),
+            by=by,
+            booked_on=today,
+            event=event,
+            purpose=purpose,
+            provisional=provisional,
+        )
+        if is_new and key == "approved":
+            reservation_approve(reservation=reservation, by=staff)
+        created += int(is_new)
+    if stdout is not None:
+        stdout.write(f"lending: {created} demo reservations created")

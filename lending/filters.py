@@ -1,0 +1,60 @@
+"""Filters of the desk's lists (django-filter)."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from lending.models import EquipmentType, Item, Organisation, Reservation
+
+
+class ItemFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Tag number or name"), method="search")
+    equipment_type = django_filters.ModelChoiceFilter(
+        label=_("Type"), queryset=EquipmentType.objects.all()
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Item.Status.choices)
+
+    class Meta:
+        model = Item
+        fields = ["q", "equipment_type", "status"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(tag_number__icontains=value) | Q(name__icontains=value))
+
+
+class ReservationFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(label=_("State"), choices=Reservation.State.choices)
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Organisation"), queryset=Organisation.objects.all()
+    )
+    pickup_from = django_filters.DateFilter(
+        label=_("Pickup from"),
+        field_name="pickup_date",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    pickup_to = django_filters.DateFilter(
+        label=_("Pickup until"),
+        field_name="pickup_date",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Reservation
+        fields = ["state", "organisation", "pickup_from", "pickup_to"]
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name"), method="search")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Organisation.Kind.choices)
+    district = django_filters.CharFilter(label=_("District"), lookup_expr="icontains")
+    is_verified = django_filters.BooleanFilter(label=_("Verified"))
+
+    class Meta:
+        model = Organisation
+        fields = ["q", "kind", "district", "is_verified"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(name_kana__icontains=value))

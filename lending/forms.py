@@ -1,0 +1,194 @@
+"""Forms of the lending desk, the groups' pages and the public availability page."""
+
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lending.models import EquipmentType, Loan, Organisation
+from lending.rules import current_rules
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class AvailabilityForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    end = forms.DateField(label=_("To"), widget=DateInput())
+
+    MAX_DAYS = 92
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", _("The last day must be on or after the first day."))
+            elif (end - start).days > self.MAX_DAYS:
+                self.add_error("end", _("Please choose at most three months."))
+        return data
+
+    @classmethod
+    def initial_range(cls):
+        today = timezone.localdate()
+        return {"start": today, "end": today + timedelta(days=7)}
+
+
+class ReservationRequestForm(forms.Form):
+    """Dates, event and purpose, the declaration, and one quantity field per equipment type."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none()
+    )
+    pickup_date = forms.DateField(label=_("Pickup date"), widget=DateInput())
+    return_date = forms.DateField(label=_("Return date"), widget=DateInput())
+    event_name = forms.CharField(label=_("Event name"), max_length=100)
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the equipment is used for, for example 防災訓練の説明会."),
+    )
+    event_place = forms.CharField(label=_("Place of use"), max_length=100, required=False)
+    declaration = forms.BooleanField(
+        label=_("We will not use the equipment for religious, political or commercial purposes."),
+        required=True,
+    )
+
+    def __init__(self, *args, organisations, types, staff: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.types = list(types)
+        self.fields["organisation"].queryset = organisations
+        if not staff and organisations.count() == 1:
+            self.fields["organisation"].initial = organisations.first()
+            self.fields["organisation"].widget = forms.HiddenInput()
+        most = current_rules().max_items_per_reservation
+        for equipment_type in self.types:
+            self.fields[self.quantity_field(equipment_type)] = forms.IntegerField(
+                label=equipment_type.name,
+                min_value=0,
+                max_value=equipment_type.max_per_reservation or most,
+                required=False,
+                initial=0,
+                help_text=equipment_type.description[:120],
+            )
+        if staff:
+            self.fields["provisional"] = forms.BooleanField(
+                label=_("Provisional booking taken by phone (仮予約)"),
+                required=False,
+                help_text=_("Holds the units for a few days until you approve it."),
+            )
+
+    @staticmethod
+    def quantity_field(equipment_type: EquipmentType) -> str:
+        return f"quantity_{equipment_type.pk}"
+
+    def quantity_fields(self):
+        return [self[self.quantity_field(t)] for t in self.types]
+
+    def lines(self) -> dict[EquipmentType, int]:
+        return {
+            t: self.cleaned_data.get(self.quantity_field(t)) or 0
+            for t in self.types
+            if self.cleaned_data.get(self.quantity_field(t))
+        }
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (sent to the group)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=1000,
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (optional)"), max_length=200, required=False)
+
+
+class ScanForm(forms.Form):
+    code = forms.CharField(
+        label=_("Scan the QR label or type the tag number"),
+        max_length=300,
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "off",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+
+class ReturnCheckForm(forms.Form):
+    """At the counter: which of the item's parts came back."""
+
+    def __init__(self, *args, components, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.components = list(components)
+        self.fields["present"] = forms.MultipleChoiceField(
+            label=_("Parts returned"),
+            choices=[(c, c) for c in self.components],
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+            initial=self.components,
+            help_text=_("Untick any part that did not come back."),
+        )
+
+    def missing(self) -> list[str]:
+        present = set(self.cleaned_data.get("present") or [])
+        return [c for c in self.components if c not in present]
+
+
+class InspectionForm(forms.Form):
+    result = forms.ChoiceField(
+        label=_("Result"), choices=Loan.Inspection.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Inspection note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Required when damaged or parts are missing."),
+    )
+    compensation_required = forms.BooleanField(
+        label=_("The group must compensate (弁償)"), required=False
+    )
+
+
+class RetireForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for retiring"), max_length=200)
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "name_kana",
+            "kind",
+            "district",
+            "representative_name",
+            "representative_phone",
+            "representative_email",
+            "pickup_contact_name",
+            "pickup_contact_phone",
+            "return_contact_name",
+            "return_contact_phone",
+            "is_verified",
+            "is_active",
+            "notes",
+        ]
+
+
+class JoinForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Your group"),
+        queryset=Organisation.objects.filter(is_active=True),
+        help_text=_("If your group is not listed, please call the desk to register it."),
+    )
+    position = forms.CharField(label=_("Your position in the group"), max_length=50, required=False)

@@ -1,0 +1,70 @@
+"""Lists of the lending desk (django-tables2), exportable as CSV and XLSX."""
+
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from lending.models import Item, Organisation, Reservation
+
+
+class ItemTable(tables.Table):
+    tag_number = tables.LinkColumn("lending:item_detail", args=[tables.A("pk")])
+    equipment_type = tables.Column(accessor="equipment_type__name", verbose_name=_("type"))
+    digital = tables.BooleanColumn(
+        accessor="equipment_type__is_digital_ready", verbose_name=_("digital-ready")
+    )
+
+    class Meta:
+        model = Item
+        fields = [
+            "tag_number",
+            "equipment_type",
+            "name",
+            "digital",
+            "status",
+            "condition",
+            "storage_place",
+        ]
+        exclude = ["qr_token"]
+        order_by = "tag_number"
+
+
+class ReservationTable(tables.Table):
+    id = tables.LinkColumn(
+        "lending:reservation_detail", args=[tables.A("pk")], verbose_name=_("No.")
+    )
+    organisation = tables.Column(accessor="organisation__name", verbose_name=_("organisation"))
+
+    class Meta:
+        model = Reservation
+        fields = ["id", "organisation", "event_name", "pickup_date", "return_date", "state"]
+        order_by = "-pickup_date"
+
+
+class OrganisationTable(tables.Table):
+    name = tables.LinkColumn("lending:organisation_detail", args=[tables.A("pk")])
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "name_kana",
+            "kind",
+            "district",
+            "representative_name",
+            "representative_phone",
+            "is_verified",
+            "is_active",
+        ]
+        order_by = "name_kana"
+
+
+class MyReservationTable(tables.Table):
+    id = tables.LinkColumn(
+        "lending:my_reservation_detail", args=[tables.A("pk")], verbose_name=_("No.")
+    )
+    organisation = tables.Column(accessor="organisation__name", verbose_name=_("organisation"))
+
+    class Meta:
+        model = Reservation
+        fields = ["id", "organisation", "event_name", "pickup_date", "return_date", "state"]
+        order_by = "-pickup_date"

@@ -1,0 +1,1 @@
+"""Views of the lending app, by audience: public, staff desk, groups."""

@@ -1,0 +1,400 @@
+"""The 生活課 desk: today's work, approvals, hand-out, counter return, inspection, lists."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.export.views import ExportMixin
+
+from core.audit import audit_history
+from core.roles import Role, role_required
+from lending import selectors
+from lending.filters import ItemFilter, OrganisationFilter, ReservationFilter
+from lending.forms import (
+    CancelForm,
+    InspectionForm,
+    OrganisationForm,
+    RejectForm,
+    ReservationRequestForm,
+    RetireForm,
+    ReturnCheckForm,
+    ScanForm,
+)
+from lending.models import EquipmentType, Item, Loan, Membership, Organisation, Reservation
+from lending.services import (
+    LendingError,
+    item_repair_finish,
+    item_retire,
+    loan_hand_out,
+    loan_inspect,
+    loan_return,
+    membership_verify,
+    organisation_save,
+    reservation_approve,
+    reservation_cancel,
+    reservation_reject,
+    reservation_release_unhanded,
+)
+from lending.services.organisations import organisation_snapshot
+from lending.tables import ItemTable, OrganisationTable, ReservationTable
+from lending.views._common import submit_request
+
+staff_only = role_required(Role.LENDING_STAFF)
+
+
+@staff_only
+def desk(request):
+    """Staff: today's pickups and returns, requests to approve, overdue loans, inspections."""
+    return render(
+        request,
+        "lending/desk.html",
+        {"desk": selectors.desk(), "today": timezone.localdate(), "scan_form": ScanForm()},
+    )
+
+
+# --- reservations -----------------------------------------------------------------
+
+
+@staff_only
+def reservation_detail(request, pk: int):
+    """Staff: one reservation with its units, actions and history."""
+    reservation = selectors.reservation_with_details(pk)
+    return render(
+        request,
+        "lending/reservation_detail.html",
+        {
+            "reservation": reservation,
+            "reject_form": RejectForm(),
+            "cancel_form": CancelForm(),
+            "history": audit_history(reservation)[:50],
+        },
+    )
+
+
+@staff_only
+def reservation_new(request):
+    """Staff: take a reservation for a group that phoned in (optionally a 仮予約)."""
+    form = ReservationRequestForm(
+        request.POST or None,
+        organisations=Organisation.objects.filter(is_verified=True, is_active=True),
+        types=EquipmentType.objects.filter(is_active=True),
+        staff=True,
+    )
+    if request.method == "POST" and form.is_valid():
+        reservation = submit_request(request, form, staff=True)
+        if reservation is not None:
+            return redirect("lending:reservation_detail", pk=reservation.pk)
+    return render(request, "lending/reservation_form.html", {"form": form, "staff": True})
+
+
+@staff_only
+@require_POST
+def reservation_approve_view(request, pk: int):
+    """Staff: approve a request; the group gets a mail."""
+    reservation = get_object_or_404(Reservation, pk=pk)
+    try:
+        reservation_approve(reservation=reservation, by=request.user)
+        messages.success(request, _("Approved. A mail has been sent to the group."))
+    except LendingError as refusal:
+        messages.error(request, refusal.message)
+    return redirect("lending:reservation_detail", pk=pk)
+
+
+@staff_only
+def reservation_reject_view(request, pk: int):
+    """Staff: reject a request with a reason that is mailed to the group."""
+    reservation = get_object_or_404(Reservation.objects.select_related("organisation"), pk=pk)
+    form = RejectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reservation_reject(
+                reservation=reservation, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except LendingError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, _("Rejected. A mail has been sent to the group."))
+        return redirect("lending:reservation_detail", pk=pk)
+    return render(
+        request, "lending/reservation_reject.html", {"reservation": reservation, "form": form}
+    )
+
+
+@staff_only
+@require_POST
+def reservation_cancel_view(request, pk: int):
+    """Staff: cancel for a group (for example when it phones)."""
+    reservation = get_object_or_404(Reservation, pk=pk)
+    form = CancelForm(request.POST)
+    form.is_valid()
+    try:
+        reservation_cancel(
+            reservation=reservation, by=request.user, reason=form.cleaned_data.get("reason", "")
+        )
+        messages.success(request, _("The reservation has been cancelled."))
+    except LendingError as refusal:
+        messages.error(request, refusal.message)
+    return redirect("lending:reservation_detail", pk=pk)
+
+
+@staff_only
+def reservation_hand_out(request, pk: int):
+    """Staff: hand out by scanning each unit's QR label (or typing its tag number)."""
+    reservation = selectors.reservation_with_details(pk)
+    form = ScanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            loan = loan_hand_out(
+                reservation=reservation, code=form.cleaned_data["code"], by=request.user
+            )
+        except LendingError as refusal:
+            form.add_error("code", refusal.message)
+        else:
+            messages.success(request, _("%(tag)s handed out.") % {"tag": loan.item.tag_number})
+            return redirect("lending:reservation_hand_out", pk=pk)
+    return render(
+        request,
+        "lending/hand_out.html",
+        {"reservation": reservation, "form": form, "loans": reservation.loans.all()},
+    )
+
+
+@staff_only
+@require_POST
+def reservation_release_view(request, pk: int):
+    """Staff: give back the units a group did not take."""
+    reservation = get_object_or_404(Reservation, pk=pk)
+    try:
+        count = reservation_release_unhanded(reservation=reservation, by=request.user)
+        messages.success(request, _("%(count)d unit(s) released.") % {"count": count})
+    except LendingError as refusal:
+        messages.error(request, refusal.message)
+    return redirect("lending:reservation_detail", pk=pk)
+
+
+@staff_only
+def reservation_slip(request, pk: int):
+    """Staff: the printable 貸出票 (loan slip) the group signs at pickup."""
+    reservation = selectors.reservation_with_details(pk)
+    return render(request, "lending/slip.html", {"reservation": reservation})
+
+
+# --- returns and inspection ----------------------------------------------------------
+
+
+@staff_only
+def counter_return(request):
+    """Staff: scan a unit that came back to the counter."""
+    form = ScanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        item = selectors.item_find_by_code(form.cleaned_data["code"])
+        if item is None:
+            form.add_error(
+                "code", _("No item has this code. Check the label or type the tag number.")
+            )
+        elif item.is_retired:
+            form.add_error("code", _("%(tag)s is retired.") % {"tag": item.tag_number})
+        elif selectors.open_loan_for_item(item) is None:
+            form.add_error("code", _("%(tag)s is not on loan.") % {"tag": item.tag_number})
+        else:
+            return redirect("lending:counter_return_item", pk=item.pk)
+    return render(request, "lending/counter_return.html", {"form": form})
+
+
+@staff_only
+def counter_return_item(request, pk: int):
+    """Staff: tick the parts that came back and record the return."""
+    item = get_object_or_404(Item.objects.select_related("equipment_type"), pk=pk)
+    loan = selectors.open_loan_for_item(item)
+    if loan is None:
+        messages.info(request, _("%(tag)s is not on loan.") % {"tag": item.tag_number})
+        return redirect("lending:counter_return")
+    form = ReturnCheckForm(request.POST or None, components=item.components)
+    if request.method == "POST" and form.is_valid():
+        result = loan_return(
+            item=item, by=request.user, via=Loan.Via.COUNTER, missing_components=form.missing()
+        )
+        if result.outcome == "returned":
+            text = _("%(tag)s returned. It now waits for inspection.") % {"tag": item.tag_number}
+            if result.was_late:
+                text += " " + _("It came back after the due date.")
+            messages.success(request, text)
+        else:
+            messages.info(request, _("%(tag)s was already returned.") % {"tag": item.tag_number})
+        return redirect("lending:counter_return")
+    return render(
+        request, "lending/counter_return_item.html", {"item": item, "loan": loan, "form": form}
+    )
+
+
+@staff_only
+def loan_inspect_view(request, pk: int):
+    """Staff: inspect a returned unit (OK → available, otherwise → repair)."""
+    loan = get_object_or_404(
+        Loan.objects.select_related("item__equipment_type", "reservation__organisation"), pk=pk
+    )
+    form = InspectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            loan_inspect(loan=loan, by=request.user, **form.cleaned_data)
+        except LendingError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(
+                request, _("Inspection of %(tag)s recorded.") % {"tag": loan.item.tag_number}
+            )
+            return redirect("lending:desk")
+    return render(request, "lending/inspect.html", {"loan": loan, "form": form})
+
+
+# --- items ------------------------------------------------------------------------------
+
+
+@staff_only
+def item_detail(request, pk: int):
+    """Staff: one unit, its loans and its history; repair and retire."""
+    item = get_object_or_404(Item.objects.select_related("equipment_type"), pk=pk)
+    loans = item.loans.select_related("reservation__organisation").order_by("-pk")[:20]
+    return render(
+        request,
+        "lending/item_detail.html",
+        {
+            "item": item,
+            "loans": loans,
+            "retire_form": RetireForm(),
+            "history": audit_history(item)[:30],
+        },
+    )
+
+
+@staff_only
+@require_POST
+def item_repair_finish_view(request, pk: int):
+    """Staff: a repaired unit goes back on the shelf."""
+    item = get_object_or_404(Item, pk=pk)
+    try:
+        item_repair_finish(item=item, by=request.user)
+        messages.success(request, _("The item is available again."))
+    except LendingError as refusal:
+        messages.error(request, refusal.message)
+    return redirect("lending:item_detail", pk=pk)
+
+
+@staff_only
+@require_POST
+def item_retire_view(request, pk: int):
+    """Staff: retire a unit for good (it stays in the records)."""
+    item = get_object_or_404(Item, pk=pk)
+    form = RetireForm(request.POST)
+    if form.is_valid():
+        try:
+            item_retire(item=item, by=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("The item has been retired."))
+        except LendingError as refusal:
+            messages.error(request, refusal.message)
+    else:
+        messages.error(request, _("Please give the reason for retiring the item."))
+    return redirect("lending:item_detail", pk=pk)
+
+
+# --- organisations ------------------------------------------------------------------------
+
+
+@staff_only
+def organisation_edit(request, pk: int | None = None):
+    """Staff: register or change a group, and verify the users acting for it."""
+    organisation = get_object_or_404(Organisation, pk=pk) if pk else Organisation()
+    before = organisation_snapshot(organisation) if pk else {}
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        organisation_save(organisation=form.instance, by=request.user, before=before)
+        messages.success(request, _("Saved."))
+        return redirect("lending:organisation_detail", pk=form.instance.pk)
+    memberships = (
+        organisation.memberships.select_related("user").order_by("status", "pk") if pk else []
+    )
+    return render(
+        request,
+        "lending/organisation_form.html",
+        {"form": form, "organisation": organisation, "memberships": memberships},
+    )
+
+
+@staff_only
+@require_POST
+def membership_verify_view(request, pk: int):
+    """Staff: confirm that a user speaks for the group."""
+    membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk)
+    membership_verify(membership=membership, by=request.user)
+    messages.success(
+        request, _("%(user)s can now reserve for the group.") % {"user": membership.user}
+    )
+    return redirect("lending:organisation_detail", pk=membership.organisation_id)
+
+
+# --- lists with filters and export -------------------------------------------------------
+
+
+class _StaffList(ExportMixin, SingleTableMixin, FilterView):
+    export_formats = ("csv", "xlsx")
+    paginate_by = 50
+    template_name = "lending/list.html"
+    title = ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.title
+        context["export_formats"] = self.export_formats
+        return context
+
+
+@method_decorator(staff_only, name="dispatch")
+class ItemListView(_StaffList):
+    """Staff: every unit with filters, CSV and XLSX export."""
+
+    table_class = ItemTable
+    filterset_class = ItemFilter
+    export_name = "items"
+
+    @property
+    def title(self):
+        return _("Items")
+
+    def get_queryset(self):
+        return Item.objects.select_related("equipment_type")
+
+
+@method_decorator(staff_only, name="dispatch")
+class ReservationListView(_StaffList):
+    """Staff: every reservation with filters, CSV and XLSX export."""
+
+    table_class = ReservationTable
+    filterset_class = ReservationFilter
+    export_name = "reservations"
+
+    @property
+    def title(self):
+        return _("Reservations")
+
+    def get_queryset(self):
+        return Reservation.objects.select_related("organisation")
+
+
+@method_decorator(staff_only, name="dispatch")
+class OrganisationListView(_StaffList):
+    """Staff: every group with filters, CSV and XLSX export."""
+
+    table_class = OrganisationTable
+    filterset_class = OrganisationFilter
+    export_name = "organisations"
+
+    @property
+    def title(self):
+        return _("Organisations")
+
+    def get_queryset(self):
+        return Organisation.objects.all()

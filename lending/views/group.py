@@ -1,0 +1,112 @@
+"""Pages for the users who act for a group: their reservations, history, requests."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.audit import audit_history
+from lending import selectors
+from lending.forms import CancelForm, JoinForm, ReservationRequestForm
+from lending.models import EquipmentType, Membership
+from lending.services import LendingError, membership_request, reservation_cancel
+from lending.tables import MyReservationTable
+from lending.views._common import submit_request
+
+
+def my_reservations(request):
+    """A group's reservations and history (only the groups the user is verified for)."""
+    reservations = selectors.reservations_for_user(request.user).select_related("organisation")
+    table = MyReservationTable(reservations)
+    table.paginate(page=request.GET.get("page", 1), per_page=50)
+    return render(
+        request,
+        "lending/my_reservations.html",
+        {
+            "table": table,
+            "organisations": list(selectors.user_organisations(request.user)),
+            "pending": list(
+                Membership.objects.filter(
+                    user=request.user, status=Membership.Status.PENDING
+                ).select_related("organisation")
+            ),
+        },
+    )
+
+
+def my_reservation_detail(request, pk: int):
+    """One of the group's reservations (404 for anyone outside the group)."""
+    reservation = selectors.get_reservation_for_user(request.user, pk)
+    reservation = selectors.reservation_with_details(reservation.pk)
+    return render(
+        request,
+        "lending/my_reservation_detail.html",
+        {
+            "reservation": reservation,
+            "cancel_form": CancelForm(),
+            "history": audit_history(reservation)[:30],
+        },
+    )
+
+
+@require_POST
+def my_reservation_cancel(request, pk: int):
+    """The group cancels before pickup (404 for anyone outside the group)."""
+    reservation = selectors.get_reservation_for_user(request.user, pk)
+    form = CancelForm(request.POST)
+    form.is_valid()
+    try:
+        reservation_cancel(
+            reservation=reservation, by=request.user, reason=form.cleaned_data.get("reason", "")
+        )
+        messages.success(request, _("The reservation has been cancelled."))
+    except LendingError as refusal:
+        messages.error(request, refusal.message)
+    return redirect("lending:my_reservation_detail", pk=pk)
+
+
+def my_reservation_new(request):
+    """The group asks for equipment for an event."""
+    organisations = selectors.user_organisations(request.user).filter(
+        is_verified=True, is_active=True
+    )
+    if not organisations.exists():
+        messages.info(
+            request, _("Before you can reserve, staff must confirm that you act for your group.")
+        )
+        return redirect("lending:my_join")
+    kinds = set(organisations.values_list("kind", flat=True))
+    types = [
+        t
+        for t in EquipmentType.objects.filter(is_active=True)
+        if any(t.is_eligible(kind) for kind in kinds)
+    ]
+    form = ReservationRequestForm(request.POST or None, organisations=organisations, types=types)
+    if request.method == "POST" and form.is_valid():
+        reservation = submit_request(request, form, staff=False)
+        if reservation is not None:
+            return redirect("lending:my_reservation_detail", pk=reservation.pk)
+    return render(request, "lending/reservation_form.html", {"form": form, "staff": False})
+
+
+def my_join(request):
+    """A signed-in user asks to act for a group; staff verify it."""
+    form = JoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership_request(
+                user=request.user,
+                organisation=form.cleaned_data["organisation"],
+                position=form.cleaned_data["position"],
+            )
+        except LendingError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Thank you. Staff will confirm your link to the group, usually within two open days."
+                ),
+            )
+            return redirect("lending:my_reservations")
+    return render(request, "lending/my_join.html", {"form": form})

@@ -1,0 +1,70 @@
+"""Public pages: which equipment is free when (no sign-in)."""
+
+from datetime import date, timedelta
+
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from lending.forms import AvailabilityForm
+from lending.models import EquipmentType
+from lending.selectors import availability as availability_for
+from lending.selectors import type_calendar
+
+
+@login_not_required
+def availability(request):
+    """Public: for a date range, how many units of each type are free."""
+    form = AvailabilityForm(request.GET or None, initial=AvailabilityForm.initial_range())
+    start, end = AvailabilityForm.initial_range().values()
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    rows = availability_for(start, end)
+    return render(
+        request,
+        "lending/availability.html",
+        {"form": form, "rows": rows, "start": start, "end": end, "month": start.strftime("%Y-%m")},
+    )
+
+
+def _month(value: str | None) -> date:
+    today = timezone.localdate()
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        first = date(year, month, 1)
+    except ValueError:
+        return today.replace(day=1)
+    # A year back or ahead is plenty; beyond that nothing can be booked anyway.
+    if abs((first - today.replace(day=1)).days) > 400:
+        return today.replace(day=1)
+    return first
+
+
+@login_not_required
+def availability_calendar(request, pk: int):
+    """Public: a month calendar of one type with the free units per day."""
+    equipment_type = get_object_or_404(EquipmentType, pk=pk, is_active=True)
+    first = _month(request.GET.get("month"))
+    days = type_calendar(equipment_type, first.year, first.month)
+    weeks, week = [], [None] * first.weekday()
+    for day in days:
+        week.append(day)
+        if len(week) == 7:
+            weeks.append(week)
+            week = []
+    if week:
+        weeks.append(week + [None] * (7 - len(week)))
+    previous_month = (first - timedelta(days=1)).replace(day=1)
+    next_month = (first + timedelta(days=32)).replace(day=1)
+    return render(
+        request,
+        "lending/availability_calendar.html",
+        {
+            "equipment_type": equipment_type,
+            "first": first,
+            "weeks": weeks,
+            "weekdays": "月火水木金土日",
+            "previous_month": previous_month.strftime("%Y-%m"),
+            "next_month": next_month.strftime("%Y-%m"),
+        },
+    )

@@ -1,0 +1,33 @@
+"""The demo data shows a desk in use: loans out now, one overdue, a request to approve, KPI facts."""
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from lending.models import Item, Loan, Membership, Organisation, Reservation
+from lending.selectors import kpi_all_loan_groups, kpi_digital_loan_groups
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_has_loans_now_an_overdue_one_a_request_and_two_years_of_facts(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    counts = (Reservation.objects.count(), Loan.objects.count(), Item.objects.count())
+    call_command("seed_demo")
+    assert (Reservation.objects.count(), Loan.objects.count(), Item.objects.count()) == counts
+
+    assert Item.objects.filter(status=Item.Status.ON_LOAN).count() >= 3
+    overdue = Loan.objects.filter(
+        handed_out_at__isnull=False, returned_at__isnull=True, due_date__lt=timezone.localdate()
+    )
+    assert overdue.count() >= 1
+    assert Reservation.objects.filter(state=Reservation.State.REQUESTED).count() >= 1
+    assert Item.objects.filter(status=Item.Status.AWAITING_INSPECTION).exists()
+    assert kpi_digital_loan_groups(2024).value >= 3
+    assert kpi_digital_loan_groups(2025).value >= 4
+    assert kpi_all_loan_groups(2025).value > kpi_digital_loan_groups(2025).value
+    assert Membership.objects.filter(
+        user__email="jichikai@example.jp", status=Membership.Status.VERIFIED
+    ).exists()
+    assert Organisation.objects.filter(kind=Organisation.Kind.NEIGHBOURHOOD).count() >= 12
