@@ -7,7 +7,8 @@ same numbers in a table beside it, so the chart never is the only way to read th
 from dataclasses import dataclass
 
 WIDTH = 640
-LABEL_WIDTH = 150
+LABEL_WIDTH = 250
+LABEL_CHARS = 16  # longer labels are shortened in the chart; the table has them in full
 VALUE_WIDTH = 60
 ROW_HEIGHT = 32
 BAR_HEIGHT = 22
@@ -16,6 +17,7 @@ BAR_HEIGHT = 22
 @dataclass(frozen=True)
 class Bar:
     label: str
+    full_label: str
     value: int
     y: int
     width: int
@@ -33,6 +35,10 @@ class BarChart:
     label_width: int
 
 
+def _short(label: str) -> str:
+    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+
+
 def bar_chart(key: str, title: str, rows: list[dict], value_key: str = "attendances") -> BarChart:
     biggest = max((row[value_key] for row in rows), default=0) or 1
     room = WIDTH - LABEL_WIDTH - VALUE_WIDTH
@@ -42,7 +48,8 @@ def bar_chart(key: str, title: str, rows: list[dict], value_key: str = "attendan
         y = i * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) // 2
         bars.append(
             Bar(
-                label=str(row["label"]),
+                label=_short(str(row["label"])),
+                full_label=str(row["label"]),
                 value=row[value_key],
                 y=y,
                 width=width,

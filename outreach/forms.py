@@ -3,11 +3,20 @@
 from datetime import date, datetime, time
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Facility
-from outreach.models import AgeBand, Application, Attendance, ClassSession, Course
+from outreach.models import (
+    AgeBand,
+    Application,
+    Attendance,
+    ClassSession,
+    Course,
+    PhoneType,
+    normalise_phone,
+)
 
 
 class DateInput(forms.DateInput):
@@ -100,7 +109,9 @@ class SeriesForm(forms.Form):
     course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none())
     title = forms.CharField(label=_("Title"), max_length=150)
     venue = forms.ModelChoiceField(label=_("Venue"), queryset=Facility.objects.none())
-    pattern = forms.ChoiceField(label=_("Repeat"), choices=PATTERNS, widget=forms.RadioSelect)
+    pattern = forms.ChoiceField(
+        label=_("Repeat"), choices=PATTERNS, widget=forms.RadioSelect, initial="monthly"
+    )
     nth = forms.ChoiceField(
         label=_("Which week (monthly)"), choices=NTH, required=False, initial="2"
     )
@@ -173,6 +184,17 @@ class ApplicationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["name_kana"].required = False
         self.fields["age_band"].required = False
+        # No empty "---------" choice: everyone has an answer (none → the city lends a tablet).
+        self.fields["phone_type"].choices = PhoneType.choices
+        self.fields["wants_to_learn"].validators.append(MaxLengthValidator(500))
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"]
+        if not 10 <= len(normalise_phone(phone)) <= 11:
+            raise forms.ValidationError(
+                _("Please write the whole number, with the area code (for example 0475-23-2111).")
+            )
+        return phone
 
 
 class StaffApplicationForm(ApplicationForm):
@@ -189,6 +211,11 @@ class StaffApplicationForm(ApplicationForm):
 
     class Meta(ApplicationForm.Meta):
         widgets = {**ApplicationForm.Meta.widgets, "phone_type": forms.Select}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A select starting empty, so a hurried entry cannot keep a wrong first choice.
+        self.fields["phone_type"].choices = [("", "---------"), *PhoneType.choices]
 
 
 class CancelByReferenceForm(forms.Form):
@@ -266,11 +293,21 @@ class WalkInForm(SurveyFields):
 
     name = forms.CharField(label=_("Name"), required=False, max_length=100)
     phone = forms.CharField(label=_("Phone number"), required=False, max_length=20)
-    age_band = forms.ChoiceField(label=_("Age"), choices=AgeBand.choices, required=False)
-    add = forms.BooleanField(label=_("Add this walk-in"), required=False)
+    age_band = forms.ChoiceField(
+        label=_("Age"),
+        choices=[(AgeBand.UNKNOWN.value, AgeBand.UNKNOWN.label)]
+        + [c for c in AgeBand.choices if c[0] != AgeBand.UNKNOWN],
+        required=False,
+    )
+    add = forms.BooleanField(
+        label=_("Add this walk-in"),
+        required=False,
+        help_text=_("Tick for someone who gave no details; a row with a name is added anyway."),
+    )
 
     def is_used(self) -> bool:
-        return bool(self.cleaned_data.get("add"))
+        data = self.cleaned_data
+        return bool(data.get("add") or data.get("name") or data.get("phone"))
 
 
 class AnonymousWalkInsForm(forms.Form):

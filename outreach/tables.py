@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from outreach.models import Application, ClassSession
+from outreach.models import ClassSession
 
 STATUS_BADGES = {
     ClassSession.Status.OPEN: "badge--ok",
@@ -62,41 +62,22 @@ class SessionTable(tables.Table):
             record.get_status_display(),
         )
 
+    # Plain values for the CSV/XLSX export.
+    def value_starts_at(self, record):
+        return self.render_starts_at(record)
+
+    def value_title(self, value):
+        return value
+
+    def value_status(self, record):
+        return record.get_status_display()
+
+    def value_attendance_rows(self, value):
+        return value
+
     def render_attendance_rows(self, record, value):
         if record.status == ClassSession.Status.HELD and not value:
             return format_html(
                 '<span class="badge badge--danger">{}</span>', _("Held, no attendance recorded")
             )
         return value or "—"
-
-
-class ApplicationTable(tables.Table):
-    reference = tables.Column(verbose_name=_("Reference number"))
-    name = tables.Column(verbose_name=_("Name"))
-    name_kana = tables.Column(verbose_name=_("Kana"))
-    phone = tables.Column(verbose_name=_("Phone number"))
-    age_band = tables.Column(verbose_name=_("Age"))
-    phone_type = tables.Column(verbose_name=_("Phone"))
-    status = tables.Column(verbose_name=_("Status"))
-    channel = tables.Column(verbose_name=_("Received by"))
-    wants_to_learn = tables.Column(verbose_name=_("Wants to learn"))
-
-    class Meta:
-        model = Application
-        fields = ()
-        sequence = (
-            "reference",
-            "name",
-            "name_kana",
-            "phone",
-            "age_band",
-            "phone_type",
-            "status",
-            "channel",
-            "wants_to_learn",
-        )
-        orderable = False
-        attrs = {"class": "table"}
-
-    def render_reference(self, value):
-        return f"{value[:4]}-{value[4:]}"

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 __all__ = [
     "AgeBand",
@@ -268,9 +269,9 @@ class Application(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     class Channel(models.TextChoices):
-        PHONE = "phone", _("Phone")
-        COUNTER = "counter", _("Counter")
-        ONLINE = "online", _("Online")
+        PHONE = "phone", pgettext_lazy("application channel", "Phone")
+        COUNTER = "counter", pgettext_lazy("application channel", "Counter")
+        ONLINE = "online", pgettext_lazy("application channel", "Online")
 
     session = models.ForeignKey(
         ClassSession,

@@ -37,12 +37,16 @@ def _mark_held(session: ClassSession, *, by) -> None:
 
 
 def _snapshot(attendance: Attendance) -> dict:
+    """What the audit trail records. No names, phone numbers or free text: the trail
+    outlives the retention period, so it only says whether details were given."""
     return {
         "status": attendance.status,
-        "name": attendance.name,
-        "phone": attendance.phone,
+        "details_given": bool(attendance.name or attendance.phone),
         "age_band": attendance.age_band,
-        **{key: getattr(attendance, key) for key in SURVEY_FIELDS},
+        "satisfaction": attendance.satisfaction,
+        "has_someone_to_ask": attendance.has_someone_to_ask,
+        "comment_given": bool(attendance.comment),
+        "wants_follow_up": attendance.wants_follow_up,
     }
 
 

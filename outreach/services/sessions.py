@@ -161,6 +161,15 @@ def session_update(*, session: ClassSession, by, **values) -> ClassSession:
                 _("%(n)s people already have a confirmed place; cancel some first.")
                 % {"n": locked.confirmed_count}
             )
+        new_status = values.get("status", locked.status)
+        if (
+            locked.status == ClassSession.Status.HELD
+            and new_status != ClassSession.Status.HELD
+            and locked.attendances.exists()
+        ):
+            # Attendance is counted for held sessions only; changing the status would
+            # silently drop it from the KPI.
+            raise ApplicationRefused(_("This session has attendance recorded; it stays held."))
         for key, value in values.items():
             if key in SESSION_FIELDS:
                 setattr(locked, key, value)

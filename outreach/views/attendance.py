@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.roles import Role, role_required
@@ -71,6 +72,7 @@ def attendance_sheet(request, pk: int):
             "new_rows": new_rows,
             "anonymous": anonymous,
             "attended": session.attendances.filter(status="attended").count(),
+            "too_early": session.starts_at > timezone.now(),
         },
     )
 

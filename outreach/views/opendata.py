@@ -96,6 +96,16 @@ def _hhmm(value) -> str:
     return value.strftime("%H:%M") if value else ""
 
 
+def _event_path(session: ClassSession, now) -> str:
+    """The page to apply on while the class takes applications, else the class list."""
+    if session.starts_at > now and session.status in {
+        ClassSession.Status.OPEN,
+        ClassSession.Status.FULL,
+    }:
+        return reverse("outreach:public_session", args=[session.pk])
+    return reverse("outreach:public_classes")
+
+
 @login_not_required
 def events_csv(request):
     """イベント一覧: resident classes of this fiscal year onwards (not cancelled, not merely planned)."""
@@ -116,6 +126,7 @@ def events_csv(request):
     city = settings.TSUNAGU["city"]
     section = settings.TSUNAGU["sections"]["dx"]
     rows = []
+    now = timezone.now()
     with translation.override("ja"):  # the data set is Japanese whatever the visitor's language
         for number, session in enumerate(sessions, start=1):
             begins = timezone.localtime(session.starts_at)
@@ -139,7 +150,8 @@ def events_csv(request):
                     f"{begins:%H:%M}",
                     f"{ends:%H:%M}",
                     "",
-                    session.course.description or session.course.name,
+                    session.course.description
+                    or _("A free class: %(course)s.") % {"course": session.course.name},
                     _("Free"),
                     "",
                     f"{city['name']}{section}",
@@ -157,7 +169,7 @@ def events_csv(request):
                     begins.date().isoformat(),
                     f"{begins:%H:%M}",
                     _("By phone, at the counter or online"),
-                    settings.SITE_URL + reverse("outreach:public_session", args=[session.pk]),
+                    settings.SITE_URL + _event_path(session, now),
                     " ".join(notes),
                 ]
             )

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -107,17 +108,21 @@ def public_cancel(request):
         if _too_many(request, "cancel"):
             form.add_error(None, _("Too many attempts. Please call us."))
         else:
-            cancelled = services.application_cancel_by_reference(
-                reference=form.cleaned_data["reference"], phone=form.cleaned_data["phone"]
-            )
-            if cancelled is None:
-                form.add_error(
-                    None,
-                    _(
-                        "We could not find an application with this reference number and "
-                        "phone number. Please check them, or call us."
-                    ),
+            try:
+                cancelled = services.application_cancel_by_reference(
+                    reference=form.cleaned_data["reference"], phone=form.cleaned_data["phone"]
                 )
+            except services.ApplicationRefused as exc:
+                form.add_error(None, str(exc))
+            else:
+                if cancelled is None:
+                    form.add_error(
+                        None,
+                        _(
+                            "We could not find an application with this reference number and "
+                            "phone number. Please check them, or call us."
+                        ),
+                    )
     return render(
         request,
         "outreach/public_cancel.html",
@@ -152,6 +157,6 @@ def public_flyer(request):
             "next": next_month,
             "city": settings.TSUNAGU["city"],
             "section": settings.TSUNAGU["sections"]["dx"],
-            "site_url": settings.SITE_URL,
+            "public_url": settings.SITE_URL + reverse("outreach:public_classes"),
         },
     )

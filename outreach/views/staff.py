@@ -6,15 +6,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
+from django_tables2.export import TableExport
 
 from core.audit import audit_history
+from core.fiscal import current_fiscal_year
 from core.roles import Role, role_required
 from outreach import services
 from outreach.filters import SessionFilter
 from outreach.forms import SeriesForm, SessionForm, StaffApplicationForm
 from outreach.models import Application, ClassSession
 from outreach.services.applications import format_reference
-from outreach.tables import ApplicationTable, SessionTable
+from outreach.tables import SessionTable
 
 from ._access import get_application_for_staff, get_session_for_staff
 
@@ -25,9 +27,15 @@ def session_list(request):
     sessions = ClassSession.objects.select_related("course", "venue").annotate(
         attendance_rows=Count("attendances")
     )
-    session_filter = SessionFilter(request.GET or None, queryset=sessions)
+    # Without a choice, show this fiscal year rather than every session ever planned.
+    session_filter = SessionFilter(
+        request.GET or {"fiscal_year": str(current_fiscal_year())}, queryset=sessions
+    )
     table = SessionTable(session_filter.qs)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    export_format = request.GET.get("_export")
+    if TableExport.is_valid_format(export_format):
+        return TableExport(export_format, table).response(f"classes.{export_format}")
     flagged = sessions.filter(status=ClassSession.Status.HELD, attendance_rows=0).count()
     return render(
         request,
@@ -56,7 +64,7 @@ def session_edit(request, pk: int):
         try:
             services.session_update(session=session, by=request.user, **form.session_values())
         except services.ApplicationRefused as exc:
-            form.add_error("capacity", str(exc))
+            form.add_error(None, str(exc))
         else:
             messages.success(request, _("The session was saved."))
             return redirect("outreach:session_detail", pk=session.pk)
@@ -126,14 +134,12 @@ def session_detail(request, pk: int):
     """One session: its applications, the fast application form and the history."""
     session = get_session_for_staff(request, pk)
     applications = session.applications.order_by("status", "created_at", "id")
-    table = ApplicationTable(applications)
     return render(
         request,
         "outreach/session_detail.html",
         {
             "session": session,
             "applications": applications,
-            "table": table,
             "form": StaffApplicationForm(),
             "history": audit_history(session)[:20],
         },

@@ -76,13 +76,22 @@ def test_a_session_at_2330_on_31_march_counts_in_the_ending_fiscal_year(
     past_session, make_application, dx_staff
 ):
     late = past_session(jst(2026, 3, 31, 23, 30), minutes=30)
+    last_minute = past_session(jst(2026, 3, 31, 23, 59), minutes=30)
     midnight = past_session(jst(2026, 4, 1, 0, 0))
-    for session, people in ((late, 2), (midnight, 3)):
+    for session, people in ((late, 1), (last_minute, 1), (midnight, 3)):
         for _n in range(people):
             attendance_add_walk_in(session=session, by=dx_staff)
     assert kpi_resident_class_participants(2025).value == 2
     assert kpi_resident_class_participants(2026).value == 3
-    assert [r["session_id"] for r in kpi_resident_class_participants(2025).rows] == [late.pk]
+    assert [r["session_id"] for r in kpi_resident_class_participants(2025).rows] == [
+        late.pk,
+        last_minute.pk,
+    ]
+    # In UTC the 23:30 JST session starts on 31 March 14:30: the JST day decides, not UTC.
+    assert [r["date"].isoformat() for r in kpi_resident_class_participants(2025).rows] == [
+        "2026-03-31",
+        "2026-03-31",
+    ]
 
 
 @pytest.mark.django_db

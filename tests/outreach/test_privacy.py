@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from core.models import AuditEntry
 from outreach.models import Application, Attendance
 from outreach.selectors import (
     attendance_totals,
@@ -84,6 +85,10 @@ def test_anonymisation_keeps_every_count_and_removes_names_and_phones(two_years_
     # FY2024 is untouched.
     assert Application.objects.filter(name="常連 花子").count() == 1
     assert participants_anonymise(today_fiscal_year=2025).applications == 0
+    # The audit trail never held the personal data in the first place.
+    trail = " ".join(f"{e.target_repr} {e.changes} {e.note}" for e in AuditEntry.objects.all())
+    for secret in ("常連", "飛込", "0475-11-2222", "0475-33-4444", "孫に聞けない"):
+        assert secret not in trail
 
 
 @pytest.mark.django_db

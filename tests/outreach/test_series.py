@@ -129,3 +129,17 @@ def test_capacity_cannot_drop_below_confirmed_places(make_session, make_applicat
     make_application(session)
     with pytest.raises(ApplicationRefused):
         session_update(session=session, by=dx_staff, capacity=1)
+
+
+@pytest.mark.django_db
+def test_a_held_session_with_attendance_stays_held(make_session, dx_staff):
+    from datetime import timedelta
+
+    from outreach.services import attendance_add_walk_in
+
+    session = make_session(starts_at=timezone.now() - timedelta(days=1))
+    attendance_add_walk_in(session=session, by=dx_staff)
+    with pytest.raises(ApplicationRefused):
+        session_update(session=session, by=dx_staff, status=ClassSession.Status.OPEN)
+    with pytest.raises(ApplicationRefused):
+        session_cancel(session=session, by=dx_staff)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.audit import audit_history
+from core.fiscal import fiscal_year
 from outreach.models import Application, Attendance, ClassSession, Course
 from outreach.services import attendance_add_walk_in, attendance_mark
 
@@ -320,3 +321,65 @@ def test_analysis_shows_accessible_charts_with_tables(client_for, dx_staff, make
     body = client_for(dx_staff).get(reverse("outreach:analysis") + "?fy=2025").content.decode()
     assert body.count('<svg role="img"') == 6
     assert '<title id="chart-course-title">' in body and "<caption>" in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name", ["outreach:public_classes", "outreach:public_cancel", "outreach:public_flyer"]
+)
+def test_public_pages_open_without_sign_in(client, name):
+    assert client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_cancelling_after_the_class_was_held_explains_why(
+    client, make_session, make_application, dx_staff
+):
+    session = make_session(starts_at=timezone.now() - timedelta(hours=3))
+    application = make_application(session, phone="0475-55-7777")
+    attendance_mark(application=application, status="attended", by=dx_staff)
+    response = client.post(
+        reverse("outreach:public_cancel"),
+        {"reference": application.reference, "phone": "0475-55-7777"},
+    )
+    assert response.status_code == 200
+    assert "すでに開催されました" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == "confirmed"
+
+
+@pytest.mark.django_db
+def test_session_list_exports_csv(client_for, dx_staff, make_session):
+    session = make_session(title="エクスポート確認教室")
+    year = fiscal_year(session.starts_at)
+    url = reverse("outreach:session_list") + f"?fiscal_year={year}&_export=csv"
+    response = client_for(dx_staff).get(url)
+    assert response.status_code == 200
+    body = response.content.decode("utf-8")
+    assert session.title in body and "<a" not in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [1, 50])
+def test_session_detail_query_count_does_not_grow_with_applications(
+    client_for, dx_staff, make_session, make_application, django_assert_max_num_queries, n
+):
+    session = make_session(capacity=60)
+    for _i in range(n):
+        make_application(session)
+    client = client_for(dx_staff)
+    client.get(reverse("outreach:session_detail", args=[session.pk]))
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("outreach:session_detail", args=[session.pk]))
+    assert response.content.decode().count("/outreach/applications/") == n
+
+
+@pytest.mark.django_db
+def test_public_form_asks_for_the_whole_phone_number(client, session):
+    response = client.post(
+        reverse("outreach:public_session", args=[session.pk]),
+        {"name": "市民 次郎", "phone": "23-2111", "phone_type": "android"},
+    )
+    assert response.status_code == 200
+    assert "市外局番" in response.content.decode()
+    assert not Application.objects.exists()
