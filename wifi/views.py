@@ -215,35 +215,44 @@ def usage_create(request, pk: int):
     )
 
 
+def _record_event(
+    request, pk: int, *, form_class, initial_field: str, record, saved: str, title: str
+):
+    """One form for one event of a machine (inspection, drill): form → service → back to the machine."""
+    machine = get_machine(pk)
+    form = form_class(request.POST or None, initial={initial_field: timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        record(machine=machine, data=form.cleaned_data, by=request.user)
+        messages.success(request, saved)
+        return redirect("wifi:machine_detail", pk=machine.pk)
+    return render(request, "wifi/form.html", {"form": form, "machine": machine, "title": title})
+
+
 @can_change
 def inspection_create(request, pk: int):
     """Record an inspection of a machine."""
-    machine = get_machine(pk)
-    form = InspectionForm(request.POST or None, initial={"inspected_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        services.inspection_record(machine=machine, data=form.cleaned_data, by=request.user)
-        messages.success(request, gettext("The inspection was recorded."))
-        return redirect("wifi:machine_detail", pk=machine.pk)
-    return render(
+    return _record_event(
         request,
-        "wifi/form.html",
-        {"form": form, "machine": machine, "title": gettext("Record an inspection")},
+        pk,
+        form_class=InspectionForm,
+        initial_field="inspected_on",
+        record=services.inspection_record,
+        saved=gettext("The inspection was recorded."),
+        title=gettext("Record an inspection"),
     )
 
 
 @can_change
 def activation_create(request, pk: int):
     """Record a drill or a real activation of 00000JAPAN and free vending."""
-    machine = get_machine(pk)
-    form = ActivationForm(request.POST or None, initial={"started_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        services.activation_record(machine=machine, data=form.cleaned_data, by=request.user)
-        messages.success(request, gettext("The drill or activation was recorded."))
-        return redirect("wifi:machine_detail", pk=machine.pk)
-    return render(
+    return _record_event(
         request,
-        "wifi/form.html",
-        {"form": form, "machine": machine, "title": gettext("Record a drill or activation")},
+        pk,
+        form_class=ActivationForm,
+        initial_field="started_on",
+        record=services.activation_record,
+        saved=gettext("The drill or activation was recorded."),
+        title=gettext("Record a drill or activation"),
     )
 
 
