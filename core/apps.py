@@ -6,6 +6,11 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Core")
+    # Audit actions (core.audit): name → what people read in a history.
+    audit_actions = {
+        "core.facility.created": _("Facility registered"),
+        "core.facility.changed": _("Facility details changed"),
+    }
     role_permissions = {
         "lending_staff": ["core.view_facility"],
         "dx_staff": [
@@ -19,6 +24,7 @@ class CoreConfig(AppConfig):
     public_nav_items: list = []
 
     def ready(self) -> None:
+        from core import checks  # noqa: F401 - registers the system checks
         from core.roles import sync_roles_after_migrate
 
         # Groups and their permissions exist after every migrate, on every

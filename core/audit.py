@@ -1,11 +1,69 @@
-"""Write and read the audit trail. Services call ``audit_record`` inside their transaction."""
+"""The audit trail: who did what to which record, and how people read it.
 
+Services call ``audit_record`` inside their transaction. Every action has a
+dotted name ``<app>.<noun>.<verb>`` that reads like the event
+(``lending.reservation.approved``) and a label that people read; each app
+declares its actions in its AppConfig (``audit_actions``: name → lazy English
+label, translated in the app's catalogue). Recording an undeclared action is a
+programming error and raises, so a history can never show a raw code.
+
+Who acted is a user (shown by name, never by e-mail address) or, for work
+nobody did by hand, one of ``SYSTEM_ACTORS`` (a resident's online form, the
+scheduled jobs, Tsunagu itself).
+"""
+
+import re
+from functools import cache
 from typing import Any
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditEntry
+
+ACTION_NAME = re.compile(r"^[a-z_]+\.[a-z_]+\.[a-z_]+$")
+
+# Who acted when no signed-in person did (stored in ``actor_label``).
+SYSTEM = "system"
+RESIDENT_ONLINE = "resident_online"
+SCHEDULED_JOB = "scheduled_job"
+SYSTEM_ACTORS = {
+    SYSTEM: _("Tsunagu (automatic)"),
+    RESIDENT_ONLINE: _("Resident (online form)"),
+    SCHEDULED_JOB: _("Tsunagu (daily job)"),
+}
+
+
+@cache
+def registered_actions() -> dict[str, Any]:
+    """Every declared action: {name: lazy label}, gathered from the AppConfigs.
+
+    The names' shape is checked at start-up (``core.checks``)."""
+    actions: dict[str, Any] = {}
+    for config in apps.get_app_configs():
+        actions.update(getattr(config, "audit_actions", {}))
+    return actions
+
+
+def action_label(name: str) -> str:
+    """The label of an action in the active language (an undeclared legacy code reads as such)."""
+    label = registered_actions().get(name)
+    return str(label) if label is not None else gettext("Other change")
+
+
+def actor_name(entry: AuditEntry) -> str:
+    """The name of who acted, for people: never an e-mail address, never a code."""
+    if entry.actor_id is not None:
+        return entry.actor.full_name or gettext("Account without a name")
+    known = SYSTEM_ACTORS.get(entry.actor_label)
+    if known is not None:
+        return str(known)
+    if not entry.actor_label or "@" in entry.actor_label:
+        return gettext("Tsunagu (automatic)")
+    return entry.actor_label
 
 
 def audit_record(
@@ -17,9 +75,14 @@ def audit_record(
     note: str = "",
     actor_label: str = "",
 ) -> AuditEntry:
-    """Append one entry. ``actor`` may be None (public form, cron) with ``actor_label`` saying who."""
+    """Append one entry. ``actor`` may be None (public form, job) with ``actor_label`` saying who:
+    one of ``SYSTEM_ACTORS`` or a name as recorded (a caller on the phone)."""
+    if action not in registered_actions():
+        raise LookupError(
+            f"Audit action {action!r} is not declared in any AppConfig.audit_actions."
+        )
     user = actor if getattr(actor, "is_authenticated", False) else None
-    label = actor_label or (user.email if user else "system")
+    label = actor_label or (user.full_name if user else SYSTEM) or SYSTEM
     return AuditEntry.objects.create(
         actor=user,
         actor_label=label[:150],
@@ -47,9 +110,23 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def audit_history(target: models.Model) -> models.QuerySet[AuditEntry]:
-    """Entries about one record, newest first."""
-    return AuditEntry.objects.filter(
+def audit_history(target: models.Model, *, limit: int | None = None) -> models.QuerySet[AuditEntry]:
+    """Entries about one record, newest first (a detail page passes ``limit``)."""
+    entries = AuditEntry.objects.filter(
         target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
         target_id=str(target.pk),
     ).select_related("actor")
+    return entries[:limit] if limit else entries
+
+
+def audit_history_of(
+    targets: list[models.Model], *, limit: int = 50
+) -> models.QuerySet[AuditEntry]:
+    """Entries about several records of one page (a reservation and its loans), newest first."""
+    query = models.Q(pk__in=[])
+    for target in targets:
+        query |= models.Q(
+            target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
+            target_id=str(target.pk),
+        )
+    return AuditEntry.objects.filter(query).select_related("actor")[:limit]

@@ -39,3 +39,18 @@ class Figure:
             if value is None:
                 break
         return value() if callable(value) else value
+
+
+def declared_kpi_sources() -> dict[str, str]:
+    """Every KPI source the apps serve: {key: dotted path of the selector}.
+
+    Each app declares the keys it answers in its AppConfig (``kpi_sources``); the
+    KPI definitions (data) name a key. A key belongs to the app that declares it.
+    """
+    from django.apps import apps
+
+    sources: dict[str, str] = {}
+    for config in apps.get_app_configs():
+        for key, path in getattr(config, "kpi_sources", {}).items():
+            sources[key] = path
+    return sources

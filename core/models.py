@@ -160,3 +160,35 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit entries are append-only.")
+
+    @property
+    def label(self) -> str:
+        """What happened, in the reader's language (from the action registry)."""
+        from core.audit import action_label
+
+        return action_label(self.action)
+
+    @property
+    def actor_name(self) -> str:
+        """Who did it, by name (never an e-mail address or a code)."""
+        from core.audit import actor_name
+
+        return actor_name(self)
+
+
+class RateCounter(models.Model):
+    """Attempts per client and time window, for ``core.ratelimit`` when no Redis is configured."""
+
+    key = models.CharField(max_length=200)
+    window_start = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "window_start"], name="core_ratecounter_one_per_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

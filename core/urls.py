@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core import views
+from core import opendata, views
 
 app_name = "core"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("opendata/facilities.csv", opendata.facilities_csv, name="opendata_facilities"),
 ]

@@ -5,6 +5,23 @@ from django.utils.translation import gettext_lazy as _
 class KpiConfig(AppConfig):
     name = "kpi"
     verbose_name = _("KPI review")
+    # KPI sources this app answers (key → selector returning core.figures.Figure);
+    # KPI definitions (data) name the key. Checked at start-up (core.checks).
+    kpi_sources = {
+        "kpi.serious_security_incidents": "kpi.selectors.kpi_serious_security_incidents",
+    }
+    # Audit actions (core.audit): name → what people read in a history.
+    audit_actions = {
+        "kpi.period.created": _("Plan period created"),
+        "kpi.definition.changed": _("Indicator changed"),
+        "kpi.target.set": _("Yearly target set"),
+        "kpi.manual_value.set": _("Value entered by hand"),
+        "kpi.comment.saved": _("Analysis and direction written"),
+        "kpi.year.closed": _("Year closed"),
+        "kpi.year.reopened": _("Year reopened"),
+        "kpi.incident.recorded": _("Incident recorded"),
+        "kpi.incident.changed": _("Incident changed"),
+    }
     role_permissions: dict[str, list[str]] = {
         "dx_staff": [
             "kpi.view_planperiod",

@@ -2,7 +2,7 @@
 manual entries for years without facts, the sections' texts and closed-year snapshots.
 
 KPI values are never stored here while the system holds the facts: they are
-computed by the selectors named in ``settings.TSUNAGU_KPI_SOURCES``. What is
+computed by the selectors the apps declare (``AppConfig.kpi_sources``). What is
 stored is what people decide (definitions, targets, texts) and what a closing
 froze (``YearClosing.snapshot``).
 """

@@ -63,7 +63,7 @@ def kpi_update(*, kpi: KpiDefinition, changes: dict[str, Any], by) -> KpiDefinit
         kpi.save()
         diff = field_changes(before, _values(kpi, KPI_EDITABLE_FIELDS))
         if diff:
-            audit_record(actor=by, action="kpi.definition_changed", target=kpi, changes=diff)
+            audit_record(actor=by, action="kpi.definition.changed", target=kpi, changes=diff)
     return kpi
 
 
@@ -86,7 +86,7 @@ def year_target_set(
             )
         audit_record(
             actor=by,
-            action="kpi.year_target_set",
+            action="kpi.target.set",
             target=kpi,
             changes=field_changes({"target": old}, {"target": value}),
             note=wareki_fiscal_year_label(fiscal_year),
@@ -121,7 +121,7 @@ def manual_value_set(
         )
         audit_record(
             actor=by,
-            action="kpi.manual_value_set",
+            action="kpi.manual_value.set",
             target=entry,
             changes=field_changes(
                 {"value": before.value if before else None, "note": before.note if before else ""},
@@ -154,7 +154,7 @@ def comment_save(
         comment.save()
         audit_record(
             actor=by,
-            action="kpi.comment_saved",
+            action="kpi.comment.saved",
             target=comment,
             changes=field_changes(before, {"analysis": analysis, "outlook": outlook}),
         )
@@ -171,7 +171,7 @@ def incident_record(*, by, **fields) -> Incident:
         incident.save()
         audit_record(
             actor=by,
-            action="kpi.incident_recorded",
+            action="kpi.incident.recorded",
             target=incident,
             changes=field_changes({}, _values(incident, INCIDENT_FIELDS)),
         )
@@ -190,7 +190,7 @@ def incident_update(*, incident: Incident, by, **fields) -> Incident:
         incident.save()
         diff = field_changes(before, _values(incident, INCIDENT_FIELDS))
         if diff:
-            audit_record(actor=by, action="kpi.incident_changed", target=incident, changes=diff)
+            audit_record(actor=by, action="kpi.incident.changed", target=incident, changes=diff)
     return incident
 
 
@@ -233,7 +233,7 @@ def year_close(*, fiscal_year: int, by) -> YearClosing:
             raise ValidationError(gettext("This fiscal year is already closed.")) from None
         audit_record(
             actor=by,
-            action="kpi.year_closed",
+            action="kpi.year.closed",
             target=closing,
             changes={row["code"]: [None, f"{row['value']} {row['grade']}"] for row in data["rows"]},
             note=wareki_fiscal_year_label(fiscal_year),
@@ -259,7 +259,7 @@ def year_reopen(*, fiscal_year: int, by, reason: str) -> YearClosing:
         closing.save(update_fields=["reopened_by", "reopened_at", "reopen_reason"])
         audit_record(
             actor=by,
-            action="kpi.year_reopened",
+            action="kpi.year.reopened",
             target=closing,
             changes={
                 row["code"]: [row["value"], row["current_value"]]
@@ -317,7 +317,7 @@ def period_version_up(
             new.save()
         audit_record(
             actor=by,
-            action="kpi.period_created",
+            action="kpi.period.created",
             target=period,
             changes={k: [None, str(v)] for k, v in targets.items()},
             note=str(previous),

@@ -1,19 +1,18 @@
 """The KPI source registry: a definition's ``source_key`` → the selector that computes it.
 
-The mapping lives in ``settings.TSUNAGU_KPI_SOURCES`` (key → dotted path), so the
-set of KPIs stays data and a source is swapped by configuration. A key that is
-unknown, or whose selector cannot be imported yet (an app not deployed), gives a
-``SourceUnavailable`` with a plain reason: the sheet shows it in the cell instead
-of failing.
+Each app declares the keys it answers in its AppConfig (``kpi_sources``, gathered by
+``core.figures.declared_kpi_sources`` and checked at start-up by ``core.checks``), so
+the set of KPIs stays data and each source lives with the facts it counts. A key
+that no app declares gives a ``SourceUnavailable`` with a plain reason: the sheet
+shows it in the cell instead of failing.
 """
 
 from collections.abc import Callable
 
-from django.conf import settings
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 
-from core.figures import Figure
+from core.figures import Figure, declared_kpi_sources
 
 
 class SourceUnavailable(Exception):
@@ -26,7 +25,7 @@ class SourceUnavailable(Exception):
 
 
 def registered_sources() -> dict[str, str]:
-    return dict(getattr(settings, "TSUNAGU_KPI_SOURCES", {}))
+    return declared_kpi_sources()
 
 
 def resolve_source(key: str) -> Callable[[int], Figure]:
@@ -34,7 +33,7 @@ def resolve_source(key: str) -> Callable[[int], Figure]:
     path = registered_sources().get(key)
     if not path:
         raise SourceUnavailable(
-            key, gettext("No source with this key is registered (TSUNAGU_KPI_SOURCES).")
+            key, gettext("No app declares a source with this key (AppConfig.kpi_sources).")
         )
     try:
         return import_string(path)

@@ -5,6 +5,38 @@ from django.utils.translation import gettext_lazy as _
 class LendingConfig(AppConfig):
     name = "lending"
     verbose_name = _("Equipment lending")
+    # KPI sources this app answers (key → selector returning core.figures.Figure);
+    # KPI definitions (data) name the key. Checked at start-up (core.checks).
+    kpi_sources = {
+        "lending.digital_loan_groups": "lending.selectors.kpi_digital_loan_groups",
+        "lending.all_loan_groups": "lending.selectors.kpi_all_loan_groups",
+    }
+    # Audit actions (core.audit): name → what people read in a history.
+    audit_actions = {
+        "lending.reservation.requested": _("Reservation requested"),
+        "lending.reservation.held_provisionally": _("Provisional reservation made"),
+        "lending.reservation.approved": _("Reservation approved"),
+        "lending.reservation.rejected": _("Reservation declined"),
+        "lending.reservation.cancelled": _("Reservation cancelled"),
+        "lending.reservation.expired": _("Provisional reservation expired"),
+        "lending.reservation.units_released": _("Units released from the reservation"),
+        "lending.loan.handed_out": _("Handed out"),
+        "lending.loan.swapped": _("Unit exchanged"),
+        "lending.loan.returned": _("Returned"),
+        "lending.loan.inspected": _("Inspected after return"),
+        "lending.loan.parts_missing": _("Parts reported missing at return"),
+        "lending.loan.parts_complete": _("All parts confirmed at return"),
+        "lending.item.repaired": _("Repair finished"),
+        "lending.item.retired": _("Item retired"),
+        "lending.item.qr_reissued": _("QR code reissued"),
+        "lending.item.imported": _("Item added by CSV import"),
+        "lending.organisation.imported": _("Group added by CSV import"),
+        "lending.organisation.created": _("Group registered"),
+        "lending.organisation.changed": _("Group details changed"),
+        "lending.membership.requested": _("Asked to join a group"),
+        "lending.membership.verified": _("Group member confirmed"),
+        "lending.membership.revoked": _("Group member removed"),
+    }
     # Permissions each role gets, applied by `manage.py sync_roles` (see core.roles).
     # Views check roles; these permissions open the matching admin pages.
     role_permissions: dict[str, list[str]] = {

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
-from core.csvfiles import decode_upload
+from core.imports import decode_upload
 from lending.models import EquipmentType, Item, Organisation
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -300,7 +300,7 @@ def import_csv(*, kind: str, data: bytes, by, dry_run: bool = False) -> ImportRe
                 instance.save()
                 audit_record(
                     actor=by,
-                    action=f"{spec.model._meta.model_name}.imported",
+                    action=f"lending.{spec.model._meta.model_name}.imported",
                     target=instance,
                     note=_("Added by CSV import"),
                 )

@@ -55,7 +55,7 @@ def loan_components_report(
         locked.save(update_fields=["missing_components"])
         audit_record(
             actor=by,
-            action="loan.components_missing" if missing else "loan.components_complete",
+            action="lending.loan.parts_missing" if missing else "lending.loan.parts_complete",
             target=locked,
             changes={"missing_components": [before, list(missing)]},
             note=_("Checked at the return kiosk") if via == Loan.Via.KIOSK else "",
@@ -67,7 +67,7 @@ def _components_answered(loan: Loan) -> bool:
     """Whether someone already answered the parts check of ``loan`` (it leaves only an audit entry)."""
     return (
         audit_history(loan)
-        .filter(action__in=["loan.components_complete", "loan.components_missing"])
+        .filter(action__in=["lending.loan.parts_complete", "lending.loan.parts_missing"])
         .exists()
     )
 
@@ -83,7 +83,7 @@ def item_token_reissue(*, item: Item, by, reason: str = "") -> Item:
         # A prefix is enough to tell two labels apart; whole tokens stay out of the trail.
         audit_record(
             actor=by,
-            action="item.qr_token_reissued",
+            action="lending.item.qr_reissued",
             target=locked,
             changes={"qr_token": [f"{old[:6]}…", f"{locked.qr_token[:6]}…"]},
             note=reason,

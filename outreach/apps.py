@@ -7,6 +7,31 @@ _CLASS_MODELS = ("course", "series", "classsession", "application", "attendance"
 class OutreachConfig(AppConfig):
     name = "outreach"
     verbose_name = _("Classes and outreach")
+    # KPI sources this app answers (key → selector returning core.figures.Figure);
+    # KPI definitions (data) name the key. Checked at start-up (core.checks).
+    kpi_sources = {
+        "outreach.resident_class_participants": "outreach.selectors.kpi_resident_class_participants",
+        "outreach.staff_security_training_attendees": "outreach.selectors.kpi_staff_security_training_attendees",
+    }
+    # Audit actions (core.audit): name → what people read in a history.
+    audit_actions = {
+        "outreach.session.created": _("Class created"),
+        "outreach.series.created": _("Class series created"),
+        "outreach.session.changed": _("Class changed"),
+        "outreach.session.cancelled": _("Class cancelled"),
+        "outreach.session.held": _("Class marked as held"),
+        "outreach.application.created": _("Application received"),
+        "outreach.application.promoted": _("Moved up from the waiting list"),
+        "outreach.application.cancelled": _("Application cancelled"),
+        "outreach.attendance.recorded": _("Attendance recorded"),
+        "outreach.attendance.changed": _("Attendance changed"),
+        "outreach.attendance.walk_in_added": _("Walk-in participant added"),
+        "outreach.participants.anonymised": _("Participants anonymised"),
+        "outreach.signup.created": _("Volunteer signed up"),
+        "outreach.signup.cancelled": _("Volunteer sign-up cancelled"),
+        "outreach.signup.promoted": _("Volunteer moved up from the waiting list"),
+        "outreach.signup.attendance_recorded": _("Volunteer's activity recorded"),
+    }
     # 総務課 plans and runs the classes (also through the admin site for courses).
     role_permissions: dict[str, list[str]] = {
         "dx_staff": [

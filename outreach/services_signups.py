@@ -132,7 +132,7 @@ def signup_create(
                 raise SignupError(_("You have already signed up for this class.")) from exc
         audit_record(
             actor=by,
-            action="signup.created",
+            action="outreach.signup.created",
             target=signup,
             changes={"status": [None, status], "role": [None, role]},
         )
@@ -168,7 +168,7 @@ def signup_cancel(
         signup.save(update_fields=["status", "cancelled_at"])
         audit_record(
             actor=by,
-            action="signup.cancelled",
+            action="outreach.signup.cancelled",
             target=signup,
             changes={"status": [was, Status.CANCELLED]},
         )
@@ -198,7 +198,7 @@ def _promote_first_waiting(
         audit_record(
             actor=None,
             actor_label="system (waiting list)",
-            action="signup.promoted",
+            action="outreach.signup.promoted",
             target=candidate,
             changes={"status": [Status.WAITLISTED, Status.CONFIRMED]},
         )
@@ -272,7 +272,7 @@ def signup_record_attendance(
             signup.save(update_fields=["attended", "hours", "attendance_recorded_by"])
             audit_record(
                 actor=by,
-                action="signup.attendance_recorded",
+                action="outreach.signup.attendance_recorded",
                 target=signup,
                 changes={
                     "attended": [before[0], attended],

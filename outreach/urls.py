@@ -34,6 +34,5 @@ urlpatterns: list = [
     path("classes/cancel/", public.public_cancel, name="public_cancel"),
     path("classes/flyer/", public.public_flyer, name="public_flyer"),
     path("opendata/events.csv", opendata.events_csv, name="opendata_events"),
-    path("opendata/facilities.csv", opendata.facilities_csv, name="opendata_facilities"),
     *signup_urls.urlpatterns,
 ]

@@ -5,6 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class VolunteersConfig(AppConfig):
     name = "volunteers"
     verbose_name = _("Digital support volunteers")
+    # Audit actions (core.audit): name → what people read in a history.
+    audit_actions = {
+        "volunteers.volunteer.applied": _("Volunteer registration submitted"),
+        "volunteers.volunteer.approved": _("Volunteer approved"),
+        "volunteers.volunteer.status_changed": _("Volunteer status changed"),
+        "volunteers.volunteer.changed": _("Volunteer profile changed"),
+        "volunteers.training.recorded": _("Training recorded"),
+        "volunteers.appointment.made": _("Appointed デジタル推進委員"),
+        "volunteers.appointment.reminder_sent": _("Appointment reminder sent"),
+        "volunteers.note.added": _("Staff note added"),
+        "volunteers.calendar.reset": _("Calendar link renewed"),
+    }
     role_permissions: dict[str, list[str]] = {
         "dx_staff": [
             "volunteers.view_volunteerprofile",

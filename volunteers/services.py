@@ -91,7 +91,7 @@ def profile_apply(
         _set_skills(profile, skills)
         audit_record(
             actor=user,
-            action="volunteer.applied",
+            action="volunteers.volunteer.applied",
             target=profile,
             changes={"privacy_notice_version": [None, profile.privacy_notice_version]},
         )
@@ -119,7 +119,9 @@ def profile_update(
         if reconsent:
             changes["privacy_notice_version"] = [None, profile.privacy_notice_version]
         if changes:
-            audit_record(actor=by, action="volunteer.updated", target=profile, changes=changes)
+            audit_record(
+                actor=by, action="volunteers.volunteer.changed", target=profile, changes=changes
+            )
     return profile
 
 
@@ -145,7 +147,7 @@ def profile_approve(*, profile: VolunteerProfile, by, now: datetime | None = Non
         profile.user.groups.add(Group.objects.get(name=Role.VOLUNTEER))
         audit_record(
             actor=by,
-            action="volunteer.approved",
+            action="volunteers.volunteer.approved",
             target=profile,
             changes={"status": ["applied", "approved"]},
         )
@@ -192,7 +194,7 @@ def profile_change_status(
             profile.user.groups.remove(Group.objects.get(name=Role.VOLUNTEER))
         audit_record(
             actor=by,
-            action="volunteer.status_changed",
+            action="volunteers.volunteer.status_changed",
             target=profile,
             changes={"status": [old, status]},
             note=note,
@@ -212,7 +214,7 @@ def training_record_add(
         )
         audit_record(
             actor=by,
-            action="volunteer.training_recorded",
+            action="volunteers.training.recorded",
             target=profile,
             changes={"training": [None, str(record)]},
         )
@@ -244,7 +246,7 @@ def appointment_add(
             ) from exc
         audit_record(
             actor=by,
-            action="volunteer.appointed",
+            action="volunteers.appointment.made",
             target=profile,
             changes={"appointment": [None, fiscal_year]},
         )
@@ -255,7 +257,7 @@ def staff_note_add(*, profile: VolunteerProfile, by, text: str) -> StaffNote:
     """Add a note only 総務課 sees."""
     with transaction.atomic():
         note = StaffNote.objects.create(profile=profile, text=text.strip(), written_by=by)
-        audit_record(actor=by, action="volunteer.note_added", target=profile)
+        audit_record(actor=by, action="volunteers.note.added", target=profile)
     return note
 
 
@@ -264,7 +266,7 @@ def profile_reset_calendar_token(*, profile: VolunteerProfile, by) -> str:
     with transaction.atomic():
         profile.calendar_token = new_calendar_token()
         profile.save(update_fields=["calendar_token", "updated_at"])
-        audit_record(actor=by, action="volunteer.calendar_url_reset", target=profile)
+        audit_record(actor=by, action="volunteers.calendar.reset", target=profile)
     return profile.calendar_token
 
 
@@ -290,7 +292,7 @@ def appointment_reminders_send(*, today: date | None = None) -> int:
             audit_record(
                 actor=None,
                 actor_label="system (cron)",
-                action="volunteer.appointment_reminder_sent",
+                action="volunteers.appointment.reminder_sent",
                 target=appointment.profile,
             )
             with translation.override("ja"):

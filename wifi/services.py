@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.audit import audit_record, field_changes
-from core.csvfiles import decode_upload
+from core.imports import decode_upload
 from wifi.models import (
     ALLOWED_TRANSITIONS,
     INITIAL_STATUSES,
@@ -87,7 +87,7 @@ def machine_create(
         )
         audit_record(
             actor=by,
-            action="wifi.machine_create",
+            action="wifi.machine.created",
             target=machine,
             changes={**field_changes({}, _snapshot(machine)), "status": [None, status]},
             note=reason,
@@ -106,7 +106,7 @@ def machine_update(*, machine: Machine, data: dict[str, Any], by) -> Machine:
         locked.save()
         changes = field_changes(before, _snapshot(locked))
         if changes:
-            audit_record(actor=by, action="wifi.machine_update", target=locked, changes=changes)
+            audit_record(actor=by, action="wifi.machine.changed", target=locked, changes=changes)
     return locked
 
 
@@ -169,7 +169,7 @@ def machine_status_change(
         locked.save(update_fields=["status", "status_since"])
         audit_record(
             actor=by,
-            action="wifi.machine_status_change",
+            action="wifi.machine.status_changed",
             target=locked,
             changes={"status": [before, status], "effective_on": [None, effective_on.isoformat()]},
             note=reason,
@@ -218,7 +218,7 @@ def _usage_upsert(*, machine: Machine, month: date, values: dict[str, Any], by) 
     usage.save()
     audit_record(
         actor=by,
-        action="wifi.usage_update" if existing else "wifi.usage_record",
+        action="wifi.usage.changed" if existing else "wifi.usage.recorded",
         target=usage,
         changes=field_changes(before, values),
     )
@@ -405,7 +405,7 @@ def inspection_record(*, machine: Machine, data: dict[str, Any], by) -> Inspecti
         inspection.save()
         audit_record(
             actor=by,
-            action="wifi.inspection_record",
+            action="wifi.inspection.recorded",
             target=inspection,
             changes=field_changes({}, {k: str(v) for k, v in data.items()}),
         )
@@ -420,7 +420,7 @@ def activation_record(*, machine: Machine, data: dict[str, Any], by) -> Activati
         activation.save()
         audit_record(
             actor=by,
-            action="wifi.activation_record",
+            action="wifi.activation.recorded",
             target=activation,
             changes=field_changes({}, {k: str(v) for k, v in data.items()}),
         )

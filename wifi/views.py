@@ -14,8 +14,8 @@ from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from core.audit import audit_history
-from core.csvfiles import city_columns, csv_response
 from core.fiscal import current_fiscal_year, fiscal_year_dates
+from core.opendata import city_columns, opendata_response
 from wifi import charts, selectors, services
 from wifi.filters import MachineFilter, UsageFilter
 from wifi.forms import (
@@ -374,4 +374,4 @@ def opendata_csv(request):
         ]
         for number, machine in enumerate(machines, start=1)
     )
-    return csv_response("wifi.csv", OPENDATA_HEADER, rows, download=True)
+    return opendata_response("wifi.csv", OPENDATA_HEADER, rows)

@@ -41,18 +41,11 @@ TSUNAGU_KIOSK_ALLOWED_PREFIXES = [
     "/healthz",
 ]
 
-# KPI sources (進行管理): a KPI definition names a key; the key names the selector
-# that computes the figure from the facts. The KPI set stays data; which code
-# answers a key is configuration. Each selector takes fiscal_year: int and
-# returns core.figures.Figure.
-TSUNAGU_KPI_SOURCES = {
-    "lending.digital_loan_groups": "lending.selectors.kpi_digital_loan_groups",
-    "lending.all_loan_groups": "lending.selectors.kpi_all_loan_groups",
-    "outreach.resident_class_participants": "outreach.selectors.kpi_resident_class_participants",
-    "outreach.staff_security_training_attendees": "outreach.selectors.kpi_staff_security_training_attendees",
-    "wifi.machines_operating_at_year_end": "wifi.selectors.kpi_machines_operating_at_year_end",
-    "kpi.serious_security_incidents": "kpi.selectors.kpi_serious_security_incidents",
-}
+# Behind the city's TLS proxy every request comes from the proxy: the client is the
+# N-th address from the right of X-Forwarded-For, trusted only when the peer is one
+# of TRUSTED_PROXIES (CIDRs). Rate limits (ours and allauth's) key on that client.
+TSUNAGU_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+TSUNAGU_TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1/32", "::1/128"])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -62,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the widget templates, for our FORM_RENDERER
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -175,6 +169,7 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{TSUNAGU['city']['name']} つなぐ] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+ACCOUNT_ADAPTER = "core.adapters.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = f"{TSUNAGU['city']['name']} つなぐ"
 SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day; kiosks get their own length
@@ -215,6 +210,9 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; media-src 'self' blob:; font-src 'self'; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+
+# Every form renders through one pattern: error summary, required marks, tied errors.
+FORM_RENDERER = "core.forms.FormRenderer"
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/tsunagu.html"
 

@@ -88,7 +88,7 @@ def loan_hand_out(*, reservation: Reservation, code: str, by, now: datetime | No
             locked.save(update_fields=["handed_out_at", "state"])
         audit_record(
             actor=by,
-            action="loan.hand_out",
+            action="lending.loan.handed_out",
             target=loan,
             changes={"status": [item.status, Item.Status.ON_LOAN]},
             note=f"{item.tag_number} reservation #{locked.pk}",
@@ -118,7 +118,7 @@ def _swap(loan: Loan, item: Item, reservation: Reservation, today: date, by) -> 
     loan.item = item
     audit_record(
         actor=by,
-        action="loan.swap",
+        action="lending.loan.swapped",
         target=loan,
         changes={"item": [old.tag_number, item.tag_number]},
     )
@@ -139,7 +139,10 @@ def reservation_release_unhanded(
         count = pending.update(released_at=now)
         if count:
             audit_record(
-                actor=by, action="reservation.release_units", target=locked, note=", ".join(tags)
+                actor=by,
+                action="lending.reservation.units_released",
+                target=locked,
+                note=", ".join(tags),
             )
         _settle(locked, now)
     return count
@@ -207,7 +210,7 @@ def loan_return(
         ItemDay.objects.filter(loan=loan, day__gt=today).delete()
         audit_record(
             actor=by,
-            action="loan.return",
+            action="lending.loan.returned",
             target=loan,
             changes={"returned_via": [None, via], "missing_components": [None, ", ".join(missing)]},
             note=_("late") if was_late else "",
@@ -273,7 +276,7 @@ def loan_inspect(
         )
         audit_record(
             actor=by,
-            action="loan.inspect",
+            action="lending.loan.inspected",
             target=loan,
             changes={"inspection_result": [None, result], "item_status": [None, new_status]},
             note=note,
@@ -294,7 +297,7 @@ def item_repair_finish(*, item: Item, by, note: str = "") -> Item:
             raise InvalidState(_("This item is not in repair."))
         audit_record(
             actor=by,
-            action="item.repair_finish",
+            action="lending.item.repaired",
             target=item,
             changes={"status": [Item.Status.IN_REPAIR, Item.Status.AVAILABLE]},
             note=note,
@@ -323,7 +326,7 @@ def item_retire(*, item: Item, by, reason: str, now: datetime | None = None) -> 
         locked.save(update_fields=["status", "retired_at", "retired_reason"])
         audit_record(
             actor=by,
-            action="item.retire",
+            action="lending.item.retired",
             target=locked,
             changes={"status": [before, locked.status]},
             note=locked.retired_reason,

@@ -42,7 +42,7 @@ def organisation_save(
         organisation.save()
         audit_record(
             actor=by,
-            action="organisation.create" if created else "organisation.change",
+            action="lending.organisation.created" if created else "lending.organisation.changed",
             target=organisation,
             changes=field_changes(before or {}, organisation_snapshot(organisation)),
         )
@@ -58,7 +58,7 @@ def membership_request(*, user, organisation: Organisation, position: str = "") 
         if not created and membership.status == Membership.Status.REVOKED:
             raise InvalidState(_("Your link to this group was revoked. Please contact the desk."))
         if created:
-            audit_record(actor=user, action="membership.request", target=membership)
+            audit_record(actor=user, action="lending.membership.requested", target=membership)
     return membership
 
 
@@ -74,7 +74,7 @@ def membership_verify(*, membership: Membership, by) -> Membership:
             membership.user.groups.add(Group.objects.get(name=Role.ORG_REPRESENTATIVE))
             audit_record(
                 actor=by,
-                action="membership.verify",
+                action="lending.membership.verified",
                 target=membership,
                 changes={"status": [membership.status, Membership.Status.VERIFIED]},
             )
@@ -88,7 +88,7 @@ def membership_revoke(*, membership: Membership, by) -> Membership:
         Membership.objects.filter(pk=membership.pk).update(status=Membership.Status.REVOKED)
         audit_record(
             actor=by,
-            action="membership.revoke",
+            action="lending.membership.revoked",
             target=membership,
             changes={"status": [before, Membership.Status.REVOKED]},
         )

@@ -198,7 +198,9 @@ def reservation_request(
             assigned += _assign(reservation, equipment_type, quantity, today)
         audit_record(
             actor=by,
-            action="reservation.provisional" if provisional else "reservation.request",
+            action="lending.reservation.held_provisionally"
+            if provisional
+            else "lending.reservation.requested",
             target=reservation,
             changes={
                 "state": [None, reservation.state],
@@ -232,7 +234,7 @@ def reservation_approve(
         locked.save(update_fields=["state", "decided_by", "decided_at"])
         audit_record(
             actor=by,
-            action="reservation.approve",
+            action="lending.reservation.approved",
             target=locked,
             changes={"state": [before, locked.state]},
         )
@@ -261,7 +263,7 @@ def reservation_reject(
         _release(locked, now)
         audit_record(
             actor=by,
-            action="reservation.reject",
+            action="lending.reservation.rejected",
             target=locked,
             changes={"state": [before, locked.state]},
             note=reason,
@@ -289,7 +291,7 @@ def reservation_cancel(
         _release(locked, now)
         audit_record(
             actor=by,
-            action="reservation.cancel",
+            action="lending.reservation.cancelled",
             target=locked,
             changes={"state": [before, locked.state]},
             note=locked.cancel_reason,
@@ -320,7 +322,7 @@ def reservation_expire_provisional(*, now: datetime | None = None) -> list[Reser
             audit_record(
                 actor=None,
                 actor_label="lending_send_reminders",
-                action="reservation.expire",
+                action="lending.reservation.expired",
                 target=locked,
                 changes={"state": [Reservation.State.PROVISIONAL, locked.state]},
             )

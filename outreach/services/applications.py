@@ -85,7 +85,7 @@ def _promote_waitlisted(session: ClassSession, *, by, actor_label: str = "") -> 
         audit_record(
             actor=by,
             actor_label=actor_label,
-            action="outreach.application_promoted",
+            action="outreach.application.promoted",
             target=application,
             changes={"status": [Application.Status.WAITLISTED, Application.Status.CONFIRMED]},
         )
@@ -156,7 +156,7 @@ def application_create(
         audit_record(
             actor=by,
             actor_label=actor_label,
-            action="outreach.application_created",
+            action="outreach.application.created",
             target=application,
             changes={"status": [None, status], "channel": [None, channel]},
         )
@@ -183,7 +183,7 @@ def application_cancel(
         audit_record(
             actor=by,
             actor_label=actor_label,
-            action="outreach.application_cancelled",
+            action="outreach.application.cancelled",
             target=current,
             changes={"status": [was, current.status]},
         )

@@ -30,7 +30,7 @@ def _mark_held(session: ClassSession, *, by) -> None:
         ClassSession.objects.filter(pk=session.pk).update(status=session.status)
         audit_record(
             actor=by,
-            action="outreach.session_held",
+            action="outreach.session.held",
             target=session,
             changes={"status": [before, session.status]},
         )
@@ -82,7 +82,7 @@ def attendance_mark(
             attendance.save()
             audit_record(
                 actor=by,
-                action="outreach.attendance_recorded" if created else "outreach.attendance_changed",
+                action="outreach.attendance.recorded" if created else "outreach.attendance.changed",
                 target=attendance,
                 changes=changes,
             )
@@ -117,7 +117,7 @@ def attendance_add_walk_in(
         attendance.save()
         audit_record(
             actor=by,
-            action="outreach.walk_in_added",
+            action="outreach.attendance.walk_in_added",
             target=attendance,
             changes=field_changes({}, _snapshot(attendance)),
         )
@@ -137,7 +137,7 @@ def attendance_update_survey(*, attendance: Attendance, by, **values) -> Attenda
         if changes:
             current.save()
             audit_record(
-                actor=by, action="outreach.attendance_changed", target=current, changes=changes
+                actor=by, action="outreach.attendance.changed", target=current, changes=changes
             )
     return current
 

@@ -75,7 +75,7 @@ def participants_anonymise(
         audit_record(
             actor=by,
             actor_label="" if by else "outreach_anonymise",
-            action="outreach.participants_anonymised",
+            action="outreach.participants.anonymised",
             target=ClassSession.objects.filter(pk__in=session_ids).order_by("-starts_at").first(),
             changes={
                 "up_to_fiscal_year": cutoff,

@@ -117,7 +117,7 @@ def series_create(
         )
         audit_record(
             actor=by,
-            action="outreach.series_created",
+            action="outreach.series.created",
             target=series,
             changes={"sessions": len(sessions), "skipped": len(preview.skipped)},
         )
@@ -145,7 +145,7 @@ def session_create(*, by, **values) -> ClassSession:
         session = ClassSession.objects.create(
             **{k: values[k] for k in values if k in SESSION_FIELDS}
         )
-        audit_record(actor=by, action="outreach.session_created", target=session)
+        audit_record(actor=by, action="outreach.session.created", target=session)
     return session
 
 
@@ -180,7 +180,7 @@ def session_update(*, session: ClassSession, by, **values) -> ClassSession:
         changes = field_changes(before, after)
         if changes:
             audit_record(
-                actor=by, action="outreach.session_updated", target=locked, changes=changes
+                actor=by, action="outreach.session.changed", target=locked, changes=changes
             )
     return locked
 
@@ -198,7 +198,7 @@ def session_cancel(*, session: ClassSession, by, reason: str = "") -> ClassSessi
         locked.save(update_fields=["status", "notes", "updated_at"])
         audit_record(
             actor=by,
-            action="outreach.session_cancelled",
+            action="outreach.session.cancelled",
             target=locked,
             changes={"status": [before, locked.status]},
             note=reason,

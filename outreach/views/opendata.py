@@ -7,9 +7,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.csvfiles import city_columns, csv_response
 from core.fiscal import current_fiscal_year, fiscal_year_bounds
-from core.models import Facility
+from core.opendata import city_columns, opendata_response
 from outreach.models import ClassSession
 
 EVENT_COLUMNS = [
@@ -46,36 +45,6 @@ EVENT_COLUMNS = [
     "URL",
     "備考",
 ]
-FACILITY_COLUMNS = [
-    "都道府県コード又は市区町村コード",
-    "NO",
-    "都道府県名",
-    "市区町村名",
-    "名称",
-    "名称_カナ",
-    "名称_通称",
-    "POIコード",
-    "住所",
-    "方書",
-    "緯度",
-    "経度",
-    "電話番号",
-    "内線番号",
-    "法人番号",
-    "団体名",
-    "利用可能曜日",
-    "開始時間",
-    "終了時間",
-    "利用可能日時特記事項",
-    "説明",
-    "バリアフリー情報",
-    "URL",
-    "備考",
-]
-
-
-def _hhmm(value) -> str:
-    return value.strftime("%H:%M") if value else ""
 
 
 def _event_path(session: ClassSession, now) -> str:
@@ -155,39 +124,4 @@ def events_csv(request):
                     " ".join(notes),
                 ]
             )
-    return csv_response("events.csv", EVENT_COLUMNS, rows)
-
-
-@login_not_required
-def facilities_csv(request):
-    """公共施設一覧 from core.Facility (facilities in use)."""
-    city = settings.TSUNAGU["city"]
-    rows = [
-        [
-            *city_columns(number),
-            f.name,
-            f.name_kana,
-            f.common_name,
-            f.poi_code,
-            f.address,
-            f.address_detail,
-            f.latitude,
-            f.longitude,
-            f.phone,
-            f.extension,
-            f.corporate_number,
-            city["name"],
-            f.available_days,
-            _hhmm(f.opens_at),
-            _hhmm(f.closes_at),
-            f.availability_notes,
-            f.description,
-            ";".join(f.barrier_free_items),
-            f.url,
-            f.notes,
-        ]
-        for number, f in enumerate(
-            Facility.objects.filter(is_active=True).order_by("name_kana", "pk"), start=1
-        )
-    ]
-    return csv_response("facilities.csv", FACILITY_COLUMNS, rows)
+    return opendata_response("events.csv", EVENT_COLUMNS, rows)

@@ -46,3 +46,30 @@
   }
   window.addEventListener("resize", update);
 })();
+
+/* After a form comes back with errors, the error summary is the first thing the
+   person meets: scrolled into view and focused (screen readers read it), with a
+   link to each field. */
+(function () {
+  "use strict";
+  function focusSummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (!summary) return;
+    summary.scrollIntoView({ block: "start" });
+    summary.focus({ preventScroll: true });
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      if (!link) return;
+      var target = document.getElementById(link.getAttribute("href").slice(1));
+      if (!target) return;
+      event.preventDefault();
+      target.scrollIntoView({ block: "center" });
+      target.focus();
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusSummary);
+  } else {
+    focusSummary();
+  }
+})();

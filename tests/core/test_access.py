@@ -23,7 +23,7 @@ PUBLIC_URL_NAMES = {
     "outreach:public_cancel",
     "outreach:public_flyer",
     "outreach:opendata_events",
-    "outreach:opendata_facilities",
+    "core:opendata_facilities",
     # A volunteer's private calendar feed: opened by its secret token, not a sign-in.
     "outreach:signup_calendar_feed",
     "lending:availability",

@@ -61,7 +61,7 @@ def facts(make_user, make_facility, lending_staff):
     facilities = [make_facility(phone=f"0475-00-000{i}") for i in range(3)]
     users = [make_user(full_name=f"利用者 {i}") for i in range(3)]
     for facility in facilities:
-        audit_record(actor=lending_staff, action="facility.change", target=facility)
+        audit_record(actor=lending_staff, action="core.facility.changed", target=facility)
     return {"facilities": facilities, "users": users}
 
 
@@ -75,7 +75,7 @@ def test_restore_brings_back_every_loan_and_attendance_after_changes_and_deletio
     call_command("generate_bench_data", scale=1)
     lone_user = User.objects.create_user(email="leaves-later@example.jp", password="x" * 12)
     facility = Facility.objects.order_by("pk").first()
-    audit_record(actor=lone_user, action="facility.change", target=facility)
+    audit_record(actor=lone_user, action="core.facility.changed", target=facility)
     before = _snapshot()
     assert before["facilities"] and before["audit"]
     assert len(before["lending.Loan"]) > 1000 and len(before["outreach.Attendance"]) > 1000

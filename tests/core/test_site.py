@@ -116,7 +116,7 @@ def test_audit_entries_are_append_only(lending_staff, make_facility):
     facility = make_facility()
     entry = audit_record(
         actor=lending_staff,
-        action="facility.change",
+        action="core.facility.changed",
         target=facility,
         changes={"phone": ["1", "2"]},
     )

@@ -24,8 +24,12 @@ def at(year, month, day, hour=12, minute=0, second=0) -> datetime:
 
 
 @pytest.fixture(autouse=True)
-def test_sources(settings):
-    settings.TSUNAGU_KPI_SOURCES = {**settings.TSUNAGU_KPI_SOURCES, **TEST_SOURCES}
+def test_sources(monkeypatch):
+    """Test-only sources besides the apps' own (as an app would declare them)."""
+    from core.figures import declared_kpi_sources
+
+    declared = declared_kpi_sources()
+    monkeypatch.setattr("kpi.sources.declared_kpi_sources", lambda: {**declared, **TEST_SOURCES})
 
 
 def kpi_fields(**overrides):

@@ -1,5 +1,5 @@
-"""Test-only KPI sources computed from real rows (core.User sign-ups), registered in
-``settings.TSUNAGU_KPI_SOURCES`` by the kpi tests' conftest. They exercise the
+"""Test-only KPI sources computed from real rows (core.User sign-ups), registered
+by the kpi tests' conftest (beside the apps' declared sources). They exercise the
 engine the same way the apps' selectors do: a Figure with rows and columns."""
 
 from django.db.models import Count

@@ -89,7 +89,7 @@ def test_reopening_needs_a_reason_and_is_audited(texts, facts, dx_staff):
     closing.refresh_from_db()
     assert closing.reopened_by == dx_staff and closing.reopen_reason == "登録漏れ1件の訂正"
     entry = audit_history(closing).first()
-    assert entry.action == "kpi.year_reopened"
+    assert entry.action == "kpi.year.reopened"
     assert entry.note == "登録漏れ1件の訂正"
     assert entry.changes["joined"] == [20, 21]
     reopened = sheet(2025)
@@ -99,7 +99,7 @@ def test_reopening_needs_a_reason_and_is_audited(texts, facts, dx_staff):
     services.year_close(fiscal_year=2025, by=dx_staff)
     assert row(sheet(2025), "joined")["value"] == 21
     assert YearClosing.objects.filter(fiscal_year=2025).count() == 2
-    assert [e.action for e in audit_history(closing)] == ["kpi.year_reopened", "kpi.year_closed"]
+    assert [e.action for e in audit_history(closing)] == ["kpi.year.reopened", "kpi.year.closed"]
 
 
 def test_version_up_starts_a_new_period_without_touching_the_old_sheets(texts, facts, dx_staff):
@@ -163,6 +163,6 @@ def test_version_up_page_creates_the_next_period(
     targets = dict(new.kpis.values_list("code", "target_value"))
     assert targets == {"joined": 60, "members": 50, "training": 300, "incidents": 0, "plain": 40}
     entry = audit_history(new).first()
-    assert entry.action == "kpi.period_created"
+    assert entry.action == "kpi.period.created"
     # only one next period: the page is gone once it exists
     assert client.get(url).status_code == 404

@@ -41,4 +41,4 @@ def test_parallel_closings_of_one_year_make_one_snapshot(texts, facts, dx_staff)
     assert errors == []
     assert sorted(outcomes) == ["closed"] + ["refused"] * (THREADS - 1)
     assert YearClosing.objects.filter(fiscal_year=2025, reopened_at__isnull=True).count() == 1
-    assert AuditEntry.objects.filter(action="kpi.year_closed").count() == 1
+    assert AuditEntry.objects.filter(action="kpi.year.closed").count() == 1

@@ -116,7 +116,7 @@ def test_manual_entry_for_a_year_before_go_live_is_marked_and_audited(facts, dx_
     )
     assert values_of(rows_of(2025)["joined"])[2023] == (14, "manual")
     history = list(audit_history(entry))
-    assert history[0].action == "kpi.manual_value_set"
+    assert history[0].action == "kpi.manual_value.set"
     assert history[0].changes["value"] == [None, "14"]
 
 
@@ -128,7 +128,7 @@ def test_unknown_or_uninstalled_source_is_a_clear_error_not_a_crash(facts, dx_st
     assert row["value"] is None and row["origin"] == "error" and row["grade"] == "−"
     assert "nowhere.selectors.kpi_nothing" in values_of_note(row, 2025)
     KpiDefinition.objects.filter(pk=facts["plain"].pk).update(source_key="test.unknown")
-    assert "TSUNAGU_KPI_SOURCES" in values_of_note(rows_of(2025)["plain"], 2025)
+    assert "AppConfig.kpi_sources" in values_of_note(rows_of(2025)["plain"], 2025)
     KpiDefinition.objects.filter(pk=facts["plain"].pk).update(source_key="test.not_a_figure")
     assert rows_of(2025)["plain"]["origin"] == "error"
 
@@ -142,7 +142,7 @@ def test_kpi_changes_are_audited_field_by_field(facts, dx_staff):
 
     services.kpi_update(kpi=facts["joined"], changes={"target_value": Decimal(40)}, by=dx_staff)
     entry = audit_history(facts["joined"]).first()
-    assert entry.action == "kpi.definition_changed"
+    assert entry.action == "kpi.definition.changed"
     assert entry.changes == {"target_value": ["30.00", "40"]}
     # (20 − 10) / (40 − 10) = 0.3333 → 33.3%
     assert rows_of(2025)["joined"]["rate_percent"] == 33.3

@@ -112,7 +112,7 @@ def test_comment_form_saves_and_audits(facts, client_for, dx_staff):
     assert response.status_code == 302
     comment = KpiComment.objects.get(kpi=facts["joined"], fiscal_year=2025)
     assert (comment.analysis, comment.updated_by) == ("周知が進んだ", dx_staff)
-    assert audit_history(comment).first().action == "kpi.comment_saved"
+    assert audit_history(comment).first().action == "kpi.comment.saved"
 
 
 def test_manual_form_saves_a_value_and_bad_input_gets_a_message(facts, client_for, dx_staff):
@@ -164,8 +164,8 @@ def test_incident_register_records_and_updates_with_audit(engine_period, client_
     incident.refresh_from_db()
     assert incident.resolved_on.isoformat() == "2025-05-12"
     assert [e.action for e in audit_history(incident)] == [
-        "kpi.incident_changed",
-        "kpi.incident_recorded",
+        "kpi.incident.changed",
+        "kpi.incident.recorded",
     ]
     assert "USBメモリ紛失" in client.get(reverse("kpi:incident_list")).content.decode()
 

@@ -132,7 +132,7 @@ def _two_returns_at_once(make_user):
 
     outcomes = _parallel(2, give_back)
     assert sorted(outcomes) == ["already_returned", "returned"]
-    assert AuditEntry.objects.filter(action="loan.return").count() == 1
+    assert AuditEntry.objects.filter(action="lending.loan.returned").count() == 1
     item.refresh_from_db()
     assert item.status == Item.Status.AWAITING_INSPECTION
 

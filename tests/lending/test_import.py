@@ -44,7 +44,9 @@ def test_good_item_file_adds_every_row_with_a_qr_token_and_audit(staff, projecto
     assert str(first.acquired_on) == "2025-04-01"
     assert second.components == ["本体", "電源ケーブル"]  # the type's standard set
     assert first.qr_token != second.qr_token
-    assert AuditEntry.objects.filter(action="item.imported", actor=lending_staff).count() == 2
+    assert (
+        AuditEntry.objects.filter(action="lending.item.imported", actor=lending_staff).count() == 2
+    )
     assert "2件を登録しました" in staff.get("/lending/import/").content.decode()
 
 

@@ -150,7 +150,10 @@ def test_scan_records_the_return_and_shows_the_item_and_its_parts(
     assert loan.returned_by == kiosk_user
     assert not loan.was_late
     assert item.status == Item.Status.AWAITING_INSPECTION
-    assert AuditEntry.objects.filter(action="loan.return", target_id=str(loan.pk)).count() == 1
+    assert (
+        AuditEntry.objects.filter(action="lending.loan.returned", target_id=str(loan.pk)).count()
+        == 1
+    )
 
 
 @pytest.mark.django_db
@@ -165,7 +168,7 @@ def test_second_scan_changes_nothing_and_says_already_returned(kiosk, on_loan, p
     assert_no_personal_data(response, personal)
     loan.refresh_from_db()
     assert loan.returned_at == first_return
-    assert AuditEntry.objects.filter(action="loan.return").count() == 1
+    assert AuditEntry.objects.filter(action="lending.loan.returned").count() == 1
 
 
 @pytest.mark.django_db
@@ -240,11 +243,11 @@ def test_all_parts_present_is_confirmed_once(kiosk, on_loan, personal):
     assert_no_personal_data(response, personal)
     loan.refresh_from_db()
     assert loan.missing_components == []
-    assert AuditEntry.objects.filter(action="loan.components_complete").count() == 1
+    assert AuditEntry.objects.filter(action="lending.loan.parts_complete").count() == 1
     # Sending it again (double tap) records nothing more.
     again = kiosk.post(url, {"all_present": "1"})
     assert "この確認はすでに終わっています" in text(again)
-    assert AuditEntry.objects.filter(action="loan.components_complete").count() == 1
+    assert AuditEntry.objects.filter(action="lending.loan.parts_complete").count() == 1
 
 
 @pytest.mark.django_db
@@ -260,7 +263,7 @@ def test_missing_part_flags_the_loan_for_staff(kiosk, client_for, lending_staff,
     assert_no_personal_data(response, personal)
     loan.refresh_from_db()
     assert loan.missing_components == ["リモコン"]
-    [entry] = AuditEntry.objects.filter(action="loan.components_missing")
+    [entry] = AuditEntry.objects.filter(action="lending.loan.parts_missing")
     assert entry.target_id == str(loan.pk)
     staff = client_for(lending_staff)
     assert "不足: リモコン" in text(staff.get(f"/t/{item.qr_token}"))
@@ -472,7 +475,10 @@ def test_two_simultaneous_scans_of_one_item_record_one_return(kiosk_user, make_i
     assert not errors
     assert sum(RETURNED in page for page in pages) == 1
     assert sum(ALREADY in page for page in pages) == 1
-    assert AuditEntry.objects.filter(action="loan.return", target_id=str(loan.pk)).count() == 1
+    assert (
+        AuditEntry.objects.filter(action="lending.loan.returned", target_id=str(loan.pk)).count()
+        == 1
+    )
     loan.refresh_from_db()
     assert loan.returned_at is not None
 

@@ -166,7 +166,7 @@ def test_reissued_token_replaces_the_old_label(client, client_for, lending_staff
     label = staff.get(response["Location"]).content.decode()
     assert item.qr_token in label and old not in label
 
-    [entry] = AuditEntry.objects.filter(action="item.qr_token_reissued", target_id=str(item.pk))
+    [entry] = AuditEntry.objects.filter(action="lending.item.qr_reissued", target_id=str(item.pk))
     assert entry.actor == lending_staff
     assert entry.note == "ラベルがはがれた"
     assert old not in str(entry.changes)

@@ -40,7 +40,7 @@ def test_request_assigns_free_units_and_holds_every_day(make_org, make_type, mak
     assert [loan.item for loan in loans] == items[:2]
     assert ItemDay.objects.filter(loan__reservation=reservation).count() == 2 * 3
     assert list(free_items(projector, MON, WED, today=TODAY)) == [items[2]]
-    assert AuditEntry.objects.filter(action="reservation.request").count() == 1
+    assert AuditEntry.objects.filter(action="lending.reservation.requested").count() == 1
 
 
 def test_request_beyond_free_units_is_a_conflict_with_free_dates(
@@ -162,7 +162,7 @@ def test_hand_out_by_scanned_url_then_return_at_counter(
     again = loan_return(item=item, by=lending_staff, via="kiosk", now=at(WED, 17))
     assert again.outcome == "already_returned"
     assert again.loan.pk == loan.pk
-    assert AuditEntry.objects.filter(action="loan.return").count() == 1
+    assert AuditEntry.objects.filter(action="lending.loan.returned").count() == 1
 
 
 def test_hand_out_by_typed_tag_number_in_full_width(

@@ -480,7 +480,7 @@ def test_staff_register_and_edit_an_organisation_with_an_audit_entry(client_for,
     )
     organisation.refresh_from_db()
     assert organisation.is_verified
-    change = AuditEntry.objects.get(action="organisation.change")
+    change = AuditEntry.objects.get(action="lending.organisation.changed")
     assert change.changes["is_verified"] == [False, True]
 
 

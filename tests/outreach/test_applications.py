@@ -67,7 +67,7 @@ def test_cancelling_a_confirmed_place_promotes_the_first_on_the_waiting_list(
     assert second.status == "confirmed" and second.promoted_at is not None
     assert third.status == "waitlisted"
     assert session.confirmed_count == 1 and session.status == ClassSession.Status.FULL
-    assert audit_history(second).filter(action="outreach.application_promoted").exists()
+    assert audit_history(second).filter(action="outreach.application.promoted").exists()
 
 
 @pytest.mark.django_db

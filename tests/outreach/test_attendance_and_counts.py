@@ -176,9 +176,9 @@ def test_every_attendance_change_is_audited(past_session, make_application, dx_s
     attendance_update_survey(attendance=row, by=dx_staff, satisfaction=5, wants_follow_up=True)
     actions = list(audit_history(row).values_list("action", "changes"))
     assert [a for a, _c in actions] == [
-        "outreach.attendance_changed",
-        "outreach.attendance_changed",
-        "outreach.attendance_recorded",
+        "outreach.attendance.changed",
+        "outreach.attendance.changed",
+        "outreach.attendance.recorded",
     ]
     assert actions[1][1]["status"] == ["absent", "attended"]
     assert Attendance.objects.filter(application=application).count() == 1

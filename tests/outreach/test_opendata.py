@@ -83,7 +83,7 @@ def test_facilities_csv_matches_the_reference_layout(client, make_facility):
         phone="0475-34-2028",
     )
     make_facility(name="閉館した施設", is_active=False)
-    response = client.get(reverse("outreach:opendata_facilities"))
+    response = client.get(reverse("core:opendata_facilities"))
     assert _header(response) == FACILITIES_HEADER.split(",")
     assert len(_header(response)) == 24
     rows = _parse(response)

@@ -91,7 +91,7 @@ def test_series_of_second_tuesdays_for_six_months_creates_aware_sessions(
     assert timezone.localtime(first.starts_at).time() == time(10, 0)
     assert timezone.localtime(first.ends_at).time() == time(12, 0)
     assert first.capacity == 8 and first.venue == venue
-    assert audit_history(series).filter(action="outreach.series_created").exists()
+    assert audit_history(series).filter(action="outreach.series.created").exists()
 
 
 @pytest.mark.django_db
@@ -119,7 +119,7 @@ def test_one_session_of_a_series_can_be_edited_or_cancelled_alone(
     assert (first.capacity, first.title) == (12, "LINE教室（拡大）")
     assert second.status == ClassSession.Status.CANCELLED
     assert all(s.capacity == 6 and s.status == ClassSession.Status.OPEN for s in rest)
-    assert audit_history(first).filter(action="outreach.session_updated").exists()
+    assert audit_history(first).filter(action="outreach.session.changed").exists()
 
 
 @pytest.mark.django_db

@@ -102,7 +102,7 @@ def test_places_per_role_then_waiting_list(make_profile, make_session):
     assert services.signup_create(session=session, volunteer=c, role=Role.ASSISTANT).status == (
         Status.CONFIRMED
     )
-    assert AuditEntry.objects.filter(action="signup.created").count() == 3
+    assert AuditEntry.objects.filter(action="outreach.signup.created").count() == 3
 
 
 def test_one_signup_per_volunteer_per_class(make_profile, make_session):
@@ -138,7 +138,7 @@ def test_cancel_promotes_first_waiting_with_mail(
     assert waiting_2.status == Status.WAITLISTED
     assert [m.to for m in mail.outbox] == [[second.user.email]]
     assert session.title in mail.outbox[0].subject
-    assert AuditEntry.objects.filter(action="signup.promoted").count() == 1
+    assert AuditEntry.objects.filter(action="outreach.signup.promoted").count() == 1
 
 
 def test_cancelling_a_waiting_entry_promotes_nobody(make_profile, make_session):
@@ -286,7 +286,7 @@ def test_staff_confirm_attendance_and_hours_per_fiscal_year(
     assert VolunteerSignup.objects.filter(volunteer=other, attended=False).count() == 3
     per_volunteer = list(selectors.hours_per_volunteer(2025))
     assert [(p.pk, p.classes, p.hours) for p in per_volunteer] == [(profile.pk, 2, Decimal("3.50"))]
-    assert AuditEntry.objects.filter(action="signup.attendance_recorded").exists()
+    assert AuditEntry.objects.filter(action="outreach.signup.attendance_recorded").exists()
 
 
 def test_attendance_cannot_be_recorded_before_the_class(make_profile, make_session, dx_staff):

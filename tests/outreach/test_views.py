@@ -289,7 +289,7 @@ def test_analysis_and_csv_query_counts_do_not_grow(
     with django_assert_max_num_queries(16):
         assert staff.get(reverse("outreach:analysis") + "?fy=2025").status_code == 200
     with django_assert_max_num_queries(3):
-        assert client.get(reverse("outreach:opendata_facilities")).status_code == 200
+        assert client.get(reverse("core:opendata_facilities")).status_code == 200
     with django_assert_max_num_queries(3):
         assert client.get(reverse("outreach:opendata_events")).status_code == 200
 

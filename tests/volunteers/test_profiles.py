@@ -42,7 +42,7 @@ def test_new_user_joins_with_profile_and_consent_version(make_user, client_for, 
     assert profile.privacy_consented_at is not None
     assert sorted(profile.skill_codes()) == ["android", "line"]
     assert profile.available_weekdays == [0, 2]
-    assert AuditEntry.objects.filter(action="volunteer.applied").count() == 1
+    assert AuditEntry.objects.filter(action="volunteers.volunteer.applied").count() == 1
     # Applying does not make anyone a volunteer yet.
     user.refresh_from_db()
     assert not has_role(user, Role.VOLUNTEER)
@@ -79,7 +79,9 @@ def test_approval_grants_volunteer_role_audits_and_mails(
     profile.refresh_from_db()
     assert profile.status == "approved" and profile.approved_by == dx_staff
     assert profile.user.groups.filter(name=Role.VOLUNTEER).exists()
-    assert AuditEntry.objects.filter(action="volunteer.approved", actor=dx_staff).exists()
+    assert AuditEntry.objects.filter(
+        action="volunteers.volunteer.approved", actor=dx_staff
+    ).exists()
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [profile.user.email]
 
 
@@ -114,7 +116,7 @@ def test_status_transitions(make_profile, dx_staff, old, new, ok):
         services.profile_change_status(profile=profile, by=dx_staff, status=new)
         profile.refresh_from_db()
         assert profile.status == new
-        assert AuditEntry.objects.filter(action="volunteer.status_changed").exists()
+        assert AuditEntry.objects.filter(action="volunteers.volunteer.status_changed").exists()
     else:
         with pytest.raises(services.VolunteerError):
             services.profile_change_status(profile=profile, by=dx_staff, status=new)

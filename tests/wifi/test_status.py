@@ -106,8 +106,8 @@ def test_full_life_cycle_is_recorded_and_audited(make_facility, dx_staff):
         "removed",
     ]
     actions = list(audit_history(machine).values_list("action", flat=True))
-    assert actions.count("wifi.machine_status_change") == 5
-    assert "wifi.machine_create" in actions
+    assert actions.count("wifi.machine.status_changed") == 5
+    assert "wifi.machine.created" in actions
     assert audit_history(machine).first().actor == dx_staff
 
 

@@ -38,7 +38,7 @@ def test_good_file_imports_every_row(make_machine, dx_staff, client_for):
     second = MonthlyUsage.objects.get(machine__code="WV-002")
     assert second.source == MonthlyUsage.Source.ESTIMATE
     assert second.distinct_users is None
-    assert AuditEntry.objects.filter(action="wifi.usage_record").count() == 2
+    assert AuditEntry.objects.filter(action="wifi.usage.recorded").count() == 2
 
 
 def test_one_bad_row_imports_nothing_and_says_why_in_japanese(make_machine, dx_staff, client_for):
@@ -108,7 +108,7 @@ def test_excel_shift_jis_file_with_correction_updates_the_month(make_machine, dx
     assert (result.created, result.updated) == (0, 1)
     usage = MonthlyUsage.objects.get()
     assert (usage.connections, usage.source) == (120, "operator_report")
-    assert AuditEntry.objects.filter(action="wifi.usage_update").exists()
+    assert AuditEntry.objects.filter(action="wifi.usage.changed").exists()
 
 
 def test_only_dx_staff_may_import(make_machine, lending_staff, client_for):

@@ -1,0 +1,73 @@
+"""System checks: declarations that code elsewhere relies on are right at start-up."""
+
+import inspect
+import typing
+
+from django.apps import apps
+from django.core import checks
+from django.utils.module_loading import import_string
+
+
+@checks.register()
+def kpi_sources_import_and_return_figures(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Every ``AppConfig.kpi_sources`` path imports and is annotated to return a ``Figure``."""
+    from core.figures import Figure
+
+    problems = []
+    for config in apps.get_app_configs():
+        for key, path in getattr(config, "kpi_sources", {}).items():
+            if not key.startswith(f"{config.label}."):
+                problems.append(
+                    checks.Error(
+                        f"KPI source key {key!r} must start with its app label {config.label!r}.",
+                        obj=config.label,
+                        id="tsunagu.E002",
+                    )
+                )
+            try:
+                selector = import_string(path)
+            except ImportError as exc:
+                problems.append(
+                    checks.Error(
+                        f"KPI source {key!r}: {path!r} cannot be imported ({exc}).",
+                        hint=f"Fix the path in {config.name}.apps {type(config).__name__}.kpi_sources.",
+                        obj=config.label,
+                        id="tsunagu.E001",
+                    )
+                )
+                continue
+            try:
+                returns = typing.get_type_hints(selector).get("return")
+            except Exception:  # noqa: BLE001 - an unresolvable hint is reported, not raised
+                returns = None
+            parameters = list(inspect.signature(selector).parameters)
+            if returns is not Figure or not parameters:
+                problems.append(
+                    checks.Error(
+                        f"KPI source {key!r}: {path} must take the fiscal year and be annotated "
+                        "'-> Figure'.",
+                        obj=config.label,
+                        id="tsunagu.E003",
+                    )
+                )
+    return problems
+
+
+@checks.register()
+def audit_actions_are_named_and_labelled(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Every declared audit action reads ``<app>.<noun>.<verb>`` and has a label."""
+    from core.audit import ACTION_NAME
+
+    problems = []
+    for config in apps.get_app_configs():
+        for name, label in getattr(config, "audit_actions", {}).items():
+            if not ACTION_NAME.match(name) or not name.startswith(f"{config.label}.") or not label:
+                problems.append(
+                    checks.Error(
+                        f"Audit action {name!r} must read '{config.label}.<noun>.<verb>' "
+                        "and have a label.",
+                        obj=config.label,
+                        id="tsunagu.E004",
+                    )
+                )
+    return problems
