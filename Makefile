@@ -39,6 +39,9 @@ run: $(VENV)/.installed-run
 	$(MANAGE) createcachetable
 	$(MANAGE) seed_demo
 	@echo "Tsunagu: http://127.0.0.1:$(PORT)/  (demo accounts: see README.md, password tsunagu-demo)"
+	@# The message worker (e-mails to the console) runs beside the server and stops with it.
+	$(MANAGE) db_worker --no-reload --interval 2 --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed-test
@@ -77,6 +80,9 @@ serve: $(VENV)/.installed-run var/secret_key
 	$(SERVE_ENV) $(MANAGE) createcachetable
 	$(SERVE_ENV) $(MANAGE) collectstatic --no-input --verbosity 0
 	$(SERVE_ENV) $(MANAGE) check --deploy
+	@# The message worker delivers e-mails in the background (see README "Production").
+	$(SERVE_ENV) $(MANAGE) db_worker --no-reload --interval 5 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(SERVE_ENV) $(BIN)/gunicorn config.wsgi --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile -
 
 # Benchmarks (not part of `make test`): bench/results.json and the table in bench/README.md.

@@ -10,6 +10,17 @@ class CoreConfig(AppConfig):
     audit_actions = {
         "core.facility.created": _("Facility registered"),
         "core.facility.changed": _("Facility details changed"),
+        "core.message_template.changed": _("Message template changed"),
+        "core.message_template.reset": _("Message template reset to the shipped text"),
+        "core.call.recorded": _("Call outcome recorded"),
+        "core.message.retried": _("Message sent again"),
+        "core.postcard.printed": _("Postcard printed"),
+    }
+    # Messages (core.messaging): the section that answers for this app's calls and
+    # postcards (a key of the city file's [sections]), and the templates staff may edit.
+    message_section = "dx"
+    message_templates = {
+        "core/messages/notice": _("Notice from the city office"),
     }
     role_permissions = {
         "lending_staff": ["core.view_facility"],
@@ -20,7 +31,9 @@ class CoreConfig(AppConfig):
             "core.view_auditentry",
         ],
     }
-    nav_items: list = []
+    nav_items: list = [
+        (_("Call list"), "core:call_list", ["lending_staff", "dx_staff"]),
+    ]
     public_nav_items: list = []
 
     def ready(self) -> None:

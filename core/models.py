@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
@@ -192,3 +193,215 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"
+
+
+class MessageTemplate(models.Model):
+    """Staff's own wording of a message (subject and body) in one language.
+
+    The shipped file templates are the defaults; a row here replaces them once a
+    member of staff edits the text, and ``message_template_reset`` goes back to the
+    file. ``version`` counts the changes; each message keeps the one it was built from.
+    """
+
+    template = models.CharField(_("template"), max_length=200)
+    language = models.CharField(_("language"), max_length=10)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("body"), blank=True)
+    is_customised = models.BooleanField(_("edited by staff"), default=False)
+    version = models.PositiveIntegerField(_("version"), default=0)
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("message template")
+        verbose_name_plural = _("message templates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "language"], name="core_messagetemplate_one_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} ({self.language})"
+
+
+class MessageQuerySet(models.QuerySet):
+    def calls(self) -> "MessageQuerySet":
+        """Messages a person delivers: phone calls and postcards."""
+        return self.filter(channel__in=[Message.Channel.CALL, Message.Channel.POSTCARD])
+
+    def open(self) -> "MessageQuerySet":
+        """Not yet done: waiting to be sent, called or posted."""
+        return self.filter(status__in=Message.OPEN_STATUSES)
+
+    def for_sections(self, sections) -> "MessageQuerySet":
+        return self.filter(section__in=list(sections))
+
+
+class Message(models.Model):
+    """One message to one person about one event: an e-mail, a call to make, a postcard.
+
+    Written in the transaction of the change that causes it (``core.messaging``), so a
+    rolled-back change leaves no message; ``idempotency_key`` makes sure one event
+    reaches one person once, however often the code that sends it runs.
+    """
+
+    class Kind(models.TextChoices):
+        APPLICANT = "applicant", _("Class applicant")
+        VOLUNTEER = "volunteer", _("Volunteer")
+        GROUP_MEMBER = "group_member", _("Group member")
+        STAFF = "staff", _("Staff")
+        OTHER = "other", _("Other")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        CALL = "call", _("Phone call")
+        POSTCARD = "postcard", _("Postcard")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        TO_CALL = "to_call", _("To call")
+        CALLED = "called", _("Called")
+        NO_ANSWER = "no_answer", _("No answer")
+        MESSAGE_LEFT = "message_left", _("Message left")
+        TO_POST = "to_post", _("To post")
+        POSTED = "posted", _("Posted")
+        NOT_NEEDED = "not_needed", _("Not needed")
+
+    OPEN_STATUSES = (
+        Status.QUEUED,
+        Status.SENDING,
+        Status.TO_CALL,
+        Status.NO_ANSWER,
+        Status.TO_POST,
+    )
+
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    # Why: the event and the record it concerns.
+    event = models.CharField(_("event"), max_length=64, db_index=True)
+    about_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    about_id = models.CharField(max_length=64, blank=True)
+    about_repr = models.CharField(_("about"), max_length=200, blank=True)
+    about = GenericForeignKey("about_type", "about_id")
+    # Who. Kept as text: the message says whom it reached even after the record changes.
+    recipient_kind = models.CharField(
+        _("recipient"), max_length=20, choices=Kind.choices, default=Kind.OTHER
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="messages_received",
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    name_kana = models.CharField(_("name (furigana)"), max_length=100, blank=True)
+    email = models.EmailField(_("email address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="ja")
+    # How, and who answers for it.
+    channel = models.CharField(_("channel"), max_length=20, default=Channel.EMAIL)
+    section = models.CharField(_("section"), max_length=20)
+    # What: the text as rendered, and the template version it came from.
+    template = models.CharField(_("template"), max_length=200)
+    template_version = models.PositiveIntegerField(_("template version"), default=0)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    # The context it was rendered with (records by reference), for previews on real data.
+    context = models.JSONField(default=dict, blank=True)
+    # Delivery.
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent / done"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    idempotency_key = models.CharField(max_length=64, editable=False)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idempotency_key"], name="core_message_one_per_person_and_event"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(attempts__gte=0), name="core_message_attempts_not_negative"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="core_message_due_idx"),
+            models.Index(fields=["section", "status", "due_on"], name="core_message_calls_idx"),
+            models.Index(fields=["about_type", "about_id"], name="core_message_about_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name or self.email or self.phone} — {self.subject}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_call(self) -> bool:
+        return self.channel == self.Channel.CALL
+
+    @property
+    def is_postcard(self) -> bool:
+        return self.channel == self.Channel.POSTCARD
+
+    @property
+    def can_retry(self) -> bool:
+        """A failed automatic message may be sent again by staff."""
+        return self.status == self.Status.FAILED
+
+    @property
+    def recipient(self):
+        """The person as a ``core.messaging.Recipient`` (what a channel needs to reach them)."""
+        from core.messaging import Recipient
+
+        return Recipient(
+            email=self.email,
+            name=self.name,
+            phone=self.phone,
+            language=self.language,
+            kind=self.recipient_kind,
+            name_kana=self.name_kana,
+            postal_code=self.postal_code,
+            address=self.address,
+        )
+
+    @property
+    def channel_label(self) -> str:
+        from core.channels import channel_label
+
+        return channel_label(self.channel)

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_tables2",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
 ]
 # Ours, in dependency order: core <- lending, volunteers <- outreach <- (wifi) <- kpi.
 # kpi reads the others only through their selectors; nothing imports kpi.
@@ -177,6 +179,31 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "tsunagu@example.jp")
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Seconds an SMTP connection may hang before the attempt counts as failed (and is retried).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+
+# --- Messages to people (core.messaging) -------------------------------------
+# Every message is a row of the outbox, written in the transaction of the change
+# that causes it; a background worker delivers it (django-tasks with its database
+# backend: `manage.py db_worker`), and `manage.py deliver_messages` delivers
+# whatever is due (a retry, a row whose task was lost) from cron or by hand.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Channels in the order they are tried: the first automatic one that reaches the
+# person wins; who has none gets the fallback (a call, or a postcard when asked).
+# An SMS or LINE provider is one more class here (see core.channels.Channel).
+TSUNAGU_MESSAGE_CHANNELS = [
+    "core.channels.EmailChannel",
+    "core.channels.CallChannel",
+    "core.channels.PostcardChannel",
+]
+# Automatic delivery: attempts before a message is marked failed for staff to look
+# at, and the back-off between them (doubling from the first delay up to the cap).
+TSUNAGU_MESSAGE_MAX_ATTEMPTS = env_int("TSUNAGU_MESSAGE_MAX_ATTEMPTS", 10)
+TSUNAGU_MESSAGE_RETRY_FIRST_SECONDS = env_int("TSUNAGU_MESSAGE_RETRY_FIRST_SECONDS", 60)
+TSUNAGU_MESSAGE_RETRY_MAX_SECONDS = env_int("TSUNAGU_MESSAGE_RETRY_MAX_SECONDS", 6 * 60 * 60)
+# A message claimed by a worker that then vanished (killed mid-send) is tried again
+# after this many seconds.
+TSUNAGU_MESSAGE_CLAIM_SECONDS = env_int("TSUNAGU_MESSAGE_CLAIM_SECONDS", 10 * 60)
 
 # --- Language and time -----------------------------------------------------
 LANGUAGE_CODE = "ja"

@@ -7,6 +7,10 @@ from .base import *  # noqa: F403
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Deliveries run right when the transaction commits (tests that capture on-commit
+# callbacks see the mail in mail.outbox); tests/core/test_delivery.py proves the
+# database backend and its worker once.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 # A file (not :memory:) so concurrency tests meet SQLite's real locking; one per
 # process so parallel runs on one machine never share it.

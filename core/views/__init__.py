@@ -1,4 +1,4 @@
-"""Home, the signed-in dashboard and the health check."""
+"""Home, the signed-in dashboard and the health check (messages: ``core.views.messages``)."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
@@ -6,6 +6,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from core.selectors import open_call_count
 
 
 @login_not_required
@@ -16,7 +18,7 @@ def home(request):
 
 def dashboard(request):
     """The signed-in start page: one large button per task the user's roles allow."""
-    return render(request, "core/dashboard.html")
+    return render(request, "core/dashboard.html", {"open_calls": open_call_count(request.user)})
 
 
 @login_not_required

@@ -1,0 +1,40 @@
+"""Filters of core's lists (django-filter): the outbox."""
+
+import django_filters
+from django.conf import settings
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.channels import channels
+from core.messaging import sections_for_user
+from core.models import Message
+
+
+class MessageFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name, address or subject"), method="search")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Message.Status.choices)
+    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=[])
+    section = django_filters.ChoiceFilter(label=_("Section"), choices=[])
+    event = django_filters.CharFilter(label=_("Event"), lookup_expr="startswith")
+
+    class Meta:
+        model = Message
+        fields = ["q", "status", "channel", "section", "event"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["channel"].extra["choices"] = [
+            (name, channel.label) for name, channel in channels().items()
+        ]
+        self.filters["section"].extra["choices"] = [
+            (key, settings.TSUNAGU["sections"][key]) for key in sections_for_user(user)
+        ]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(name_kana__icontains=value)
+            | Q(email__icontains=value)
+            | Q(phone__icontains=value)
+            | Q(subject__icontains=value)
+        )
