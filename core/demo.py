@@ -9,6 +9,7 @@ from datetime import time
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.models import Group
 
 from core.models import Facility, User
@@ -161,3 +162,94 @@ def seed_accounts() -> dict[str, User]:
 def seed(stdout=None) -> None:
     seed_facilities()
     seed_accounts()
+    seed_outbox(stdout)
+
+
+# --- the outbox ------------------------------------------------------------------------------
+
+# Demo addresses on this domain bounce: the outbox shows a failed message to retry.
+UNDELIVERABLE_DOMAIN = "@bounce.invalid"
+DEMO_BOUNCE = "550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+
+DEMO_NOTICE_RECIPIENTS = [
+    # (section, name, furigana, email, phone, postal code, address, postcard)
+    ("dx", "佐々木 幸子", "ササキ サチコ", "", "0475-22-4411", "", "", False),
+    ("dx", "高橋 勇", "タカハシ イサム", "", "0475-24-7702", "", "", False),
+    (
+        "dx",
+        "伊藤 和子",
+        "イトウ カズコ",
+        "",
+        "0475-23-1890",
+        "297-0022",
+        "千葉県茂原市町保3-5",
+        True,
+    ),
+    ("dx", "山本 健", "ヤマモト ケン", "yamamoto@example.jp", "", "", "", False),
+    ("dx", "中村 美咲", "ナカムラ ミサキ", "misaki" + UNDELIVERABLE_DOMAIN, "", "", "", False),
+    ("lending", "小林 正", "コバヤシ タダシ", "", "0475-34-5521", "", "", False),
+    ("lending", "加藤 直美", "カトウ ナオミ", "kato@example.jp", "", "", "", False),
+]
+
+
+def seed_outbox(stdout=None) -> int:
+    """Generic notices (no app event needed): e-mails, calls for each section, a postcard."""
+    from core.messaging import Recipient, send_message
+
+    centre = Facility.objects.get(name="茂原市中央公民館")
+    recorded = 0
+    for section in ("dx", "lending"):
+        people = [r for r in DEMO_NOTICE_RECIPIENTS if r[0] == section]
+        recorded += send_message(
+            event="core.notice.sent",
+            template="core/messages/notice",
+            recipients=[
+                Recipient(
+                    kind=Recipient.OTHER,
+                    name=name,
+                    name_kana=kana,
+                    email=email,
+                    phone=phone,
+                    postal_code=postal_code,
+                    address=address,
+                    channel="postcard" if postcard else "",
+                )
+                for _section, name, kana, email, phone, postal_code, address, postcard in people
+            ],
+            context={
+                "title": "中央公民館の臨時休館のお知らせ",
+                "text": "設備点検のため、中央公民館は来月の第2月曜日に臨時休館します。"
+                "この日に予定していた教室・受け取りは、担当からご連絡します。",
+                "section_name": settings.TSUNAGU["sections"][section],
+            },
+            about=centre,
+            section=section,
+        )
+    return recorded
+
+
+def settle_outbox() -> None:
+    """The demo's e-mails count as delivered when they were recorded (nothing floods the
+    console); those to ``UNDELIVERABLE_DOMAIN`` bounced. Calls and postcards stay open.
+
+    seed_demo runs this after every app's demo, so messages from the apps' own events
+    (approvals, waiting-list moves) land in the same state."""
+    from django.db.models import F
+
+    from core.models import Message
+
+    queued = Message.objects.filter(channel="email", status=Message.Status.QUEUED)
+    for message in queued.filter(email__endswith=UNDELIVERABLE_DOMAIN):
+        Message.objects.filter(pk=message.pk).update(
+            status=Message.Status.FAILED,
+            attempts=settings.TSUNAGU_MESSAGE_MAX_ATTEMPTS,
+            last_attempt_at=F("created_at"),
+            next_attempt_at=None,
+            last_error=DEMO_BOUNCE.format(address=message.email),
+        )
+    queued.update(
+        status=Message.Status.SENT,
+        attempts=1,
+        sent_at=F("created_at"),
+        last_attempt_at=F("created_at"),
+    )

@@ -61,7 +61,8 @@ class Recipient:
 
     ``kind`` says what they are to us (applicant, volunteer, group member, staff);
     ``key`` names the person stably for the one-message-per-event rule (default: the
-    account, else the e-mail address, else the phone, else the name). ``channel``
+    account, else the e-mail address, else phone and name; give the record's own key,
+    e.g. ``"outreach.application:12"``, for people known only by phone). ``channel``
     forces a channel for this person (e.g. someone who asked for postcards).
     """
 
@@ -91,9 +92,8 @@ class Recipient:
             return f"user:{self.user.pk}"
         if self.email:
             return "email:" + self.email.strip().lower()
-        if self.phone:
-            return "phone:" + re.sub(r"\D", "", self.phone)
-        return "name:" + "".join(self.name.split())
+        # Two people of one household may share a phone: the name tells them apart.
+        return "phone:" + re.sub(r"\D", "", self.phone) + ":" + "".join(self.name.split())
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,10 @@ class Command(BaseCommand):
                 if importlib.util.find_spec(module_name) is None:
                     continue
                 importlib.import_module(module_name).seed(stdout=self.stdout)
+            # Every app's demo messages: delivered back then, one bounced; calls stay open.
+            from core.demo import settle_outbox
+
+            settle_outbox()
         self.stdout.write(
             self.style.SUCCESS("Demo data is ready. Password for every demo account: tsunagu-demo")
         )
