@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import registered_actions
 from core.channels import channels
 from core.messaging import sections_for_user
 from core.models import Message
@@ -15,7 +16,7 @@ class MessageFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Message.Status.choices)
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=[])
     section = django_filters.ChoiceFilter(label=_("Section"), choices=[])
-    event = django_filters.CharFilter(label=_("Event"), lookup_expr="startswith")
+    event = django_filters.ChoiceFilter(label=_("Event"), choices=[])
 
     class Meta:
         model = Message
@@ -28,6 +29,18 @@ class MessageFilter(django_filters.FilterSet):
         ]
         self.filters["section"].extra["choices"] = [
             (key, settings.TSUNAGU["sections"][key]) for key in sections_for_user(user)
+        ]
+        # The events of the user's messages, named like the history names them when the
+        # event is also an audit action (lending.reservation.approved), else by its code.
+        events = (
+            Message.objects.for_sections(sections_for_user(user))
+            .order_by("event")
+            .values_list("event", flat=True)
+            .distinct()
+        )
+        actions = registered_actions()
+        self.filters["event"].extra["choices"] = [
+            (event, str(actions[event]) if event in actions else event) for event in events
         ]
 
     def search(self, queryset, name, value):

@@ -385,6 +385,13 @@ class Message(models.Model):
         return self.status == self.Status.FAILED
 
     @property
+    def headline(self) -> str:
+        """The subject without the mail prefix (for lists, call scripts and letters)."""
+        from core.messaging import subject_prefix
+
+        return self.subject.removeprefix(subject_prefix())
+
+    @property
     def recipient(self):
         """The person as a ``core.messaging.Recipient`` (what a channel needs to reach them)."""
         from core.messaging import Recipient
