@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from core.models import AuditEntry, Facility, User
+from core.models import AuditEntry, Facility, Message, MessageTemplate, User
 
 
 @admin.register(User)
@@ -40,3 +40,22 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    """For the system administrator; staff use /messages/."""
+
+    list_display = ["created_at", "name", "channel", "status", "section", "event", "attempts"]
+    list_filter = ["status", "channel", "section"]
+    search_fields = ["name", "email", "phone", "subject"]
+    readonly_fields = [field.name for field in Message._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(MessageTemplate)
+class MessageTemplateAdmin(admin.ModelAdmin):
+    list_display = ["template", "language", "is_customised", "version", "changed_at"]
+    readonly_fields = ["version", "changed_at", "changed_by"]

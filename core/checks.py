@@ -71,3 +71,39 @@ def audit_actions_are_named_and_labelled(app_configs=None, **kwargs) -> list[che
                     )
                 )
     return problems
+
+
+@checks.register()
+def message_templates_exist(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Every declared message template ships its subject and body, and every app's
+    ``message_section`` is a section of the city file."""
+    from django.conf import settings
+    from django.template import TemplateDoesNotExist
+
+    from core.messaging import shipped_texts
+
+    problems = []
+    for config in apps.get_app_configs():
+        section = getattr(config, "message_section", None)
+        if section is not None and section not in settings.TSUNAGU["sections"]:
+            problems.append(
+                checks.Error(
+                    f"{config.label}: message_section {section!r} is not a key of the city "
+                    "file's [sections].",
+                    obj=config.label,
+                    id="tsunagu.E005",
+                )
+            )
+        for template in getattr(config, "message_templates", {}):
+            try:
+                shipped_texts(template, settings.LANGUAGE_CODE)
+            except TemplateDoesNotExist:
+                problems.append(
+                    checks.Error(
+                        f"Message template {template!r} needs {template}.subject.txt and "
+                        f"{template}.txt.",
+                        obj=config.label,
+                        id="tsunagu.E006",
+                    )
+                )
+    return problems

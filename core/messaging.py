@@ -158,15 +158,23 @@ def current_texts(template: str, language: str) -> TemplateTexts:
 ALLOWED_LIBRARIES = {"i18n", "l10n", "tz"}
 
 
+# Attributes no message may print, whatever a record offers (a password hash, a token).
+SECRET_NAMES = re.compile(r"password|secret|token|session|otp|totp|mfa|recovery", re.IGNORECASE)
+
+
 def check_template_text(text: str) -> None:
-    """Raise ``TemplateSyntaxError`` when staff's text does not compile or uses a tag
-    a message has no business with ({% debug %}, {% extends %}, other libraries)."""
+    """Raise ``TemplateSyntaxError`` when staff's text does not compile, uses a tag a
+    message has no business with ({% debug %}, {% extends %}, other libraries) or names
+    a secret (``…password``, ``…token``)."""
     for match in re.finditer(r"{%\s*(\w+)([^%]*)%}", text):
         tag, rest = match.group(1), match.group(2).split()
         if tag in {"debug", "extends"}:
             raise TemplateSyntaxError(f"{{% {tag} %}}")
         if tag == "load" and not set(rest) <= ALLOWED_LIBRARIES:
             raise TemplateSyntaxError("{% load " + " ".join(rest) + " %}")
+    for match in re.finditer(r"{[{%](.*?)[}%]}", text, re.DOTALL):
+        if found := SECRET_NAMES.search(match.group(1)):
+            raise TemplateSyntaxError(found.group(0))
     text_engine().from_string(text)
 
 

@@ -1,8 +1,9 @@
 """Writes of core that staff make: message templates, call outcomes, a retried message."""
 
+from collections.abc import Iterable
 from datetime import date
 
-from django.db import transaction
+from django.db import models, transaction
 from django.template import TemplateSyntaxError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -174,3 +175,29 @@ def message_retry(*, message: Message, by, channel: str = "") -> Message:
             keys = [message.idempotency_key]
             transaction.on_commit(lambda: enqueue_delivery(keys), robust=True)
     return message
+
+
+def messages_anonymise(*, about: Iterable[models.Model]) -> int:
+    """Blank the personal data of every message about ``about`` (when the app anonymises
+    those records at the end of their retention period). Counts and dates stay."""
+    from django.contrib.contenttypes.models import ContentType
+
+    query = models.Q(pk__in=[])
+    for record in about:
+        query |= models.Q(
+            about_type=ContentType.objects.get_for_model(record, for_concrete_model=False),
+            about_id=str(record.pk),
+        )
+    return Message.objects.filter(query).update(
+        user=None,
+        name="",
+        name_kana="",
+        email="",
+        phone="",
+        postal_code="",
+        address="",
+        body="",
+        context={},
+        note="",
+        about_repr="",
+    )

@@ -260,3 +260,31 @@ def test_an_unknown_template_or_language_is_404(dx_staff, client_for):
     assert (
         client.get(reverse("core:message_template_edit", args=["fr", TEMPLATE])).status_code == 404
     )
+
+
+def test_a_template_may_not_print_secrets(dx_staff, client_for):
+    url = reverse("core:message_template_edit", args=["ja", TEMPLATE])
+    client_for(dx_staff).post(
+        url, {"subject": "{{ title }}", "body": "{{ recipient.user.password }}", "action": "save"}
+    )
+    assert not MessageTemplate.objects.exists()
+
+
+def test_staff_who_retry_with_the_mail_server_down_see_success_and_the_message_waits(
+    dx_staff, client_for, send_notice, settings, django_capture_on_commit_callbacks
+):
+    from .conftest import free_port
+
+    send_notice([TANAKA])
+    Message.objects.update(status=Message.Status.FAILED, last_error="550")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+    message = Message.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(dx_staff).post(
+            reverse("core:message_retry", args=[message.pk]), {"channel": "email"}, follow=True
+        )
+    assert response.status_code == 200
+    assert "連絡をもう一度送ります。" in response.content.decode()
+    message.refresh_from_db()
+    assert message.status == Message.Status.QUEUED and message.last_error

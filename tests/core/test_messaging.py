@@ -116,3 +116,13 @@ def test_send_message_returns_how_many_were_recorded_and_accepts_the_old_call(no
         context={"title": "t", "text": "b"},
     )
     assert count == 1
+
+
+def test_anonymising_the_record_blanks_the_people_in_its_messages(send_notice, notice_about):
+    from core.services import messages_anonymise
+
+    send_notice([SASAKI, TANAKA])
+    assert messages_anonymise(about=[notice_about]) == 2
+    for message in Message.objects.all():
+        assert message.name == message.phone == message.email == message.body == ""
+        assert message.event == "core.notice.sent"  # the fact stays
