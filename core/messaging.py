@@ -421,9 +421,8 @@ def send_message(
 
 
 def _first_call_day(now: datetime) -> date:
-    from core.office_calendar import next_open_day
-
-    return next_open_day(timezone.localdate(now))
+    # Due from the day it is recorded: on the list of the next day the office is open.
+    return timezone.localdate(now)
 
 
 def template_placeholders(template: str, language: str = "") -> list[str]:

@@ -157,7 +157,7 @@ def message_retry(*, message: Message, by, channel: str = "") -> Message:
             message.due_on = None
         else:
             message.next_attempt_at = None
-            message.due_on = next_open_day(timezone.localdate())
+            message.due_on = timezone.localdate()
         message.save()
         audit_record(
             actor=by,

@@ -120,7 +120,8 @@ def test_an_email_is_not_on_the_call_list(send_notice, dx_staff):
         call_record_outcome(message=message, outcome=Message.Status.CALLED, by=dx_staff)
 
 
-def test_a_call_recorded_on_a_weekend_is_due_the_next_open_day(send_notice, monkeypatch):
+def test_a_call_recorded_on_a_weekend_is_on_mondays_list(send_notice, dx_staff):
     saturday = timezone.make_aware(timezone.datetime(2026, 6, 13, 10, 0))
     send_notice([SASAKI], now=saturday)
-    assert Message.objects.get().due_on == date(2026, 6, 15)
+    message = Message.objects.get()
+    assert list(call_list(dx_staff, today=date(2026, 6, 15))) == [message]
