@@ -35,7 +35,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django.apps import apps
@@ -178,12 +178,17 @@ def check_template_text(text: str) -> None:
     text_engine().from_string(text)
 
 
+@lru_cache(maxsize=256)
+def _compiled(source: str):
+    # One event to a thousand people compiles its texts once.
+    return text_engine().from_string(source)
+
+
 def _render_texts(texts: TemplateTexts, context: dict, language: str) -> tuple[str, str]:
-    engine = text_engine()
     with translation.override(language):
         ctx = Context(context, autoescape=False)
-        subject = engine.from_string(texts.subject).render(ctx)
-        body = engine.from_string(texts.body).render(ctx)
+        subject = _compiled(texts.subject).render(ctx)
+        body = _compiled(texts.body).render(ctx)
     return subject, body
 
 
