@@ -15,6 +15,11 @@ every page once), so a burst of load from elsewhere on the machine falls on all
 pages alike instead of on whichever page happened to be running; within a round
 each page is requested twice in a row and the second request is timed.
 
+Beside the wall time, each timed request records CPU time: of this process, plus,
+on a local PostgreSQL, of the server process behind our connection (from
+/proc/<pid>/schedstat). On a shared machine wall time grows with everyone else's
+load; CPU time much less, so it is the steadier figure to compare runs by.
+
 A page whose URL does not exist yet (its app has not landed) is reported as
 skipped with a note instead of failing the run.
 """
@@ -64,7 +69,8 @@ class Page:
     # Text the measured response must contain (so we time the path we mean).
     expect: str = ""
     samples: list[float] = field(default_factory=list)
-    cpu_samples: list[float] = field(default_factory=list)
+    cpu_samples: list[float] = field(default_factory=list)  # this process
+    db_cpu_samples: list[float] = field(default_factory=list)  # the PostgreSQL backend
     # Set by prepare(): the signed-in (or anonymous) client and the request it times.
     client: Client | None = None
     current: tuple[str, str, dict] = ("GET", "", {})
@@ -164,7 +170,32 @@ def prepare(page: Page, clients: dict, warmup: int) -> dict:
     }
 
 
-def time_once(page: Page) -> None:
+def database_cpu_reader() -> Callable[[], float]:
+    """Milliseconds of CPU the database has spent for this connection so far.
+
+    SQLite runs inside this process (process CPU time covers it): always 0. For a
+    PostgreSQL server on this machine, the run time of the backend process serving
+    our connection; the test Client keeps that one connection for the whole run.
+    """
+    if connection.vendor != "postgresql":
+        return lambda: 0.0
+    schedstat = Path(f"/proc/{backend_pid()}/schedstat")
+    try:
+        schedstat.read_text()
+    except OSError as exc:
+        raise SystemExit(f"PostgreSQL must run on this machine to measure its CPU: {exc}") from exc
+    return lambda: int(schedstat.read_text().split()[0]) / 1e6
+
+
+def backend_pid() -> int | None:
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def time_once(page: Page, database_cpu: Callable[[], float]) -> None:
     """One timed request of ``page``, right after an untimed one of the same page.
 
     The untimed request keeps the page's own warm caches, as a run of requests of
@@ -175,21 +206,26 @@ def time_once(page: Page) -> None:
     request(page.client, method, path, data)
     if page.fresh_each_time:
         method, path, data = page.request()
-    started = time.perf_counter()
+    database_started = database_cpu()
     cpu_started = time.process_time()
+    started = time.perf_counter()
     response = request(page.client, method, path, data)
-    page.cpu_samples.append((time.process_time() - cpu_started) * 1000)
     page.samples.append((time.perf_counter() - started) * 1000)
+    page.cpu_samples.append((time.process_time() - cpu_started) * 1000)
+    page.db_cpu_samples.append(database_cpu() - database_started)
     if response.status_code >= 400:
         raise RuntimeError(f"{page.name}: {method} {path} answered {response.status_code}")
 
 
 def summary(page: Page, prepared: dict) -> dict:
+    cpu = [a + b for a, b in zip(page.cpu_samples, page.db_cpu_samples, strict=True)]
     return {
         **prepared,
         "median_ms": round(statistics.median(page.samples), 2),
         "p95_ms": round(percentile(page.samples, 0.95), 2),
-        "cpu_median_ms": round(statistics.median(page.cpu_samples), 2),
+        "cpu_median_ms": round(statistics.median(cpu), 2),
+        "django_cpu_median_ms": round(statistics.median(page.cpu_samples), 2),
+        "db_cpu_median_ms": round(statistics.median(page.db_cpu_samples), 2),
         "samples": len(page.samples),
         "note": page.note,
     }
@@ -211,9 +247,12 @@ def main() -> None:
         else:
             measured.append((page, prepared))
             results[page.name] = None  # keeps the order of pages()
+    database_cpu, pid = database_cpu_reader(), backend_pid()
     for _ in range(repeat):
         for page, _prepared in measured:
-            time_once(page)
+            time_once(page, database_cpu)
+    if backend_pid() != pid:
+        raise SystemExit("The database connection changed during the run: its CPU time is wrong.")
     for page, prepared in measured:
         results[page.name] = summary(page, prepared)
     healthz, floor = results[HEALTHZ], results[FLOOR]
@@ -225,6 +264,7 @@ def main() -> None:
             result["ratio_p95"] = round(result["p95_ms"] / healthz["p95_ms"], 1)
             result["floor_ratio_median"] = round(result["median_ms"] / floor["median_ms"], 2)
             result["floor_ratio_p95"] = round(result["p95_ms"] / floor["p95_ms"], 2)
+            result["floor_ratio_cpu"] = round(result["cpu_median_ms"] / floor["cpu_median_ms"], 2)
     json.dump({"vendor": connection.vendor, "pages": results}, sys.stdout, ensure_ascii=False)
 
 

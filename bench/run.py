@@ -116,6 +116,7 @@ def growth(runs: list[dict]) -> dict:
                 continue
             out[kind]["pages"][name] = {
                 "median_growth": round(big["median_ms"] / small["median_ms"], 2),
+                "cpu_growth": round(big["cpu_median_ms"] / small["cpu_median_ms"], 2),
                 "ratio_to_healthz": [small["ratio_median"], big["ratio_median"]],
                 "ratio_to_floor": [small["floor_ratio_median"], big["floor_ratio_median"]],
                 "queries": [small["queries"], big["queries"]],
@@ -131,10 +132,10 @@ def table(results: dict) -> str:
         )
         header = "| page | " + " | ".join(
             f"N={r['scale']} median ms | ×healthz | ×floor | N={r['scale']} p95 ms (×floor) "
-            f"| N={r['scale']} queries"
+            f"| N={r['scale']} CPU ms (×floor) | N={r['scale']} queries"
             for r in runs
         )
-        header += " | growth (median) |" if len(runs) > 1 else " |"
+        header += " | growth (median) | growth (CPU) |" if len(runs) > 1 else " |"
         lines += [f"**{kind}**", "", header, "|" + "---|" * (header.count("|") - 1)]
         grow = results["growth"].get(kind, {}).get("pages", {})
         for name in runs[0]["pages"]:
@@ -143,7 +144,7 @@ def table(results: dict) -> str:
             for run in runs:
                 p = run["pages"].get(name, {"skipped": True, "note": "not measured"})
                 if p.get("skipped"):
-                    cells += ["–"] * 5
+                    cells += ["–"] * 6
                     skipped_note = p.get("note", "")
                 else:
                     cells += [
@@ -151,11 +152,15 @@ def table(results: dict) -> str:
                         f"×{p['ratio_median']}",
                         f"×{p['floor_ratio_median']}",
                         f"{p['p95_ms']:.1f} (×{p['floor_ratio_p95']})",
+                        f"{p['cpu_median_ms']:.1f} (×{p['floor_ratio_cpu']})",
                         str(p["queries"]),
                     ]
             g = grow.get(name)
             if len(runs) > 1:
-                cells.append(f"×{g['median_growth']}" if g else f"skipped: {skipped_note}")
+                if g:
+                    cells += [f"×{g['median_growth']}", f"×{g['cpu_growth']}"]
+                else:
+                    cells += [f"skipped: {skipped_note}", "–"]
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
         gen = ", ".join(f"N={r['scale']}: {r['generation_seconds']} s" for r in runs)
         load = "; ".join(
