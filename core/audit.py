@@ -59,7 +59,9 @@ def action_label(name: str) -> str:
 def actor_name(entry: AuditEntry) -> str:
     """The name of who acted, for people: never an e-mail address, never a code."""
     if entry.actor_id is not None:
-        return entry.actor.full_name or gettext("Account without a name")
+        name = entry.actor.full_name
+        # A name field holding an address (typed so, or copied from the sign-up) is no name.
+        return name if name and "@" not in name else gettext("Account without a name")
     known = SYSTEM_ACTORS.get(entry.actor_label)
     if known is not None:
         return str(known)

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import models, transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import translation
 
 
@@ -44,13 +45,18 @@ def render_message(template: str, context: dict, *, language: str = "") -> Rende
         **context,
     }
     with translation.override(language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"{template}.subject.txt", full_context)
-        body = render_to_string(f"{template}.txt", full_context)
+        subject = _render_text(f"{template}.subject.txt", full_context)
+        body = _render_text(f"{template}.txt", full_context)
     # A subject is one line whatever the data says (a title with a line break must not
     # make the mail unsendable).
     subject = " ".join(subject.split())
     prefix = f"[{settings.TSUNAGU['city']['name']} つなぐ] "
     return RenderedMessage(subject=prefix + subject, body=body)
+
+
+def _render_text(name: str, context: dict) -> str:
+    """A plain-text template: no HTML escaping (a group called 「A&B」 stays A&B in a mail)."""
+    return get_template(name).template.render(Context(context, autoescape=False))
 
 
 def send_message(
@@ -71,10 +77,13 @@ def send_message(
         if not recipient.email:
             continue
         message = render_message(template, context, language=recipient.language)
+        # robust: a mail server that is down must not turn a saved change into an error page
+        # (nor stop the other messages); the failure is logged by Django.
         transaction.on_commit(
             lambda m=message, to=recipient.email: send_mail(
                 m.subject, m.body, settings.DEFAULT_FROM_EMAIL, [to]
-            )
+            ),
+            robust=True,
         )
         queued += 1
     return queued
