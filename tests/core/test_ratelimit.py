@@ -37,7 +37,9 @@ def clock(monkeypatch):
 
 # A page limited to 20 requests per client, served by this module (ROOT_URLCONF below).
 BURST_LIMIT = 20
-_burst = {"limit": RateLimit(f"tests.burst.{uuid.uuid4().hex}", limit=BURST_LIMIT, window=HOUR)}
+# Scopes carry this run's id: Redis is shared with other runs, and we delete only our keys.
+RUN = uuid.uuid4().hex
+_burst = {"limit": RateLimit(f"tests.burst.{RUN}", limit=BURST_LIMIT, window=HOUR)}
 
 
 @login_not_required
@@ -263,7 +265,9 @@ def _thirty_at_once(remote: str = "203.0.113.7", forwarded: str | None = None) -
 
 @pytest.fixture
 def fresh_burst_limit():
-    _burst["limit"] = RateLimit(f"tests.burst.{uuid.uuid4().hex}", limit=BURST_LIMIT, window=HOUR)
+    _burst["limit"] = RateLimit(
+        f"tests.burst.{RUN}.{uuid.uuid4().hex[:8]}", limit=BURST_LIMIT, window=HOUR
+    )
     return _burst["limit"]
 
 
@@ -323,7 +327,7 @@ def redis_cache():
     with override_settings(CACHES=caches):
         yield
     client = redis.Redis.from_url(REDIS_URL)
-    for key in client.scan_iter(match="*rl:tests.*"):
+    for key in client.scan_iter(match=f"*rl:tests.*{RUN}*"):
         client.delete(key)
 
 
@@ -341,7 +345,7 @@ def test_thirty_simultaneous_requests_against_twenty_accept_exactly_twenty_on_re
 
 @pytest.mark.django_db
 def test_on_redis_exactly_the_limit_is_allowed_and_windows_are_apart(redis_cache, clock):
-    limit = RateLimit(f"tests.redis.{uuid.uuid4().hex}", limit=2, window=HOUR)
+    limit = RateLimit(f"tests.redis.{RUN}", limit=2, window=HOUR)
     assert [limit.exceeded(_request()) for _ in range(3)] == [False, False, True]
     clock[0] += HOUR
     assert not limit.exceeded(_request())
