@@ -303,3 +303,100 @@ def test_manage_py_check_fails_for_an_action_too_long_for_the_log(monkeypatch, w
 
 def test_manage_py_check_passes_with_the_declared_actions():
     call_command("check")
+
+
+# --- what an entry changed ---------------------------------------------------------------
+
+
+def _verbose(model, name: str) -> str:
+    return str(model._meta.get_field(name).verbose_name)
+
+
+@pytest.mark.django_db
+def test_with_changes_reads_fields_by_their_names_and_choices_by_their_labels(facility, dx_staff):
+    from core.audit import Change, with_changes
+    from core.models import Facility
+
+    audit_record(
+        actor=dx_staff,
+        action="core.facility.changed",
+        target=facility,
+        changes={
+            "kind": ["other", "library"],
+            "phone": ["", "0475-23-2111"],
+            "is_active": [True, False],
+            "internal_flag": [1, 2],  # not a field: left out
+            "name": "not a pair",  # malformed: left out
+        },
+    )
+    [entry] = with_changes(audit_history(facility), Facility)
+    assert entry.changed == [
+        Change(_verbose(Facility, "kind"), "その他", "図書館"),
+        Change(_verbose(Facility, "phone"), None, "0475-23-2111"),
+        Change(_verbose(Facility, "is_active"), "はい", "いいえ"),
+    ]
+    html = _history_html([entry])
+    assert f"{_verbose(Facility, 'kind')}：その他 → 図書館" in html
+    assert f"{_verbose(Facility, 'phone')}：― → 0475-23-2111" in html
+    assert "library" not in html and "internal_flag" not in html
+
+
+@pytest.mark.django_db
+def test_with_changes_takes_labels_and_limits_the_detail_to_some_actions(facility, dx_staff):
+    from core.audit import Change, with_changes
+    from core.models import Facility
+
+    audit_record(
+        actor=dx_staff,
+        action="core.facility.created",
+        target=facility,
+        changes={"phone": ["", "1"]},
+    )
+    audit_record(
+        actor=dx_staff,
+        action="core.facility.changed",
+        target=facility,
+        changes={"phone": ["1", "2"], "usage": [3, 4]},
+    )
+    changed, created = with_changes(
+        audit_history(facility),
+        Facility,
+        labels={"usage": "利用件数"},
+        actions={"core.facility.changed"},
+    )
+    assert created.changed == []
+    assert changed.changed == [
+        Change(_verbose(Facility, "phone"), "1", "2"),
+        Change("利用件数", 3, 4),
+    ]
+
+
+@pytest.mark.django_db
+def test_with_changes_names_the_records_a_foreign_key_pointed_to(facility, make_user):
+    from core.audit import with_changes
+
+    before, after = make_user(full_name="前任 一郎"), make_user(full_name="後任 二郎")
+    entry = audit_record(
+        actor=before,
+        action="core.facility.changed",
+        target=facility,
+        changes={"actor": [before.pk, after.pk]},
+    )
+    [entry] = with_changes([entry], AuditEntry)
+    assert [(c.old, c.new) for c in entry.changed] == [("前任 一郎", "後任 二郎")]
+
+
+@pytest.mark.django_db
+def test_with_changes_never_shows_a_persons_address(facility, make_user, nameless_user):
+    from core.audit import with_changes
+
+    named = make_user(full_name="後任 二郎")
+    entry = audit_record(
+        actor=named,
+        action="core.facility.changed",
+        target=facility,
+        changes={"actor": [nameless_user.pk, named.pk]},
+    )
+    [entry] = with_changes([entry], AuditEntry)
+    assert [(c.old, c.new) for c in entry.changed] == [("名前が未登録のアカウント", "後任 二郎")]
+    assert "@" not in _history_html([entry])

@@ -407,3 +407,34 @@ def test_the_template_imports_cleanly():
     result = _import(FACILITIES.template_csv())
     assert result.ok, _messages(result)
     assert Facility.objects.get().name == "茂原市役所"
+
+
+@pytest.mark.django_db
+def test_a_key_made_of_several_cells_names_the_record_as_people_read_it():
+    spec = CsvImport(
+        columns=FACILITIES.columns,
+        build=_build,
+        save=_save,
+        prepare=lambda: {"built": 0},
+        key=lambda values: f"{values['name']} {values['address']}" if values["name"] else None,
+    )
+    result = _import(
+        _csv(
+            "公民館,コウミンカン,茂原市高師,,,",
+            "公民館,コウミンカン,茂原市本納,,,",  # same name elsewhere: another record
+            "公民館,コウミンカン,茂原市高師,,,",
+        ),
+        spec=spec,
+    )
+    assert _messages(result) == ["4行目：公民館 茂原市高師 は2行目にもあります。"]
+    assert not Facility.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_line_whose_key_function_gives_none_is_never_a_duplicate():
+    spec = CsvImport(
+        columns=FACILITIES.columns, build=_build, save=_save, prepare=lambda: {"built": 0},
+        key=lambda values: None,
+    )  # fmt: skip
+    result = _import(_csv(GOOD_LINES[0], GOOD_LINES[1]), spec=spec)
+    assert result.ok, _messages(result)

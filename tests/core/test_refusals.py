@@ -1,5 +1,6 @@
 """core.refusals: a refused action carries a message for the person and lands on the form."""
 
+import pytest
 from django import forms
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
@@ -116,3 +117,56 @@ def test_show_refusal_adds_one_error_message_for_the_next_page():
     show_refusal(request, Refusal(errors={"a": ["一つ目。"], None: ["二つ目。"]}))
     shown = list(get_messages(request))
     assert [(m.level_tag, m.message) for m in shown] == [("error", "一つ目。 二つ目。")]
+
+
+# --- model validation as a refusal ------------------------------------------------------
+
+
+def test_refusal_from_puts_each_model_error_on_its_field():
+    from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+    from core.refusals import refusal_from
+
+    error = ValidationError(
+        {"return_date": ["閉庁日です。"], NON_FIELD_ERRORS: ["期間が重なっています。"]}
+    )
+    refusal = refusal_from(error)
+    assert refusal.errors == {"return_date": ["閉庁日です。"], None: ["期間が重なっています。"]}
+    form = _valid_form()
+    put_on_form(form, refusal)
+    assert form.errors["return_date"] == ["閉庁日です。"]
+    assert form.non_field_errors() == ["期間が重なっています。"]
+
+
+def test_refusal_from_a_plain_validation_error_is_about_the_whole_form():
+    from django.core.exceptions import ValidationError
+
+    from core.refusals import refusal_from
+
+    refusal = refusal_from(ValidationError(["一つ目。", "二つ目。"]))
+    assert refusal.errors == {None: ["一つ目。", "二つ目。"]}
+    assert refusal.message == "一つ目。 二つ目。"
+
+
+@pytest.mark.django_db
+def test_clean_or_refuse_turns_a_broken_rule_into_a_refusal_by_field(make_facility):
+    from core.models import Facility
+    from core.refusals import clean_or_refuse
+
+    make_facility("中央公民館")
+    facility = Facility(name="中央公民館", name_kana="", address="茂原市", latitude=None)
+    with pytest.raises(Refusal) as raised:
+        clean_or_refuse(facility)
+    assert set(raised.value.errors) == {"name", "name_kana"}
+    assert raised.value.errors["name_kana"] == ["このフィールドは空ではいけません。"]
+    assert isinstance(raised.value.__cause__, Exception)
+
+
+@pytest.mark.django_db
+def test_clean_or_refuse_passes_its_options_to_full_clean_and_accepts_a_good_record():
+    from core.models import Facility
+    from core.refusals import clean_or_refuse
+
+    facility = Facility(name="中央公民館", name_kana="", address="茂原市")
+    clean_or_refuse(facility, exclude=["name_kana"])  # nothing raised
+    clean_or_refuse(Facility(name="図書館", name_kana="トショカン", address="茂原市"))
