@@ -24,7 +24,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.models import AuditEntry
+from core.models import AuditEntry, User
 
 ACTION_NAME = re.compile(r"^[a-z_]+\.[a-z_]+\.[a-z_]+$")
 
@@ -59,7 +59,8 @@ def action_label(name: str) -> str:
 def actor_name(entry: AuditEntry) -> str:
     """The name of who acted, for people: never an e-mail address, never a code."""
     if entry.actor_id is not None:
-        return entry.actor.full_name or gettext("Account without a name")
+        # A name field holding an address (typed so, or copied from the sign-up) is no name.
+        return _person_name(entry.actor)
     known = SYSTEM_ACTORS.get(entry.actor_label)
     if known is not None:
         return str(known)
@@ -188,8 +189,15 @@ def _related_names(entries: list[AuditEntry], fields: dict[str, Any]) -> dict[tu
         model = fields[key].related_model
         valid = [pk for pk in pks if pk.isdigit()]
         for pk, obj in model._default_manager.in_bulk(valid).items():
-            names[(key, str(pk))] = str(obj)
+            names[(key, str(pk))] = _person_name(obj) if model is User else str(obj)
     return names
+
+
+def _person_name(user) -> str:
+    """A person by name, as the actor column shows them (a user's ``str`` is their address
+    when they have no name)."""
+    name = user.full_name
+    return name if name and "@" not in name else gettext("Account without a name")
 
 
 def _readable(field, value: Any, related: dict[tuple[str, str], str]) -> Any:

@@ -36,11 +36,13 @@ def kpi_sources_import_and_return_figures(app_configs=None, **kwargs) -> list[ch
                     )
                 )
                 continue
-            try:
-                returns = typing.get_type_hints(selector).get("return")
-            except Exception:  # noqa: BLE001 - an unresolvable hint is reported, not raised
-                returns = None
-            parameters = list(inspect.signature(selector).parameters)
+            returns, parameters = None, []
+            if inspect.isfunction(selector):  # a module, class or constant is reported below
+                try:
+                    returns = typing.get_type_hints(selector).get("return")
+                except Exception:  # noqa: BLE001 - an unresolvable hint is reported, not raised
+                    returns = None
+                parameters = list(inspect.signature(selector).parameters)
             if returns is not Figure or not parameters:
                 problems.append(
                     checks.Error(
@@ -55,17 +57,24 @@ def kpi_sources_import_and_return_figures(app_configs=None, **kwargs) -> list[ch
 
 @checks.register()
 def audit_actions_are_named_and_labelled(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
-    """Every declared audit action reads ``<app>.<noun>.<verb>`` and has a label."""
+    """Every declared audit action reads ``<app>.<noun>.<verb>``, fits the log and has a label."""
     from core.audit import ACTION_NAME
+    from core.models import AuditEntry
 
+    max_length = AuditEntry._meta.get_field("action").max_length
     problems = []
     for config in apps.get_app_configs():
         for name, label in getattr(config, "audit_actions", {}).items():
-            if not ACTION_NAME.match(name) or not name.startswith(f"{config.label}.") or not label:
+            if (
+                not ACTION_NAME.match(name)
+                or not name.startswith(f"{config.label}.")
+                or len(name) > max_length
+                or not label
+            ):
                 problems.append(
                     checks.Error(
                         f"Audit action {name!r} must read '{config.label}.<noun>.<verb>' "
-                        "and have a label.",
+                        f"(at most {max_length} characters) and have a label.",
                         obj=config.label,
                         id="tsunagu.E004",
                     )

@@ -13,6 +13,7 @@ django-tables2 exports use ``TableExport`` below (``ExportMixin.export_class``),
 lists exported from a table pass through the same rules.
 """
 
+import contextlib
 import csv
 import io
 from collections.abc import Iterable, Sequence
@@ -87,11 +88,11 @@ def write_xlsx(
     for index, (sheet_title, sheet_header, sheet_rows) in enumerate(sheets):
         sheet = workbook.active if index == 0 else workbook.create_sheet()
         sheet.title = _sheet_title(sheet_title)
-        sheet.append([cell_value(h) for h in sheet_header])
+        sheet.append([_xlsx_value(h) for h in sheet_header])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in sheet_rows:
-            sheet.append([cell_value(value) for value in row])
+            sheet.append([_xlsx_value(value) for value in row])
         for row in sheet.iter_rows(min_row=1):
             for cell in row:
                 if isinstance(cell.value, str):
@@ -111,6 +112,17 @@ def write_xlsx(
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _xlsx_value(value: Any) -> Any:
+    """``cell_value`` without the control characters XLSX cannot hold (openpyxl raises on them:
+    one pasted backspace in a name must not break the export), checked again for a formula."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    value = cell_value(value)
+    if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
+        return safe_text(ILLEGAL_CHARACTERS_RE.sub("", value))
+    return value
 
 
 def _sheet_title(text: str) -> str:
@@ -150,7 +162,8 @@ class TableExport(Tables2Export):
 
     def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
         rows = list(table.as_values(exclude_columns=exclude_columns))
-        self._title = str((dataset_kwargs or {}).get("title", "") or "Sheet1")
+        _retype_dates(table, exclude_columns or (), rows)
+        self._title = str((dataset_kwargs or {}).get("title", "") or _model_title(table))
         return rows
 
     @classmethod
@@ -162,6 +175,37 @@ class TableExport(Tables2Export):
         if self.format == "xlsx":
             return write_xlsx(header, rows, title=self._title)
         return write_csv(header, rows)
+
+
+def _retype_dates(table, exclude_columns, rows: list[list[Any]]) -> None:
+    """Date columns come out of ``as_values`` as ISO text: make them dates again for XLSX."""
+    from django_tables2.columns import DateColumn, DateTimeColumn
+
+    columns = [
+        column
+        for column in table.columns.iterall()
+        if not (column.column.exclude_from_export or column.name in exclude_columns)
+    ]
+    parsers = {
+        index: datetime.fromisoformat
+        if isinstance(c.column, DateTimeColumn)
+        else date.fromisoformat
+        for index, c in enumerate(columns)
+        if isinstance(c.column, DateColumn | DateTimeColumn)
+    }
+    for row in rows[1:]:
+        for index, parse in parsers.items():
+            if isinstance(row[index], str) and row[index]:
+                with contextlib.suppress(ValueError):
+                    row[index] = parse(row[index])
+
+
+def _model_title(table) -> str:
+    """The sheet's name when the view gives none: the model's plural name, as tables2 does."""
+    try:
+        return str(table.Meta.model._meta.verbose_name_plural)
+    except AttributeError:
+        return "Sheet1"
 
 
 def table_export_response(table, export_format: str, filename_stem: str) -> HttpResponse:

@@ -12,6 +12,7 @@ or a ``Refusal`` with a field, for a wrong cell) and how to save the checked
 objects (inside the transaction this module owns).
 """
 
+import codecs
 import csv
 import io
 from collections.abc import Callable, Sequence
@@ -93,6 +94,8 @@ class CsvImport:
 
 def decode_upload(data: bytes) -> str | None:
     """The text of an uploaded CSV: UTF-8 (with or without BOM), else Shift_JIS; None if neither."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None  # Excel's "Unicode text" (UTF-16, tabs): cp932 would read it as garbage
     for encoding in ("utf-8-sig", "cp932"):
         try:
             return data.decode(encoding)
@@ -115,6 +118,12 @@ def read_rows(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[list[s
     rows = []
     try:
         for row in reader:
+            if any("\x00" in cell for cell in row):
+                # csv reads NUL since Python 3.11, but PostgreSQL cannot store it in text.
+                raise Refusal(
+                    _("Line %(line)s contains a NUL character and could not be read.")
+                    % {"line": reader.line_num}
+                )
             rows.append(row)
     except csv.Error:
         # A cell over the csv module's size limit or a broken quote: name the line, save nothing.
@@ -206,6 +215,10 @@ def run_import(spec: CsvImport, *, data: bytes, by, dry_run: bool = False) -> Im
     try:
         with transaction.atomic():
             result.saved = spec.save(objects, by)
+    except Refusal as refusal:
+        # A rule that only the write can check (a service's own refusal): nothing is kept.
+        result.saved = 0
+        result.errors.append(RowError(0, "", refusal.message))
     except IntegrityError:
         # Someone saved the same record between the check and the write.
         result.saved = 0

@@ -39,6 +39,8 @@ from functools import cache, lru_cache
 from typing import Any
 
 from django.apps import apps
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -118,14 +120,27 @@ class TemplateTexts:
 
 @cache
 def text_engine() -> Engine:
-    """The project's template engine, but for plain text: nothing is HTML-escaped."""
+    """The project's template engine, but for plain text: nothing is HTML-escaped.
+
+    Shipped texts may load the installed libraries (``{% load i18n %}``); texts that
+    staff write are checked separately and may not.
+    """
+    from django.template.backends.django import get_installed_libraries
+
     options = settings.TEMPLATES[0]
     return Engine(
         dirs=[str(d) for d in options.get("DIRS", [])],
         app_dirs=options.get("APP_DIRS", False),
         autoescape=False,
+        libraries=get_installed_libraries(),
         builtins=options.get("OPTIONS", {}).get("builtins", []),
     )
+
+
+@receiver(setting_changed)
+def _forget_engine(setting, **kwargs) -> None:
+    if setting == "TEMPLATES":
+        text_engine.cache_clear()
 
 
 def _file_names(template: str, part: str, language: str) -> list[str]:

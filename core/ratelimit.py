@@ -16,6 +16,7 @@ forged to dodge a limit. allauth's sign-in limits use the same function (see
 ``core.adapters``).
 """
 
+import hashlib
 import ipaddress
 import time
 from dataclasses import dataclass
@@ -23,7 +24,15 @@ from functools import cache
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.signals import setting_changed
 from django.db import connection, transaction
+from django.dispatch import receiver
+
+
+@receiver(setting_changed)
+def _forget_trusted_networks(*, setting: str, **kwargs) -> None:
+    if setting == "TSUNAGU_TRUSTED_PROXIES":
+        _trusted_networks.cache_clear()
 
 
 @cache
@@ -38,6 +47,8 @@ def _is_trusted_proxy(address: str) -> bool:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return False
+    # A server listening on [::] sees an IPv4 proxy as ::ffff:a.b.c.d.
+    ip = getattr(ip, "ipv4_mapped", None) or ip
     return any(ip in network for network in _trusted_networks())
 
 
@@ -54,11 +65,19 @@ def client_ip(request) -> str:
     ]
     if len(forwarded) < count:
         return remote
-    candidate = forwarded[-count]
+    return _address(forwarded[-count]) or remote
+
+
+def _address(text: str) -> str | None:
+    """An address as a proxy may write it: ``1.2.3.4``, ``1.2.3.4:5678``, ``[::1]:443``, ``::1``."""
+    if text.startswith("["):
+        text = text[1:].partition("]")[0]
+    elif text.count(":") == 1:
+        text = text.partition(":")[0]
     try:
-        return str(ipaddress.ip_address(candidate.strip("[]")))
+        return str(ipaddress.ip_address(text))
     except ValueError:
-        return remote
+        return None
 
 
 def _uses_redis() -> bool:
@@ -74,29 +93,60 @@ def _count_in_redis(key: str, window: int) -> int:
 def _count_in_database(key: str, window_start: int) -> int:
     from core.models import RateCounter
 
-    table = connection.ops.quote_name(RateCounter._meta.db_table)
+    quote = connection.ops.quote_name
+    table = quote(RateCounter._meta.db_table)
+    key_, start, count = (quote(f) for f in ("key", "window_start", "count"))
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (key, window_start, count) VALUES (%s, %s, 1) "  # noqa: S608 - table name from the model
-            f"ON CONFLICT (key, window_start) DO UPDATE SET count = {table}.count + 1 "
-            "RETURNING count",
+            f"INSERT INTO {table} ({key_}, {start}, {count}) VALUES (%s, %s, 1) "  # noqa: S608 - names from the model
+            f"ON CONFLICT ({key_}, {start}) DO UPDATE SET {count} = {table}.{count} + 1 "
+            f"RETURNING {count}",
             [key, window_start],
         )
         return cursor.fetchone()[0]
 
 
+MAX_WINDOW = 24 * 3600  # the daily purge keeps two days of windows (see purge_old_counters)
+
+
+def _now() -> float:
+    return time.time()  # one place for tests to stop the clock
+
+
+def _identity_key(identity: str) -> str:
+    """The identity as it may go into a cache key: short and plain, else its digest.
+
+    Cutting a long key would drop its window (one count for ever) or merge two clients."""
+    if (
+        len(identity) <= 64
+        and identity.isascii()
+        and identity.isprintable()
+        and " " not in identity
+    ):
+        return identity
+    return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 @dataclass(frozen=True)
 class RateLimit:
-    """At most ``limit`` attempts per client in each ``window`` seconds (a fixed window)."""
+    """At most ``limit`` attempts per client in each ``window`` seconds (a fixed window).
+
+    ``window`` is at most a day: the daily purge keeps the counters of the last two days."""
 
     scope: str
     limit: int
     window: int
 
+    def __post_init__(self) -> None:
+        if not 0 < self.window <= MAX_WINDOW:
+            raise ValueError(f"RateLimit {self.scope!r}: window must be 1 to {MAX_WINDOW} seconds.")
+        if not 0 < len(self.scope) <= 100:
+            raise ValueError(f"RateLimit scope {self.scope!r} must be 1 to 100 characters.")
+
     def hit(self, identity: str) -> int:
         """Count one attempt by ``identity``; returns the attempts in this window so far."""
-        window_start = int(time.time() // self.window) * self.window
-        key = f"rl:{self.scope}:{identity}:{window_start}"[:200]
+        window_start = int(_now() // self.window) * self.window
+        key = f"rl:{self.scope}:{_identity_key(identity)}:{window_start}"
         if _uses_redis():
             return _count_in_redis(key, self.window)
         return _count_in_database(key, window_start)
@@ -106,10 +156,14 @@ class RateLimit:
         return self.hit(identity if identity is not None else client_ip(request)) > self.limit
 
 
-def purge_old_counters(*, older_than_seconds: int = 2 * 24 * 3600) -> int:
-    """Delete database counters of windows long gone (run by the daily job)."""
+def purge_old_counters(*, older_than_seconds: int = 2 * MAX_WINDOW) -> int:
+    """Delete database counters of windows long gone (``manage.py purge_rate_counters``, daily).
+
+    A window lasts at most ``MAX_WINDOW``, so one that started two days ago is over."""
     from core.models import RateCounter
 
-    cutoff = int(time.time()) - older_than_seconds
+    if older_than_seconds < MAX_WINDOW:
+        raise ValueError(f"Counters younger than {MAX_WINDOW} seconds may still be counting.")
+    cutoff = int(_now()) - older_than_seconds
     deleted, _ = RateCounter.objects.filter(window_start__lt=cutoff).delete()
     return deleted

@@ -35,7 +35,10 @@ class Refusal(Exception):
             errors = {key: list(values) for key, values in errors.items() if values}
         self.errors: dict[str | None, list[str]] = dict(errors)
         self.field = field
-        self.message = message or " ".join(m for values in self.errors.values() for m in values)
+        # str(): a message may be lazy (gettext_lazy) and join takes text only.
+        self.message = message or " ".join(
+            str(m) for values in self.errors.values() for m in values
+        )
         super().__init__(self.message)
 
     def __str__(self) -> str:
