@@ -39,11 +39,11 @@ from functools import cache, lru_cache
 from typing import Any
 
 from django.apps import apps
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.signals import setting_changed
 from django.db import models, transaction
+from django.dispatch import receiver
 from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
 from django.utils import timezone, translation
 
