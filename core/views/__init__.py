@@ -1,4 +1,8 @@
-"""Home, the signed-in dashboard and the health check."""
+"""Home, the signed-in dashboard and the health check.
+
+Core's staff pages live beside: ``accounts`` (the 管理者's staff accounts and
+invitations), ``audit`` (the audit log) and ``facilities``.
+"""
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
