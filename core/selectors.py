@@ -77,7 +77,7 @@ def audit_log_entries(
     date_to: date | None = None,
 ) -> QuerySet[AuditEntry]:
     """The entries ``user`` may read, newest first, filtered (dates are office days, inclusive)."""
-    entries = AuditEntry.objects.select_related("actor")
+    entries = AuditEntry.objects.select_related("actor").defer("changes")
     prefixes = audit_prefixes_for(user)
     if prefixes is not None:
         scope = Q(pk__in=[])
