@@ -78,7 +78,13 @@ def _send_invitation_mail(invitation: Invitation) -> None:
 
 
 def _refuse_existing_account(email: str) -> None:
+    from allauth.account.models import EmailAddress
+
     account = User.objects.filter(email__iexact=email).first()
+    if account is None:
+        # An account may also use the address as a second, confirmed one.
+        second = EmailAddress.objects.filter(email__iexact=email, verified=True).first()
+        account = second.user if second else None
     if account is None:
         return
     if account.is_active:

@@ -446,3 +446,34 @@ def test_role_cache_is_forgotten_after_a_change(administrator, make_user):
     assert user_roles(clerk) == {"kiosk"}
     services.account_roles_set(account=clerk, roles=["dx_staff"], by=administrator)
     assert user_roles(clerk) == {"dx_staff"}
+
+
+@pytest.mark.django_db
+def test_the_database_keeps_one_waiting_invitation_per_address(administrator):
+    from django.db import IntegrityError, transaction
+
+    first = services.invitation_send(
+        email="one@example.jp", full_name="一", roles=["kiosk"], by=administrator
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Invitation.objects.create(
+            email="one@example.jp",
+            full_name="二",
+            roles=["kiosk"],
+            token="another-token",
+            invited_by=administrator,
+            expires_at=first.expires_at,
+        )
+
+
+@pytest.mark.django_db
+def test_an_address_confirmed_on_another_account_cannot_be_invited(administrator, make_user):
+    from allauth.account.models import EmailAddress
+
+    volunteer = make_user(Role.VOLUNTEER)
+    EmailAddress.objects.create(user=volunteer, email="second@example.jp", verified=True)
+    with pytest.raises(Refusal) as refused:
+        services.invitation_send(
+            email="second@example.jp", full_name="二", roles=["kiosk"], by=administrator
+        )
+    assert refused.value.field == "email"
