@@ -110,10 +110,10 @@ def audit_links(user, entries: Iterable[AuditEntry]) -> dict[int, str]:
     """{entry id: URL of its record} for the records ``user`` may open.
 
     A record gets a link only when its model has ``get_absolute_url`` and that URL
-    leads to a view guarded by ``core.roles.role_required`` with a role the viewer
-    holds. Anything else (no URL, a view checked otherwise, a record gone) shows
-    as plain text: the log never offers a page the viewer cannot open. One query
-    per kind of record on the page, whatever the number of rows.
+    leads to a public page or to a view guarded by ``core.roles.role_required`` with
+    a role the viewer holds. Anything else (no URL, a view checked otherwise, a
+    record gone) shows as plain text: the log never offers a page the viewer cannot
+    open. One query per kind of record on the page, whatever the number of rows.
     """
     by_type: dict[int, dict[str, list[AuditEntry]]] = defaultdict(lambda: defaultdict(list))
     for entry in entries:
@@ -148,6 +148,8 @@ def _may_open(url: str, roles: frozenset[str]) -> bool:
     except Resolver404:
         return False
     view = match.func
+    if getattr(view, "login_required", True) is False:
+        return True  # a public page (@login_not_required): anyone may open it
     required = getattr(view, "required_roles", None)
     view_class = getattr(view, "view_class", None)
     if required is None and view_class is not None:

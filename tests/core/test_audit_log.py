@@ -208,3 +208,18 @@ def test_csv_download_of_the_lending_desk_keeps_its_scope(client_for, mixed_log,
     )
     assert "本納東自治会" in text
     assert "中央公民館" not in text
+
+
+@pytest.mark.parametrize(
+    ("url", "roles", "may"),
+    [
+        ("/lending/availability/", set(), True),  # public page
+        ("/lending/items/", {"lending_staff"}, True),  # class view with role_required
+        ("/lending/items/", {"dx_staff"}, False),
+        ("/no/such/page/", {"administrator"}, False),
+    ],
+)
+def test_a_link_is_offered_only_where_the_roles_open_the_page(url, roles, may):
+    from core.selectors import _may_open
+
+    assert _may_open(url, frozenset(roles)) is may
