@@ -3,7 +3,22 @@
 Run by bench/run.py once per database and scale, on a database filled by
 ``generate_bench_data``; prints one JSON document on stdout. Server time is the
 wall time of ``client.get``/``client.post`` (the whole Django stack, no network),
-so results are compared as ratios to ``/healthz`` measured in the same run.
+so results are compared as ratios to two pages measured in the same run:
+``/healthz`` (one query, no template) and the signed-in floor (a staff page with
+the base layout and nothing else, bench/urls.py).
+
+The timed requests run without ``setup_test_environment``: it makes every
+template render send a signal whose receiver copies the whole context, which
+production never pays. Query counts come from one separate, untimed request per
+page. The timed requests go round by round over all pages (each round times
+every page once), so a burst of load from elsewhere on the machine falls on all
+pages alike instead of on whichever page happened to be running; within a round
+each page is requested twice in a row and the second request is timed.
+
+Beside the wall time, each timed request records CPU time: of this process, plus,
+on a local PostgreSQL, of the server process behind our connection (from
+/proc/<pid>/schedstat). On a shared machine wall time grows with everyone else's
+load; CPU time much less, so it is the steadier figure to compare runs by.
 
 A page whose URL does not exist yet (its app has not landed) is reported as
 skipped with a note instead of failing the run.
@@ -28,12 +43,15 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from core.bench_data import bench_users  # noqa: E402
 from core.roles import Role  # noqa: E402
+
+HEALTHZ = "healthz"
+FLOOR = "signed-in floor (生活課)"
 
 
 class Skip(Exception):
@@ -51,6 +69,11 @@ class Page:
     # Text the measured response must contain (so we time the path we mean).
     expect: str = ""
     samples: list[float] = field(default_factory=list)
+    cpu_samples: list[float] = field(default_factory=list)  # this process
+    db_cpu_samples: list[float] = field(default_factory=list)  # the PostgreSQL backend
+    # Set by prepare(): the signed-in (or anonymous) client and the request it times.
+    client: Client | None = None
+    current: tuple[str, str, dict] = ("GET", "", {})
 
 
 def reverse_or_skip(name: str, *args, **kwargs) -> str:
@@ -76,7 +99,19 @@ def pages() -> list[Page]:
 
     today = timezone.localdate()
     return [
-        Page("healthz", None, lambda: ("GET", "/healthz", {}), "baseline"),
+        Page("healthz", None, lambda: ("GET", "/healthz", {}), "baseline: one query, no template"),
+        Page(
+            FLOOR,
+            Role.LENDING_STAFF,
+            get("bench_floor"),
+            "baseline: base layout only, signed in as the staff account of the 生活課 pages",
+        ),
+        Page(
+            "signed-in floor (DX)",
+            Role.DX_STAFF,
+            get("bench_floor"),
+            "the same floor signed in as the staff account of the DX pages (for comparison)",
+        ),
         Page("home", None, get("core:home")),
         Page("dashboard (生活課)", Role.LENDING_STAFF, get("core:dashboard")),
         *targets.pages(Page, get, reverse_or_skip, Skip, today),
@@ -109,7 +144,11 @@ def request(client: Client, method: str, path: str, data: dict):
     return client.get(path, data)
 
 
-def measure(page: Page, clients: dict, repeat: int, warmup: int) -> dict:
+def prepare(page: Page, clients: dict, warmup: int) -> dict:
+    """Warm the page up and count its queries on one untimed request.
+
+    Returns the result skeleton; a page that cannot be measured comes back skipped.
+    """
     client = client_for(page.role, clients)
     method, path, data = page.request()
     for _ in range(warmup):
@@ -120,24 +159,74 @@ def measure(page: Page, clients: dict, repeat: int, warmup: int) -> dict:
         return {"skipped": True, "note": f"{method} {path} answered {response.status_code}"}
     with CaptureQueriesContext(connection) as queries:
         response = request(client, method, path, data)
-    query_count = len(queries.captured_queries)
     if page.expect and page.expect not in response.content.decode():
         return {"skipped": True, "note": f"{method} {path} did not show {page.expect!r}"}
-    samples = []
-    for _ in range(repeat):
-        if page.fresh_each_time:
-            method, path, data = page.request()
-        started = time.perf_counter()
-        response = request(client, method, path, data)
-        samples.append((time.perf_counter() - started) * 1000)
+    page.client, page.current = client, (method, path, data)
     return {
         "method": method,
         "path": path.split("?")[0],
         "status": response.status_code,
-        "queries": query_count,
-        "median_ms": round(statistics.median(samples), 2),
-        "p95_ms": round(percentile(samples, 0.95), 2),
-        "samples": len(samples),
+        "queries": len(queries.captured_queries),
+    }
+
+
+def database_cpu_reader() -> Callable[[], float]:
+    """Milliseconds of CPU the database has spent for this connection so far.
+
+    SQLite runs inside this process (process CPU time covers it): always 0. For a
+    PostgreSQL server on this machine, the run time of the backend process serving
+    our connection; the test Client keeps that one connection for the whole run.
+    """
+    if connection.vendor != "postgresql":
+        return lambda: 0.0
+    schedstat = Path(f"/proc/{backend_pid()}/schedstat")
+    try:
+        schedstat.read_text()
+    except OSError as exc:
+        raise SystemExit(f"PostgreSQL must run on this machine to measure its CPU: {exc}") from exc
+    return lambda: int(schedstat.read_text().split()[0]) / 1e6
+
+
+def backend_pid() -> int | None:
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def time_once(page: Page, database_cpu: Callable[[], float]) -> None:
+    """One timed request of ``page``, right after an untimed one of the same page.
+
+    The untimed request keeps the page's own warm caches, as a run of requests of
+    one page had them, instead of timing what the previous (other) page left
+    behind. A page that changes data gets a fresh target for each request.
+    """
+    method, path, data = page.request() if page.fresh_each_time else page.current
+    request(page.client, method, path, data)
+    if page.fresh_each_time:
+        method, path, data = page.request()
+    database_started = database_cpu()
+    cpu_started = time.process_time()
+    started = time.perf_counter()
+    response = request(page.client, method, path, data)
+    page.samples.append((time.perf_counter() - started) * 1000)
+    page.cpu_samples.append((time.process_time() - cpu_started) * 1000)
+    page.db_cpu_samples.append(database_cpu() - database_started)
+    if response.status_code >= 400:
+        raise RuntimeError(f"{page.name}: {method} {path} answered {response.status_code}")
+
+
+def summary(page: Page, prepared: dict) -> dict:
+    cpu = [a + b for a, b in zip(page.cpu_samples, page.db_cpu_samples, strict=True)]
+    return {
+        **prepared,
+        "median_ms": round(statistics.median(page.samples), 2),
+        "p95_ms": round(percentile(page.samples, 0.95), 2),
+        "cpu_median_ms": round(statistics.median(cpu), 2),
+        "django_cpu_median_ms": round(statistics.median(page.cpu_samples), 2),
+        "db_cpu_median_ms": round(statistics.median(page.db_cpu_samples), 2),
+        "samples": len(page.samples),
         "note": page.note,
     }
 
@@ -145,19 +234,37 @@ def measure(page: Page, clients: dict, repeat: int, warmup: int) -> dict:
 def main() -> None:
     repeat = int(os.environ.get("BENCH_REPEAT", "30"))
     warmup = int(os.environ.get("BENCH_WARMUP", "3"))
-    setup_test_environment()  # lets the test Client record templates/context like in tests
     clients: dict = {}
-    results = {}
+    results: dict = {}
+    measured: list[tuple[Page, dict]] = []
     for page in pages():
         try:
-            results[page.name] = measure(page, clients, repeat, warmup)
+            prepared = prepare(page, clients, warmup)
         except Skip as exc:
-            results[page.name] = {"skipped": True, "note": str(exc)}
-    baseline = results["healthz"]
+            prepared = {"skipped": True, "note": str(exc)}
+        if prepared.get("skipped"):
+            results[page.name] = prepared
+        else:
+            measured.append((page, prepared))
+            results[page.name] = None  # keeps the order of pages()
+    database_cpu, pid = database_cpu_reader(), backend_pid()
+    for _ in range(repeat):
+        for page, _prepared in measured:
+            time_once(page, database_cpu)
+    if backend_pid() != pid:
+        raise SystemExit("The database connection changed during the run: its CPU time is wrong.")
+    for page, prepared in measured:
+        results[page.name] = summary(page, prepared)
+    healthz, floor = results[HEALTHZ], results[FLOOR]
+    if floor.get("skipped"):
+        raise SystemExit(f"The signed-in floor could not be measured: {floor['note']}")
     for result in results.values():
         if not result.get("skipped"):
-            result["ratio_median"] = round(result["median_ms"] / baseline["median_ms"], 1)
-            result["ratio_p95"] = round(result["p95_ms"] / baseline["p95_ms"], 1)
+            result["ratio_median"] = round(result["median_ms"] / healthz["median_ms"], 1)
+            result["ratio_p95"] = round(result["p95_ms"] / healthz["p95_ms"], 1)
+            result["floor_ratio_median"] = round(result["median_ms"] / floor["median_ms"], 2)
+            result["floor_ratio_p95"] = round(result["p95_ms"] / floor["p95_ms"], 2)
+            result["floor_ratio_cpu"] = round(result["cpu_median_ms"] / floor["cpu_median_ms"], 2)
     json.dump({"vendor": connection.vendor, "pages": results}, sys.stdout, ensure_ascii=False)
 
 

@@ -1,9 +1,12 @@
 """Run the benchmarks: for SQLite and PostgreSQL, for N=1 and N=10 years of data.
 
     .venv/bin/python bench/run.py [--databases sqlite,postgres] [--scales 1,10] [--repeat 50]
+                                  [--note "what else ran on the machine"]
 
 For each database and scale: a fresh database, ``migrate``, ``generate_bench_data
---scale N`` (timed), then bench/measure.py in its own process. Writes
+--scale N`` (timed; it ends with ANALYZE), then bench/measure.py in its own
+process. The load average before and after each measurement is recorded, since
+the machine may be shared. Writes
 bench/results.json and the table in bench/README.md (between the BENCH-TABLE
 markers). PostgreSQL is at ``BENCH_POSTGRES_URL`` (default
 postgres://postgres@127.0.0.1:5432/bench_tsunagu); the database is dropped and
@@ -73,6 +76,8 @@ def run_one(kind: str, scale: int, repeat: int) -> dict:
     generation_seconds = round(time.perf_counter() - started, 1)
     print(f"  generated N={scale} on {kind} in {generation_seconds} s", flush=True)
     env["BENCH_REPEAT"] = str(repeat)
+    load_before = load_average()
+    started = time.perf_counter()
     measured = subprocess.run(
         [PYTHON, "bench/measure.py"], cwd=BASE, env=env, capture_output=True, text=True
     )
@@ -84,8 +89,15 @@ def run_one(kind: str, scale: int, repeat: int) -> dict:
         "scale": scale,
         "generation_seconds": generation_seconds,
         "generation_log": generation_log.strip().splitlines(),
+        "measure_seconds": round(time.perf_counter() - started, 1),
+        "load_average": {"before": load_before, "after": load_average()},
         "pages": data["pages"],
     }
+
+
+def load_average() -> list[float]:
+    """The 1, 5 and 15 minute load averages (other work on a shared machine skews times)."""
+    return [round(x, 2) for x in os.getloadavg()]
 
 
 def growth(runs: list[dict]) -> dict:
@@ -104,7 +116,9 @@ def growth(runs: list[dict]) -> dict:
                 continue
             out[kind]["pages"][name] = {
                 "median_growth": round(big["median_ms"] / small["median_ms"], 2),
+                "cpu_growth": round(big["cpu_median_ms"] / small["cpu_median_ms"], 2),
                 "ratio_to_healthz": [small["ratio_median"], big["ratio_median"]],
+                "ratio_to_floor": [small["floor_ratio_median"], big["floor_ratio_median"]],
                 "queries": [small["queries"], big["queries"]],
             }
     return out
@@ -117,10 +131,11 @@ def table(results: dict) -> str:
             (r for r in results["runs"] if r["database"] == kind), key=lambda r: r["scale"]
         )
         header = "| page | " + " | ".join(
-            f"N={r['scale']} median ms (×healthz) | N={r['scale']} p95 ms (×) | N={r['scale']} queries"
+            f"N={r['scale']} median ms | ×healthz | ×floor | N={r['scale']} p95 ms (×floor) "
+            f"| N={r['scale']} CPU ms (×floor) | N={r['scale']} queries"
             for r in runs
         )
-        header += " | growth (median) |" if len(runs) > 1 else " |"
+        header += " | growth (median) | growth (CPU) |" if len(runs) > 1 else " |"
         lines += [f"**{kind}**", "", header, "|" + "---|" * (header.count("|") - 1)]
         grow = results["growth"].get(kind, {}).get("pages", {})
         for name in runs[0]["pages"]:
@@ -129,31 +144,50 @@ def table(results: dict) -> str:
             for run in runs:
                 p = run["pages"].get(name, {"skipped": True, "note": "not measured"})
                 if p.get("skipped"):
-                    cells += ["–", "–", "–"]
+                    cells += ["–"] * 6
                     skipped_note = p.get("note", "")
                 else:
                     cells += [
-                        f"{p['median_ms']:.1f} (×{p['ratio_median']})",
-                        f"{p['p95_ms']:.1f} (×{p['ratio_p95']})",
+                        f"{p['median_ms']:.1f}",
+                        f"×{p['ratio_median']}",
+                        f"×{p['floor_ratio_median']}",
+                        f"{p['p95_ms']:.1f} (×{p['floor_ratio_p95']})",
+                        f"{p['cpu_median_ms']:.1f} (×{p['floor_ratio_cpu']})",
                         str(p["queries"]),
                     ]
             g = grow.get(name)
             if len(runs) > 1:
-                cells.append(f"×{g['median_growth']}" if g else f"skipped: {skipped_note}")
+                if g:
+                    cells += [f"×{g['median_growth']}", f"×{g['cpu_growth']}"]
+                else:
+                    cells += [f"skipped: {skipped_note}", "–"]
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
         gen = ", ".join(f"N={r['scale']}: {r['generation_seconds']} s" for r in runs)
-        lines += ["", f"Data generation on {kind}: {gen}.", ""]
+        load = "; ".join(
+            f"N={r['scale']}: {fmt_load(r['load_average']['before'])} before, "
+            f"{fmt_load(r['load_average']['after'])} after"
+            for r in runs
+            if "load_average" in r
+        )
+        lines += ["", f"Data generation on {kind} (including ANALYZE): {gen}."]
+        if load:
+            lines.append(f"Load average (1/5/15 min) around the measurement: {load}.")
+        lines.append("")
     return "\n".join(lines)
+
+
+def fmt_load(values: list[float]) -> str:
+    return "/".join(f"{v:.2f}" for v in values)
 
 
 def write_readme_table(results: dict) -> None:
     text = README.read_text(encoding="utf-8")
     machine = results["machine"]
+    note = f"\n\n{results['note']}" if results.get("note") else ""
     block = (
         f"{BEGIN}\nMeasured {results['generated_at']} on {machine['platform']}, "
-        f"{machine['cpus']} CPUs, Python {machine['python']}, {results['repeat']} requests per page.\n\n"
-        + table(results)
-        + f"\n{END}"
+        f"{machine['cpus']} CPUs, Python {machine['python']}, {results['repeat']} requests per page."
+        f"{note}\n\n" + table(results) + f"\n{END}"
     )
     if BEGIN in text:
         head, rest = text.split(BEGIN, 1)
@@ -169,6 +203,7 @@ def main() -> None:
     parser.add_argument("--scales", default="1,10")
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--note", default="", help="Conditions of the run, for the README.")
     options = parser.parse_args()
     runs = []
     for kind in options.databases.split(","):
@@ -183,6 +218,7 @@ def main() -> None:
             "python": platform.python_version(),
         },
         "repeat": options.repeat,
+        "note": options.note,
         "runs": runs,
     }
     results["growth"] = growth(runs)

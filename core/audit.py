@@ -13,6 +13,8 @@ scheduled jobs, Tsunagu itself).
 """
 
 import re
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -136,3 +138,75 @@ def audit_history_of(
             target_id=str(target.pk),
         )
     return AuditEntry.objects.filter(query).select_related("actor")[:limit]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed field of an entry, as people read it: the field's label, old and new value."""
+
+    label: str
+    old: Any
+    new: Any
+
+
+def with_changes(
+    entries: Iterable[AuditEntry],
+    model: type[models.Model],
+    *,
+    labels: Mapping[str, Any] | None = None,
+    actions: Collection[str] | None = None,
+) -> list[AuditEntry]:
+    """The entries, each with ``changed``: what it changed, for ``core/_history.html`` to show.
+
+    A key of ``changes`` reads as the verbose name of ``model``'s field (or as ``labels``
+    gives it) and a stored choice as its label, never as the code; keys that are neither
+    are left out. ``actions`` limits the detail to those actions (a registration lists
+    every field, which says nothing a reader needs)."""
+    entries = list(entries)
+    fields = {field.name: field for field in model._meta.get_fields() if field.concrete}
+    related = _related_names(entries, fields)
+    for entry in entries:
+        entry.changed = []
+        if actions is not None and entry.action not in actions:
+            continue
+        for key, pair in (entry.changes or {}).items():
+            if not isinstance(pair, list | tuple) or len(pair) != 2:
+                continue
+            field = fields.get(key)
+            label = (labels or {}).get(key) or (field.verbose_name if field else None)
+            if label is None:
+                continue
+            old, new = (_readable(field, value, related) for value in pair)
+            entry.changed.append(Change(str(label), old, new))
+    return entries
+
+
+def _related_names(entries: list[AuditEntry], fields: dict[str, Any]) -> dict[tuple[str, str], str]:
+    """The names of records a foreign key pointed to, one query per field."""
+    wanted: dict[str, set[str]] = {}
+    for entry in entries:
+        for key, pair in (entry.changes or {}).items():
+            field = fields.get(key)
+            if field is not None and field.is_relation and isinstance(pair, list | tuple):
+                wanted.setdefault(key, set()).update(str(v) for v in pair if v not in (None, ""))
+    names = {}
+    for key, pks in wanted.items():
+        model = fields[key].related_model
+        valid = [pk for pk in pks if pk.isdigit()]
+        for pk, obj in model._default_manager.in_bulk(valid).items():
+            names[(key, str(pk))] = str(obj)
+    return names
+
+
+def _readable(field, value: Any, related: dict[tuple[str, str], str]) -> Any:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if field is None:
+        return value
+    if field.is_relation:
+        return related.get((field.name, str(value)), value)
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    return value

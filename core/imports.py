@@ -70,13 +70,15 @@ class ImportResult:
 class CsvImport:
     """One kind of file. ``build(values, context)`` → an unsaved object; ``save(objects, by)``
     → how many were written. ``prepare()`` makes the context shared by the lines of a file
-    (lookups done once); ``key`` names the field that must be unique within the file."""
+    (lookups done once); ``key`` names the field that must be unique within the file, or is
+    a function of the line's values giving what must be unique as people read it
+    ("WV-001 2025-04" for a machine's month), None when the line has no key yet."""
 
     columns: Sequence[Column]
     build: Callable[[dict[str, str], Any], Any]
     save: Callable[[list[Any], Any], int]
     prepare: Callable[[], Any] = lambda: None
-    key: str | None = None
+    key: str | Callable[[dict[str, str]], str | None] | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     max_rows: int = DEFAULT_MAX_ROWS
 
@@ -171,7 +173,15 @@ def run_import(spec: CsvImport, *, data: bytes, by, dry_run: bool = False) -> Im
         for column in spec.columns:
             if column.required and not values[column.field]:
                 problems[column.field] = _("This column must not be empty.")
-        if spec.key and values.get(spec.key):
+        if callable(spec.key):
+            identity = spec.key(values)
+            first = seen.setdefault(identity, line) if identity else line
+            if first != line:
+                problems.setdefault(
+                    "",
+                    _("%(record)s is on line %(line)s too.") % {"record": identity, "line": first},
+                )
+        elif spec.key and values.get(spec.key):
             first = seen.setdefault(values[spec.key], line)
             if first != line:
                 problems.setdefault(

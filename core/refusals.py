@@ -11,6 +11,7 @@ and must surface as one (a 500 and a log entry), never as a friendly message.
 from collections.abc import Mapping, Sequence
 
 from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 
 class Refusal(Exception):
@@ -52,3 +53,26 @@ def put_on_form(form, refusal: Refusal) -> None:
 def show_refusal(request, refusal: Refusal) -> None:
     """Show a refusal as an error message on the next page (for actions without a form)."""
     messages.error(request, refusal.message)
+
+
+def refusal_from(error: ValidationError) -> Refusal:
+    """The refusal for a model's validation errors (``full_clean``), by field where Django names one."""
+    if hasattr(error, "error_dict"):
+        return Refusal(
+            errors={
+                (None if name == NON_FIELD_ERRORS else name): problems
+                for name, problems in error.message_dict.items()
+            }
+        )
+    return Refusal(errors={None: error.messages})
+
+
+def clean_or_refuse(instance, **kwargs) -> None:
+    """``instance.full_clean(**kwargs)``, refusing (not crashing) when the record breaks a rule.
+
+    Services call it before they save, so a rule the form could not know about (a
+    constraint spanning fields the form does not show) reaches the person as a refusal."""
+    try:
+        instance.full_clean(**kwargs)
+    except ValidationError as error:
+        raise refusal_from(error) from error

@@ -38,15 +38,12 @@ class PlanPeriod(models.Model):
             models.CheckConstraint(
                 condition=Q(last_fiscal_year__gte=F("first_fiscal_year")),
                 name="kpi_planperiod_years_in_order",
+                violation_error_message=_("The last fiscal year cannot come before the first."),
             )
         ]
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def fiscal_years(self) -> list[int]:
-        return list(range(self.first_fiscal_year, self.last_fiscal_year + 1))
 
 
 class KpiDefinition(models.Model):
@@ -139,19 +136,17 @@ class KpiDefinition(models.Model):
             models.CheckConstraint(
                 condition=Q(target_year__gt=F("baseline_year")),
                 name="kpi_kpidefinition_target_after_baseline",
+                violation_error_message=_("The target year must come after the baseline year."),
             ),
             models.CheckConstraint(
                 condition=~Q(direction="keep_zero") | Q(target_value=0),
                 name="kpi_kpidefinition_keep_zero_targets_zero",
+                violation_error_message=_("A KPI kept at zero has the target 0."),
             ),
         ]
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def is_manual(self) -> bool:
-        return not self.source_key
 
     def has_facts_for(self, fiscal_year: int) -> bool:
         """Whether the value of ``fiscal_year`` comes from recorded facts (else: manual)."""
@@ -229,7 +224,11 @@ class ManualValue(models.Model):
             models.UniqueConstraint(
                 fields=["kpi", "fiscal_year"], name="kpi_manualvalue_one_per_year"
             ),
-            models.CheckConstraint(condition=Q(value__gte=0), name="kpi_manualvalue_not_negative"),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="kpi_manualvalue_not_negative",
+                violation_error_message=_("The value cannot be negative."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -262,10 +261,6 @@ class KpiComment(models.Model):
     def __str__(self) -> str:
         return f"{self.kpi} {wareki_fiscal_year_label(self.fiscal_year)}"
 
-    @property
-    def is_complete(self) -> bool:
-        return bool(self.analysis.strip() and self.outlook.strip())
-
 
 class Incident(models.Model):
     """An information-security incident recorded by 総務課. Only 重要 ones count for the KPI."""
@@ -294,6 +289,7 @@ class Incident(models.Model):
             models.CheckConstraint(
                 condition=Q(resolved_on__isnull=True) | Q(resolved_on__gte=F("occurred_on")),
                 name="kpi_incident_resolved_after_occurred",
+                violation_error_message=_("It cannot be resolved before it happened."),
             )
         ]
 
@@ -335,7 +331,3 @@ class YearClosing(models.Model):
 
     def __str__(self) -> str:
         return wareki_fiscal_year_label(self.fiscal_year)
-
-    @property
-    def is_current(self) -> bool:
-        return self.reopened_at is None

@@ -3,13 +3,13 @@
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.audit import audit_record, field_changes
 from core.fiscal import wareki_fiscal_year_label
+from core.refusals import Refusal, clean_or_refuse
 
 from .models import (
     Incident,
@@ -52,14 +52,14 @@ def _values(obj, fields: list[str]) -> dict[str, Any]:
 def kpi_update(*, kpi: KpiDefinition, changes: dict[str, Any], by) -> KpiDefinition:
     """Change a KPI definition; the audit entry records every field's old and new value."""
     unknown = set(changes) - set(KPI_EDITABLE_FIELDS)
-    if unknown:
+    if unknown:  # a programming error (the form offers only these fields), not a refusal
         raise ValueError(f"Not editable: {sorted(unknown)}")
     with transaction.atomic():
         kpi = KpiDefinition.objects.select_for_update().get(pk=kpi.pk)
         before = _values(kpi, KPI_EDITABLE_FIELDS)
         for name, value in changes.items():
             setattr(kpi, name, value)
-        kpi.full_clean()
+        clean_or_refuse(kpi)
         kpi.save()
         diff = field_changes(before, _values(kpi, KPI_EDITABLE_FIELDS))
         if diff:
@@ -72,7 +72,9 @@ def year_target_set(
 ) -> YearTarget | None:
     """Set (or with ``None`` remove) an intermediate target for one year."""
     if not kpi.baseline_year < fiscal_year <= kpi.target_year:
-        raise ValidationError(gettext("An intermediate target must lie after the baseline year."))
+        raise Refusal(
+            gettext("An intermediate target must lie after the baseline year."), field="fiscal_year"
+        )
     with transaction.atomic():
         existing = YearTarget.objects.filter(kpi=kpi, fiscal_year=fiscal_year).first()
         old = existing.value if existing else None
@@ -99,18 +101,18 @@ def manual_value_set(
 ) -> ManualValue:
     """Type in a year's value; only for years the system holds no facts for."""
     if kpi.has_facts_for(fiscal_year):
-        raise ValidationError(
+        raise Refusal(
             gettext(
                 "The system computes this year's value from the recorded facts; "
                 "it cannot be typed in."
             )
         )
     if not kpi.baseline_year < fiscal_year <= kpi.target_year:
-        raise ValidationError(gettext("This fiscal year is outside the KPI's years."))
+        raise Refusal(gettext("This fiscal year is outside the KPI's years."))
     if value < 0:
-        raise ValidationError(gettext("The value cannot be negative."))
+        raise Refusal(gettext("The value cannot be negative."), field="value")
     if not note.strip():
-        raise ValidationError(gettext("Say where the number comes from."))
+        raise Refusal(gettext("Say where the number comes from."), field="note")
     with transaction.atomic():
         existing = ManualValue.objects.select_for_update().filter(kpi=kpi, fiscal_year=fiscal_year)
         before = existing.first()
@@ -134,9 +136,7 @@ def manual_value_set(
 
 def _refuse_if_closed(fiscal_year: int) -> None:
     if current_closing(fiscal_year) is not None:
-        raise ValidationError(
-            gettext("This fiscal year is closed. Re-open it first to change its sheet.")
-        )
+        raise Refusal(gettext("This fiscal year is closed. Re-open it first to change its sheet."))
 
 
 def comment_save(
@@ -167,7 +167,7 @@ INCIDENT_FIELDS = ["occurred_on", "severity", "summary", "response", "resolved_o
 def incident_record(*, by, **fields) -> Incident:
     with transaction.atomic():
         incident = Incident(recorded_by=by, **fields)
-        incident.full_clean()
+        clean_or_refuse(incident)
         incident.save()
         audit_record(
             actor=by,
@@ -183,10 +183,10 @@ def incident_update(*, incident: Incident, by, **fields) -> Incident:
         incident = Incident.objects.select_for_update().get(pk=incident.pk)
         before = _values(incident, INCIDENT_FIELDS)
         for name, value in fields.items():
-            if name not in INCIDENT_FIELDS:
+            if name not in INCIDENT_FIELDS:  # a programming error, not a refusal
                 raise ValueError(name)
             setattr(incident, name, value)
-        incident.full_clean()
+        clean_or_refuse(incident)
         incident.save()
         diff = field_changes(before, _values(incident, INCIDENT_FIELDS))
         if diff:
@@ -216,21 +216,26 @@ def year_close(*, fiscal_year: int, by) -> YearClosing:
     with transaction.atomic():
         period = period_for_year(fiscal_year)
         if period is None:
-            raise ValidationError(gettext("No plan period covers this fiscal year."))
+            raise Refusal(gettext("No plan period covers this fiscal year."))
         PlanPeriod.objects.select_for_update().get(pk=period.pk)  # one closing at a time
         if current_closing(fiscal_year) is not None:
-            raise ValidationError(gettext("This fiscal year is already closed."))
+            raise Refusal(gettext("This fiscal year is already closed."))
         data = live_sheet(fiscal_year, period)
         problems = closing_blockers(data)
         if problems:
-            raise ValidationError(problems)
+            # The sheet lists what is missing; the message says why nothing happened.
+            raise Refusal(
+                gettext("The fiscal year cannot be closed yet: %(count)s things are missing.")
+                % {"count": len(problems)},
+                errors={None: problems},
+            )
         try:
             with transaction.atomic():
                 closing = YearClosing.objects.create(
                     period=period, fiscal_year=fiscal_year, snapshot=data, closed_by=by
                 )
         except IntegrityError:
-            raise ValidationError(gettext("This fiscal year is already closed.")) from None
+            raise Refusal(gettext("This fiscal year is already closed.")) from None
         audit_record(
             actor=by,
             action="kpi.year.closed",
@@ -244,7 +249,7 @@ def year_close(*, fiscal_year: int, by) -> YearClosing:
 def year_reopen(*, fiscal_year: int, by, reason: str) -> YearClosing:
     """Re-open a closed year so its sheet can change again; the reason is recorded."""
     if not reason.strip():
-        raise ValidationError(gettext("Give the reason for re-opening."))
+        raise Refusal(gettext("Give the reason for re-opening."), field="reason")
     with transaction.atomic():
         closing = (
             YearClosing.objects.select_for_update()
@@ -252,7 +257,7 @@ def year_reopen(*, fiscal_year: int, by, reason: str) -> YearClosing:
             .first()
         )
         if closing is None:
-            raise ValidationError(gettext("This fiscal year is not closed."))
+            raise Refusal(gettext("This fiscal year is not closed."))
         published = sheet(fiscal_year)
         closing.reopened_by, closing.reopened_at = by, timezone.now()
         closing.reopen_reason = reason
@@ -285,7 +290,9 @@ def period_version_up(
     last-year values and whose targets are set anew. Earlier periods stay as they were."""
     baseline_year = previous.last_fiscal_year
     if last_fiscal_year <= baseline_year:
-        raise ValidationError(gettext("The new period must end after the previous one."))
+        raise Refusal(
+            gettext("The new period must end after the previous one."), field="last_fiscal_year"
+        )
     with transaction.atomic():
         published = sheet(baseline_year) or {"rows": []}
         values = {row["code"]: row["value"] for row in published["rows"]}
@@ -300,7 +307,7 @@ def period_version_up(
         )
         for kpi in previous.kpis.order_by("sort_order", "id"):
             if values.get(kpi.code) is None:
-                raise ValidationError(
+                raise Refusal(
                     gettext("%(kpi)s has no value for the new baseline year.") % {"kpi": kpi.name}
                 )
             fields = _values(kpi, KPI_EDITABLE_FIELDS)
@@ -313,7 +320,7 @@ def period_version_up(
                 target_note="" if kpi.code in targets else kpi.target_note,
             )
             new = KpiDefinition(period=period, code=kpi.code, **fields)
-            new.full_clean()
+            clean_or_refuse(new)
             new.save()
         audit_record(
             actor=by,

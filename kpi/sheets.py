@@ -286,13 +286,6 @@ def sheet(fiscal_year: int) -> dict[str, Any] | None:
     }
 
 
-def figure_for(kpi: KpiDefinition, year: int) -> Figure | None:
-    """The rows behind one year's number (None when the year has no facts)."""
-    if not kpi.has_facts_for(year):
-        return None
-    return compute_figure(kpi.source_key, year)
-
-
 def year_progress(fiscal_year: int, today=None) -> Decimal:
     """How much of the fiscal year has passed (0–1), for the dashboard's pace check."""
     today = today or timezone.localdate()

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.imports import DEFAULT_MAX_BYTES
 from wifi.models import (
     INITIAL_STATUSES,
     Activation,
@@ -126,9 +127,16 @@ class UsageImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > 2 * 1024 * 1024:
+        # Refused before it is read (core.imports checks the same limit on the bytes).
+        if upload.size > DEFAULT_MAX_BYTES:
             raise forms.ValidationError(gettext("The file is larger than 2 MB."))
         return upload
+
+
+class AnalysisYearForm(forms.Form):
+    """The fiscal year of the analysis page (``?fy=2025``); empty means the current one."""
+
+    fy = forms.IntegerField(required=False, min_value=2000, max_value=2100)
 
 
 class InspectionForm(forms.ModelForm):

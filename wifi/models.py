@@ -156,14 +156,17 @@ class Machine(models.Model):
                 | Q(agreement_start__isnull=True)
                 | Q(agreement_end__gte=models.F("agreement_start")),
                 name="wifi_machine_agreement_end_after_start",
+                violation_error_message=_("The agreement cannot end before it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
                 name="wifi_machine_latitude_range",
+                violation_error_message=_("The latitude must lie between -90 and 90."),
             ),
             models.CheckConstraint(
                 condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
                 name="wifi_machine_longitude_range",
+                violation_error_message=_("The longitude must lie between -180 and 180."),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=MachineStatus.values),
@@ -265,6 +268,7 @@ class MonthlyUsage(models.Model):
                 condition=Q(distinct_users__isnull=True)
                 | Q(distinct_users__lte=models.F("connections")),
                 name="wifi_monthlyusage_users_not_above_connections",
+                violation_error_message=_("Distinct users cannot exceed connections."),
             ),
             models.CheckConstraint(
                 condition=Q(source__in=["operator_report", "estimate"]),
@@ -340,7 +344,9 @@ class Activation(models.Model):
         ordering = ["-started_on", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(duration_hours__gte=0), name="wifi_activation_duration_not_negative"
+                condition=Q(duration_hours__gte=0),
+                name="wifi_activation_duration_not_negative",
+                violation_error_message=_("The duration cannot be negative."),
             ),
         ]
 

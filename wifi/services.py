@@ -1,20 +1,18 @@
 """Writes to the Wi-Fi registry. Each function owns its transaction and writes the audit entry."""
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.audit import audit_record, field_changes
-from core.imports import decode_upload
+from core.imports import Column, CsvImport, run_import
+from core.refusals import Refusal, clean_or_refuse
 from wifi.models import (
     ALLOWED_TRANSITIONS,
     INITIAL_STATUSES,
@@ -72,15 +70,16 @@ def machine_create(
 ) -> Machine:
     """Register a machine with its first status step."""
     if status not in INITIAL_STATUSES:
-        raise ValidationError(
-            gettext("A new machine can start as planned, installed or operating only.")
+        raise Refusal(
+            gettext("A new machine can start as planned, installed or operating only."),
+            field="status",
         )
     _check_day(effective_on)
     with transaction.atomic():
         machine = Machine(**_machine_values(data))
         machine.status = status
         machine.status_since = effective_on
-        machine.full_clean()
+        clean_or_refuse(machine)
         machine.save()
         MachineStatusChange.objects.create(
             machine=machine, status=status, effective_on=effective_on, reason=reason, recorded_by=by
@@ -102,7 +101,7 @@ def machine_update(*, machine: Machine, data: dict[str, Any], by) -> Machine:
         before = _snapshot(locked)
         for key, value in _machine_values(data).items():
             setattr(locked, key, value)
-        locked.full_clean()
+        clean_or_refuse(locked)
         locked.save()
         changes = field_changes(before, _snapshot(locked))
         if changes:
@@ -112,8 +111,9 @@ def machine_update(*, machine: Machine, data: dict[str, Any], by) -> Machine:
 
 def _check_day(day: date) -> None:
     if day > timezone.localdate():
-        raise ValidationError(
-            gettext("The date cannot be in the future. Record the change on the day it happens.")
+        raise Refusal(
+            gettext("The date cannot be in the future. Record the change on the day it happens."),
+            field="effective_on",
         )
 
 
@@ -128,19 +128,20 @@ def machine_status_change(
     effective_on = effective_on or timezone.localdate()
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError(gettext("Please write the reason for the change."))
+        raise Refusal(gettext("Please write the reason for the change."), field="reason")
     _check_day(effective_on)
     with transaction.atomic():
         locked = Machine.objects.select_for_update().get(pk=machine.pk)
         if status == locked.status:
-            raise ValidationError(
+            raise Refusal(
                 gettext("The machine is already %(status)s.")
-                % {"status": MachineStatus(status).label}
+                % {"status": MachineStatus(status).label},
+                field="status",
             )
         if status not in ALLOWED_TRANSITIONS[locked.status]:
             allowed = sorted(ALLOWED_TRANSITIONS[locked.status])
             if allowed:
-                raise ValidationError(
+                raise Refusal(
                     gettext(
                         "A machine that is %(current)s cannot become %(new)s. "
                         "Possible next steps: %(allowed)s."
@@ -149,16 +150,19 @@ def machine_status_change(
                         "current": MachineStatus(locked.status).label,
                         "new": MachineStatus(status).label,
                         "allowed": "、".join(str(MachineStatus(s).label) for s in allowed),
-                    }
+                    },
+                    field="status",
                 )
-            raise ValidationError(
-                gettext("A removed machine cannot change status. Register a new machine instead.")
+            raise Refusal(
+                gettext("A removed machine cannot change status. Register a new machine instead."),
+                field="status",
             )
         last = locked.status_changes.order_by("-effective_on", "-id").first()
         if last and effective_on < last.effective_on:
-            raise ValidationError(
+            raise Refusal(
                 gettext("The date must be on or after the last recorded change (%(day)s).")
-                % {"day": last.effective_on.isoformat()}
+                % {"day": last.effective_on.isoformat()},
+                field="effective_on",
             )
         change = MachineStatusChange.objects.create(
             machine=locked, status=status, effective_on=effective_on, reason=reason, recorded_by=by
@@ -191,7 +195,7 @@ def usage_record(
 ) -> MonthlyUsage:
     """Record (or correct) one month's figures of one machine."""
     with transaction.atomic():
-        usage = _usage_upsert(
+        usage, _created = _usage_upsert(
             machine=machine,
             month=month.replace(day=1),
             values={
@@ -206,7 +210,10 @@ def usage_record(
     return usage
 
 
-def _usage_upsert(*, machine: Machine, month: date, values: dict[str, Any], by) -> MonthlyUsage:
+def _usage_upsert(
+    *, machine: Machine, month: date, values: dict[str, Any], by
+) -> tuple[MonthlyUsage, bool]:
+    """Write one month's figures (a new month, or a correction); True when the month is new."""
     existing = MonthlyUsage.objects.select_for_update().filter(machine=machine, month=month).first()
     before = {key: getattr(existing, key) for key in values} if existing else {}
     usage = existing or MonthlyUsage(machine=machine, month=month)
@@ -214,7 +221,7 @@ def _usage_upsert(*, machine: Machine, month: date, values: dict[str, Any], by) 
         setattr(usage, key, value)
     usage.recorded_by = by
     usage.recorded_at = timezone.now()
-    usage.full_clean()
+    clean_or_refuse(usage)
     usage.save()
     audit_record(
         actor=by,
@@ -222,12 +229,20 @@ def _usage_upsert(*, machine: Machine, month: date, values: dict[str, Any], by) 
         target=usage,
         changes=field_changes(before, values),
     )
-    return usage
+    return usage, existing is None
 
 
 # --- CSV import ---------------------------------------------------------------
 
-USAGE_CSV_HEADER = ["管理番号", "年月", "接続数", "利用者数", "データ量MB", "出典"]
+USAGE_COLUMNS = [
+    Column("管理番号", "code", required=True, example="WV-001"),
+    Column("年月", "month", required=True, example="2025-04"),
+    Column("接続数", "connections", required=True, example="812"),
+    Column("利用者数", "distinct_users", example="350"),
+    Column("データ量MB", "data_mb", example="51200"),
+    Column("出典", "source", required=True, example="事業者報告"),
+]
+USAGE_CSV_HEADER = [column.heading for column in USAGE_COLUMNS]
 SOURCE_WORDS = {
     "事業者報告": MonthlyUsage.Source.OPERATOR_REPORT,
     "operator_report": MonthlyUsage.Source.OPERATOR_REPORT,
@@ -238,170 +253,153 @@ MONTH_PATTERN = re.compile(r"^(\d{4})[-/](\d{1,2})$")
 
 
 @dataclass
-class ImportResult:
+class UsageImportResult:
     created: int = 0
     updated: int = 0
 
 
-class UsageImportError(Exception):
-    """The file was refused; ``errors`` lists every problem (row number and message)."""
+def _month(text: str) -> date | None:
+    """The first day of the month written as 2025-04 or 2025/4; None if it is not one."""
+    match = MONTH_PATTERN.match(text)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return None
+    return date(int(match.group(1)), int(match.group(2)), 1)
 
-    def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
-        self.errors = errors
 
-
-def _optional_int(text: str, label: str, errors: list[str], line: int) -> int | None:
-    text = text.strip().replace(",", "")
+def _whole_number(text: str) -> int | None:
+    """A count as staff type it (thousands separators allowed); ValueError if it is not one."""
+    text = text.replace(",", "")
     if not text:
         return None
     if not text.isdigit():
-        errors.append(
-            gettext(
-                "Row %(row)s: %(column)s must be a whole number of 0 or more (got “%(value)s”)."
-            )
-            % {"row": line, "column": label, "value": text}
-        )
-        return None
+        raise ValueError(text)
     return int(text)
 
 
-def usage_import_csv(*, content: bytes, by) -> ImportResult:
-    """Import monthly figures from a CSV (UTF-8, with or without BOM; Shift_JIS accepted).
+def _usage_line(values: dict[str, str], machines: dict[str, Machine]) -> MonthlyUsage:
+    """One line of the file as an unsaved month of figures; a Refusal names every wrong cell."""
+    problems: dict[str, list[str]] = {}
 
-    All or nothing: every row is checked first; if any row is wrong, nothing is
-    written and every problem is reported with its row number.
+    def refuse(field: str, message: str) -> None:
+        problems.setdefault(field, []).append(message)
+
+    machine = machines.get(values["code"])
+    if machine is None and values["code"]:
+        refuse(
+            "code",
+            gettext("There is no machine with number “%(code)s”.") % {"code": values["code"]},
+        )
+    month = _month(values["month"])
+    if month is None:
+        refuse(
+            "month",
+            gettext("Write the month as YYYY-MM, for example 2025-04 (got “%(value)s”).")
+            % {"value": values["month"]},
+        )
+    elif month > timezone.localdate().replace(day=1):
+        refuse(
+            "month",
+            gettext("The month %(month)s has not come yet.") % {"month": values["month"]},
+        )
+    numbers: dict[str, int | None] = {}
+    for field in ("connections", "distinct_users", "data_mb"):
+        try:
+            numbers[field] = _whole_number(values[field])
+        except ValueError:
+            numbers[field] = None
+            refuse(
+                field,
+                gettext("Write a whole number of 0 or more (got “%(value)s”).")
+                % {"value": values[field]},
+            )
+    users, connections = numbers["distinct_users"], numbers["connections"]
+    if users is not None and connections is not None and users > connections:
+        refuse(
+            "distinct_users",
+            gettext("Distinct users (%(users)s) cannot exceed connections (%(connections)s).")
+            % {"users": users, "connections": connections},
+        )
+    source = SOURCE_WORDS.get(values["source"])
+    if source is None and values["source"]:
+        refuse(
+            "source",
+            gettext("Write 事業者報告 or 推計 (got “%(value)s”).") % {"value": values["source"]},
+        )
+    if problems:
+        raise Refusal(errors=problems)
+    return MonthlyUsage(
+        machine=machine,
+        month=month,
+        connections=connections,
+        distinct_users=users,
+        data_mb=numbers["data_mb"],
+        source=source,
+        note=gettext("Imported from CSV"),
+    )
+
+
+def _usage_identity(values: dict[str, str]) -> str | None:
+    """What must appear once per file: a machine's month, as people read it."""
+    month = _month(values["month"])
+    return f"{values['code']} {month:%Y-%m}" if values["code"] and month else None
+
+
+def usage_import_csv(*, content: bytes, by) -> UsageImportResult:
+    """Import monthly figures from a CSV (``core.imports``: UTF-8 with or without BOM, Shift_JIS).
+
+    All or nothing: every line is checked first; if any line is wrong, nothing is
+    written and the Refusal lists every problem by line and column. A month already
+    recorded is corrected (the audit entry keeps the old figures).
     """
-    text = decode_upload(content)
-    if text is None:
-        raise UsageImportError(
-            [gettext("The file could not be read. Please save it as CSV (UTF-8).")]
-        )
-    reader = csv.reader(io.StringIO(text))
-    rows = [row for row in reader if any(cell.strip() for cell in row)]
-    if not rows:
-        raise UsageImportError([gettext("The file is empty.")])
-    header = [cell.strip() for cell in rows[0]]
-    if header != USAGE_CSV_HEADER:
-        raise UsageImportError(
-            [
-                gettext("The first row must be exactly: %(header)s")
-                % {"header": ",".join(USAGE_CSV_HEADER)}
-            ]
-        )
-    if len(rows) == 1:
-        raise UsageImportError([gettext("The file has a header but no figures.")])
-    machines = {machine.code: machine for machine in Machine.objects.all()}
-    today = timezone.localdate()
-    errors: list[str] = []
-    parsed: list[tuple[Machine, date, dict[str, Any]]] = []
-    seen: dict[tuple[str, date], int] = {}
-    for line, row in enumerate(rows[1:], start=2):
-        if len(row) != len(USAGE_CSV_HEADER):
-            errors.append(
-                gettext("Row %(row)s: expected %(expected)s columns but found %(found)s.")
-                % {"row": line, "expected": len(USAGE_CSV_HEADER), "found": len(row)}
-            )
-            continue
-        code, month_text, connections_text, users_text, data_text, source_text = (
-            cell.strip() for cell in row
-        )
-        row_errors_before = len(errors)
-        machine = machines.get(code)
-        if machine is None:
-            errors.append(
-                gettext("Row %(row)s: there is no machine with number “%(code)s”.")
-                % {"row": line, "code": code}
-            )
-        month = None
-        match = MONTH_PATTERN.match(month_text)
-        if match and 1 <= int(match.group(2)) <= 12:
-            month = date(int(match.group(1)), int(match.group(2)), 1)
-            if month > today.replace(day=1):
-                errors.append(
-                    gettext("Row %(row)s: the month %(month)s has not come yet.")
-                    % {"row": line, "month": month_text}
-                )
-        else:
-            errors.append(
-                gettext(
-                    "Row %(row)s: write the month as YYYY-MM, for example 2025-04 (got “%(value)s”)."
-                )
-                % {"row": line, "value": month_text}
-            )
-        connections = _optional_int(connections_text, "接続数", errors, line)
-        if connections is None and not connections_text.strip():
-            errors.append(
-                gettext("Row %(row)s: the number of connections is required.") % {"row": line}
-            )
-        users = _optional_int(users_text, "利用者数", errors, line)
-        data_mb = _optional_int(data_text, "データ量MB", errors, line)
-        if users is not None and connections is not None and users > connections:
-            errors.append(
-                gettext(
-                    "Row %(row)s: distinct users (%(users)s) cannot exceed connections (%(connections)s)."
-                )
-                % {"row": line, "users": users, "connections": connections}
-            )
-        source = SOURCE_WORDS.get(source_text)
-        if source is None:
-            errors.append(
-                gettext("Row %(row)s: the source must be 事業者報告 or 推計 (got “%(value)s”).")
-                % {"row": line, "value": source_text}
-            )
-        if machine and month:
-            key = (machine.code, month)
-            if key in seen:
-                errors.append(
-                    gettext("Row %(row)s: %(code)s %(month)s already appears in row %(first)s.")
-                    % {"row": line, "code": code, "month": month_text, "first": seen[key]}
-                )
-            seen[key] = line
-        if len(errors) == row_errors_before:
-            parsed.append(
-                (
-                    machine,
-                    month,
-                    {
-                        "connections": connections,
-                        "distinct_users": users,
-                        "data_mb": data_mb,
-                        "source": source,
-                        "note": "",
-                    },
-                )
-            )
-    if errors:
-        raise UsageImportError(errors)
-    result = ImportResult()
-    with transaction.atomic():
-        existing = set(
-            MonthlyUsage.objects.filter(
-                machine__in=[m for m, _, _ in parsed], month__in={mo for _, mo, _ in parsed}
-            ).values_list("machine_id", "month")
-        )
-        for line_machine, month, values in parsed:
-            values["note"] = gettext("Imported from CSV")
+    result = UsageImportResult()
+
+    def save(lines: list[MonthlyUsage], by) -> int:
+        for line in lines:
+            values = {
+                key: getattr(line, key)
+                for key in ("connections", "distinct_users", "data_mb", "source", "note")
+            }
             try:
-                _usage_upsert(machine=line_machine, month=month, values=values, by=by)
-            except ValidationError as exc:
-                # Leaving the block by exception rolls back every row written so far.
-                raise UsageImportError(
-                    [f"{line_machine.code} {month:%Y-%m}: {message}" for message in exc.messages]
-                ) from exc
-            machine = line_machine
-            if (machine.pk, month) in existing:
-                result.updated += 1
-            else:
+                _usage, created = _usage_upsert(
+                    machine=line.machine, month=line.month, values=values, by=by
+                )
+            except Refusal as refusal:
+                # Leaving the transaction by exception rolls back every line written so far.
+                raise _nothing_imported(
+                    [f"{line.machine.code} {line.month:%Y-%m}: {refusal.message}"]
+                ) from refusal
+            if created:
                 result.created += 1
+            else:
+                result.updated += 1
+        return len(lines)
+
+    spec = CsvImport(
+        columns=USAGE_COLUMNS,
+        prepare=lambda: {machine.code: machine for machine in Machine.objects.all()},
+        build=_usage_line,
+        save=save,
+        key=_usage_identity,
+    )
+    imported = run_import(spec, data=content, by=by)
+    problems = [str(error) for error in imported.errors]
+    if not problems and not imported.rows:
+        problems = [gettext("The file has a header but no figures.")]
+    if problems:
+        raise _nothing_imported(problems)
     return result
+
+
+def _nothing_imported(problems: list[str]) -> Refusal:
+    nothing = gettext("Nothing was imported. Please correct these rows:")
+    return Refusal(nothing, errors={None: [nothing, *problems]})
 
 
 def inspection_record(*, machine: Machine, data: dict[str, Any], by) -> Inspection:
     """Record an inspection of a machine."""
     with transaction.atomic():
         inspection = Inspection(machine=machine, recorded_by=by, **data)
-        inspection.full_clean()
+        clean_or_refuse(inspection)
         inspection.save()
         audit_record(
             actor=by,
@@ -416,7 +414,7 @@ def activation_record(*, machine: Machine, data: dict[str, Any], by) -> Activati
     """Record a drill or a real activation of free vending / the disaster SSID."""
     with transaction.atomic():
         activation = Activation(machine=machine, recorded_by=by, **data)
-        activation.full_clean()
+        clean_or_refuse(activation)
         activation.save()
         audit_record(
             actor=by,

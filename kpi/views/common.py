@@ -1,10 +1,11 @@
 """Helpers shared by the staff and public views of the yearly review."""
 
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
+from core.audit import audit_history, with_changes
 from core.fiscal import current_fiscal_year, wareki_fiscal_year_label
 
 from ..models import KpiDefinition, ManualValue
@@ -35,9 +36,13 @@ def kpi_for(fiscal_year: int, code: str) -> KpiDefinition:
     return get_object_or_404(KpiDefinition, period=period, code=code)
 
 
-def form_errors(form, exc: ValidationError) -> None:
-    for message in exc.messages:
-        form.add_error(None, message)
+def history_of(record, model, *, limit: int) -> list:
+    """The audit history of one record of the review, with what each entry changed."""
+    return with_changes(
+        audit_history(record, limit=limit),
+        model,
+        labels={"target": _("Intermediate target")},
+    )
 
 
 def default_year() -> int | None:

@@ -5,6 +5,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from core.exports import CSV_TYPE
+
 from ..exports import sheet_export
 from ..presentation import present, year_columns
 from ..sheets import (
@@ -62,7 +64,7 @@ def _export(fiscal_year: int, fmt: str, content_type: str) -> HttpResponse:
     content = sheet_export(fiscal_year, fmt)
     if content is None:
         raise Http404
-    response = HttpResponse(content.encode("utf-8"), content_type=content_type)
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'inline; filename="kpi-{fiscal_year}.{fmt}"'
     return response
 
@@ -70,8 +72,8 @@ def _export(fiscal_year: int, fmt: str, content_type: str) -> HttpResponse:
 @login_not_required
 @require_GET
 def public_csv(request, fiscal_year: int):
-    """The sheet of one fiscal year as CSV (UTF-8)."""
-    return _export(fiscal_year, "csv", "text/csv; charset=utf-8")
+    """The sheet of one fiscal year as CSV (UTF-8 without BOM, like the other open data)."""
+    return _export(fiscal_year, "csv", CSV_TYPE)
 
 
 @login_not_required

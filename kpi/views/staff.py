@@ -3,18 +3,19 @@
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext
 
-from core.audit import audit_history
+from core.exports import export_response
 from core.fiscal import current_fiscal_year
+from core.refusals import Refusal, put_on_form, show_refusal
 from core.roles import Role, role_required
 
 from .. import services
-from ..exports import to_xlsx
+from ..exports import sheet_table
 from ..forms import (
     CommentForm,
     IncidentForm,
@@ -38,7 +39,7 @@ from .common import (
     ROWS_PER_PAGE,
     default_year,
     facts_context,
-    form_errors,
+    history_of,
     kpi_for,
     sheet_or_404,
 )
@@ -91,13 +92,12 @@ def sheet_print(request, fiscal_year: int):
 @dx_staff_only
 def sheet_xlsx(request, fiscal_year: int):
     """The check sheet as an Excel file."""
-    data = sheet_or_404(fiscal_year)
-    response = HttpResponse(
-        to_xlsx(data),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="kpi-{fiscal_year}.xlsx"'
-    return response
+    with translation.override("ja"):  # a data file in Japanese, like the public CSV
+        data = sheet_or_404(fiscal_year)
+        header, *rows = sheet_table(data)
+        return export_response(
+            f"kpi-{fiscal_year}", "xlsx", header, rows, title=data["label"], landscape=True
+        )
 
 
 @dx_staff_only
@@ -125,8 +125,8 @@ def comment_edit(request, fiscal_year: int, code: str):
                 outlook=form.cleaned_data["outlook"],
                 by=request.user,
             )
-        except ValidationError as exc:
-            form_errors(form, exc)
+        except Refusal as refusal:
+            put_on_form(form, refusal)
         else:
             messages.success(request, gettext("The texts were saved."))
             return redirect("kpi:sheet", fiscal_year=fiscal_year)
@@ -154,8 +154,8 @@ def manual_edit(request, fiscal_year: int, code: str, year: int):
                 note=form.cleaned_data["note"],
                 by=request.user,
             )
-        except ValidationError as exc:
-            form_errors(form, exc)
+        except Refusal as refusal:
+            put_on_form(form, refusal)
         else:
             messages.success(request, gettext("The value was saved."))
             return redirect("kpi:sheet", fiscal_year=fiscal_year)
@@ -167,7 +167,7 @@ def manual_edit(request, fiscal_year: int, code: str, year: int):
             "kpi": kpi,
             "fiscal_year": fiscal_year,
             "year": year,
-            "history": audit_history(instance)[:20] if instance else [],
+            "history": history_of(instance, ManualValue, limit=20) if instance else [],
         },
     )
 
@@ -179,9 +179,8 @@ def year_close(request, fiscal_year: int):
     if request.method == "POST":
         try:
             services.year_close(fiscal_year=fiscal_year, by=request.user)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+        except Refusal as refusal:
+            show_refusal(request, refusal)
         else:
             messages.success(request, gettext("The fiscal year was closed and its sheet frozen."))
         return redirect("kpi:sheet", fiscal_year=fiscal_year)
@@ -209,8 +208,8 @@ def year_reopen(request, fiscal_year: int):
             services.year_reopen(
                 fiscal_year=fiscal_year, by=request.user, reason=form.cleaned_data["reason"]
             )
-        except ValidationError as exc:
-            form_errors(form, exc)
+        except Refusal as refusal:
+            put_on_form(form, refusal)
         else:
             messages.success(request, gettext("The fiscal year was re-opened."))
             return redirect("kpi:sheet", fiscal_year=fiscal_year)
@@ -248,8 +247,8 @@ def kpi_edit(request, pk: int):
             services.kpi_update(
                 kpi=KpiDefinition.objects.get(pk=pk), changes=changes, by=request.user
             )
-        except ValidationError as exc:
-            form_errors(form, exc)
+        except Refusal as refusal:
+            put_on_form(form, refusal)
         else:
             messages.success(request, gettext("The KPI was saved."))
             return redirect("kpi:kpi_edit", pk=pk)
@@ -261,8 +260,8 @@ def kpi_edit(request, pk: int):
                 value=target_form.cleaned_data["value"],
                 by=request.user,
             )
-        except ValidationError as exc:
-            form_errors(target_form, exc)
+        except Refusal as refusal:
+            put_on_form(target_form, refusal)
         else:
             messages.success(request, gettext("The intermediate target was saved."))
             return redirect("kpi:kpi_edit", pk=pk)
@@ -274,7 +273,7 @@ def kpi_edit(request, pk: int):
             "target_form": target_form,
             "kpi": kpi,
             "targets": kpi.year_targets.all(),
-            "history": audit_history(kpi)[:30],
+            "history": history_of(kpi, KpiDefinition, limit=30),
         },
     )
 
@@ -297,8 +296,8 @@ def period_version_up(request, pk: int):
                 targets=form.targets(),
                 by=request.user,
             )
-        except ValidationError as exc:
-            form_errors(form, exc)
+        except Refusal as refusal:
+            put_on_form(form, refusal)
         else:
             messages.success(request, gettext("The new plan period was created."))
             return redirect("kpi:sheet", fiscal_year=period.first_fiscal_year)
@@ -335,8 +334,8 @@ def incident_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.incident_record(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors(form, exc)
+        except Refusal as refusal:
+            put_on_form(form, refusal)
         else:
             messages.success(request, gettext("The incident was recorded."))
             return redirect("kpi:incident_list")
@@ -351,15 +350,15 @@ def incident_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.incident_update(incident=incident, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors(form, exc)
+        except Refusal as refusal:
+            put_on_form(form, refusal)
         else:
             messages.success(request, gettext("The incident was updated."))
             return redirect("kpi:incident_list")
     return render(
         request,
         "kpi/incident_form.html",
-        {"form": form, "incident": incident, "history": audit_history(incident)[:20]},
+        {"form": form, "incident": incident, "history": history_of(incident, Incident, limit=20)},
     )
 
 

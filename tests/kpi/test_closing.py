@@ -4,9 +4,9 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from core.audit import audit_history
+from core.refusals import Refusal
 from kpi import services
 from kpi.models import Incident, KpiComment, PlanPeriod, YearClosing
 from kpi.sheets import sheet
@@ -21,10 +21,10 @@ def row(data, code):
 
 
 def test_closing_needs_every_text_and_value(facts, dx_staff):
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(Refusal) as info:
         services.year_close(fiscal_year=2025, by=dx_staff)
     # five KPIs without texts, and the joined KPI is fine but texts missing
-    assert len(info.value.messages) == 5
+    assert len(info.value.errors[None]) == 5
     assert not YearClosing.objects.exists()
 
 
@@ -32,9 +32,9 @@ def test_closing_refuses_a_year_with_missing_values(texts, facts, dx_staff):
     # 2024's sheet: the joined KPI's value exists (facts) but "plain" has no 2024 value (manual, empty)
     for kpi in facts.values():
         KpiComment.objects.create(kpi=kpi, fiscal_year=2024, analysis="a", outlook="b")
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(Refusal) as info:
         services.year_close(fiscal_year=2024, by=dx_staff)
-    assert any("単純達成率の指標" in m for m in info.value.messages)
+    assert any("単純達成率の指標" in m for m in info.value.errors[None])
 
 
 def test_closed_year_stays_frozen_and_shows_the_difference(texts, facts, dx_staff):
@@ -66,7 +66,7 @@ def test_closed_year_stays_frozen_and_shows_the_difference(texts, facts, dx_staf
     members = row(later, "members")
     assert (members["value"], members["current_value"], members["difference"]) == (23, 25, 2)
     # the texts are frozen too
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refusal):
         services.comment_save(
             kpi=facts["joined"], fiscal_year=2025, analysis="new", outlook="new", by=dx_staff
         )
@@ -75,7 +75,7 @@ def test_closed_year_stays_frozen_and_shows_the_difference(texts, facts, dx_staf
 
 def test_a_year_cannot_be_closed_twice(texts, facts, dx_staff):
     services.year_close(fiscal_year=2025, by=dx_staff)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refusal):
         services.year_close(fiscal_year=2025, by=dx_staff)
     assert YearClosing.objects.count() == 1
 
@@ -83,7 +83,7 @@ def test_a_year_cannot_be_closed_twice(texts, facts, dx_staff):
 def test_reopening_needs_a_reason_and_is_audited(texts, facts, dx_staff):
     closing = services.year_close(fiscal_year=2025, by=dx_staff)
     make_member(at(2025, 9, 1), 903)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refusal):
         services.year_reopen(fiscal_year=2025, by=dx_staff, reason="  ")
     services.year_reopen(fiscal_year=2025, by=dx_staff, reason="登録漏れ1件の訂正")
     closing.refresh_from_db()

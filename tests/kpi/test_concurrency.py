@@ -3,10 +3,10 @@
 import threading
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 
 from core.models import AuditEntry
+from core.refusals import Refusal
 from kpi import services
 from kpi.models import YearClosing
 
@@ -26,7 +26,7 @@ def test_parallel_closings_of_one_year_make_one_snapshot(texts, facts, dx_staff)
             barrier.wait()
             services.year_close(fiscal_year=2025, by=dx_staff)
             outcomes.append("closed")
-        except ValidationError:
+        except Refusal:
             outcomes.append("refused")
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)

@@ -4,8 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 
+from core.refusals import Refusal
 from kpi import services
 from kpi.models import Incident, KpiDefinition
 from kpi.sheets import sheet
@@ -98,7 +98,7 @@ def test_intermediate_target_is_the_year_target(facts, dx_staff):
 
 
 def test_manual_entry_is_refused_for_years_with_facts(facts, dx_staff):
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refusal):
         services.manual_value_set(
             kpi=facts["joined"], fiscal_year=2024, value=Decimal(99), note="x", by=dx_staff
         )

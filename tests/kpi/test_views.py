@@ -190,6 +190,56 @@ def test_kpi_edit_page_saves_definition_and_intermediate_target(facts, client_fo
         {"target-fiscal_year": "2024", "target-value": "12", "save_target": "1"},
     )
     assert kpi.year_targets.get().value == 12
+    # The history reads like the sheet: labels and names, never codes, keys or addresses.
+    page = client.get(reverse("kpi:kpi_edit", args=[kpi.pk])).content.decode()
+    history = page.split('id="history-heading-main"', 1)[1]
+    assert "指標の変更" in history and "目標値：30.00 → 35" in history
+    assert "年度目標の設定" in history and "中間目標：― → 12" in history
+    assert "令和6年度" in history
+    assert dx_staff.full_name in history and dx_staff.email not in history
+    for raw in ("target_value", "kpi.definition.changed", "kpi.target.set"):
+        assert raw not in history
+
+
+def test_kpi_history_shows_choices_by_their_label(facts, client_for, dx_staff):
+    from kpi import services
+
+    kpi = facts["joined"]
+    services.kpi_update(kpi=kpi, changes={"aggregation": "cumulative"}, by=dx_staff)
+    page = client_for(dx_staff).get(reverse("kpi:kpi_edit", args=[kpi.pk])).content.decode()
+    history = page.split('id="history-heading-main"', 1)[1]
+    assert "年度ごと → 基準年度からの累計（延べ）" in history, history
+    assert "per_year" not in history
+
+
+def test_a_refused_change_is_shown_on_the_form(texts, facts, client_for, dx_staff):
+    from kpi import services
+
+    services.year_close(fiscal_year=2025, by=dx_staff)
+    response = client_for(dx_staff).post(
+        reverse("kpi:comment_edit", args=[2025, "joined"]),
+        {"analysis": "新しい分析", "outlook": "新しい方向性"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "この年度は締めています。シートを変えるには、先に再開してください。"
+    ]
+    assert (
+        "新しい分析" not in KpiComment.objects.get(kpi=facts["joined"], fiscal_year=2025).analysis
+    )
+
+
+def test_a_rule_of_the_records_reads_as_a_sentence_not_a_constraint_name(
+    facts, client_for, dx_staff
+):
+    response = client_for(dx_staff).post(
+        reverse("kpi:manual_edit", args=[2025, "training", 2023]),
+        {"value": "-5", "note": "集計表"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == ["値はマイナスにできません。"]
+    assert "kpi_manualvalue_not_negative" not in response.content.decode()
+    assert not ManualValue.objects.filter(fiscal_year=2023, value=-5).exists()
 
 
 def test_close_and_reopen_through_the_pages(texts, facts, client_for, dx_staff):

@@ -141,6 +141,10 @@ def test_agreement_ending_before_it_starts_is_refused(client_for, dx_staff, make
         },
     )
     assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "協定の終了日は開始日より前にできません。"
+    ]
+    assert "wifi_machine_agreement_end_after_start" not in response.content.decode()
     assert not Machine.objects.filter(code="WV-101").exists()
 
 

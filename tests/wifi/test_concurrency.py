@@ -4,9 +4,9 @@ import threading
 from datetime import date
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 
+from core.refusals import Refusal
 from wifi.models import MachineStatus, MachineStatusChange
 from wifi.services import machine_status_change
 
@@ -31,8 +31,8 @@ def test_parallel_suspensions_record_one_step(make_machine, dx_staff):
                 effective_on=date(2025, 6, 1),
             )
             outcomes.append("ok")
-        except ValidationError as exc:
-            outcomes.append(exc.messages[0])
+        except Refusal as exc:
+            outcomes.append(exc.message)
         finally:
             connection.close()
 

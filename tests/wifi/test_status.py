@@ -3,10 +3,10 @@
 from datetime import date, timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.audit import audit_history
+from core.refusals import Refusal
 from wifi.models import Machine, MachineStatus
 from wifi.services import machine_create, machine_status_change
 
@@ -15,11 +15,11 @@ pytestmark = pytest.mark.django_db
 
 def test_planned_machine_cannot_jump_to_operating(make_machine, dx_staff):
     machine = make_machine(history=[("planned", date(2025, 4, 1))])
-    with pytest.raises(ValidationError) as excinfo:
+    with pytest.raises(Refusal) as excinfo:
         machine_status_change(
             machine=machine, status=MachineStatus.OPERATING, reason="開始", by=dx_staff
         )
-    message = excinfo.value.messages[0]
+    message = excinfo.value.message
     assert "「計画中」の自動販売機を「運用中」にすることはできません" in message
     assert "設置済み" in message  # names the possible next steps
     machine.refresh_from_db()
@@ -29,7 +29,7 @@ def test_planned_machine_cannot_jump_to_operating(make_machine, dx_staff):
 
 def test_removed_machine_cannot_come_back(make_machine, dx_staff):
     machine = make_machine(history=[("operating", date(2025, 4, 1)), ("removed", date(2025, 5, 1))])
-    with pytest.raises(ValidationError, match="撤去済みの自動販売機の状態は変更できません"):
+    with pytest.raises(Refusal, match="撤去済みの自動販売機の状態は変更できません"):
         machine_status_change(
             machine=machine, status=MachineStatus.OPERATING, reason="再開", by=dx_staff
         )
@@ -37,7 +37,7 @@ def test_removed_machine_cannot_come_back(make_machine, dx_staff):
 
 def test_same_status_again_is_refused(make_machine, dx_staff):
     machine = make_machine(history=[("operating", date(2025, 4, 1))])
-    with pytest.raises(ValidationError, match="すでに「運用中」です"):
+    with pytest.raises(Refusal, match="すでに「運用中」です"):
         machine_status_change(
             machine=machine, status=MachineStatus.OPERATING, reason="確認", by=dx_staff
         )
@@ -45,7 +45,7 @@ def test_same_status_again_is_refused(make_machine, dx_staff):
 
 def test_change_dated_before_the_last_step_is_refused(make_machine, dx_staff):
     machine = make_machine(history=[("operating", date(2025, 6, 1))])
-    with pytest.raises(ValidationError, match="2025-06-01"):
+    with pytest.raises(Refusal, match="2025-06-01"):
         machine_status_change(
             machine=machine,
             status=MachineStatus.SUSPENDED,
@@ -57,7 +57,7 @@ def test_change_dated_before_the_last_step_is_refused(make_machine, dx_staff):
 
 def test_change_dated_in_the_future_is_refused(make_machine, dx_staff):
     machine = make_machine(history=[("operating", date(2025, 6, 1))])
-    with pytest.raises(ValidationError, match="未来の日付"):
+    with pytest.raises(Refusal, match="未来の日付"):
         machine_status_change(
             machine=machine,
             status=MachineStatus.REMOVED,
@@ -69,7 +69,7 @@ def test_change_dated_in_the_future_is_refused(make_machine, dx_staff):
 
 def test_change_without_reason_is_refused(make_machine, dx_staff):
     machine = make_machine(history=[("operating", date(2025, 6, 1))])
-    with pytest.raises(ValidationError, match="理由"):
+    with pytest.raises(Refusal, match="理由"):
         machine_status_change(
             machine=machine, status=MachineStatus.SUSPENDED, reason="  ", by=dx_staff
         )
@@ -112,7 +112,7 @@ def test_full_life_cycle_is_recorded_and_audited(make_facility, dx_staff):
 
 
 def test_new_machine_cannot_start_as_removed(make_facility, dx_staff):
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refusal):
         machine_create(
             data={"code": "WV-901", "facility": make_facility(), "spot": "玄関", "operator": "A"},
             status=MachineStatus.REMOVED,
@@ -160,3 +160,37 @@ def test_status_form_offers_next_steps_but_explains_a_skipped_one(
     )
     assert response.status_code == 400
     assert "「計画中」の自動販売機を「運用中」にすることはできません" in response.content.decode()
+
+
+def test_a_refusal_about_one_field_is_shown_beside_it(make_machine, dx_staff, client_for):
+    machine = make_machine(history=[("operating", date(2025, 6, 1))])
+    response = client_for(dx_staff).post(
+        f"/wifi/machines/{machine.pk}/status/",
+        {"status": "suspended", "effective_on": "2025-05-31", "reason": "故障"},
+    )
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert form.errors["effective_on"] == [
+        "日付は最後に記録した変更（2025-06-01）と同じ日かそれより後にしてください。"
+    ]
+    assert not form.non_field_errors()
+
+
+def test_machine_history_names_the_person_and_the_changed_fields(
+    make_machine, make_facility, dx_staff, client_for
+):
+    machine = make_machine(history=[("operating", date(2025, 4, 1))])
+    client = client_for(dx_staff)
+    client.post(
+        f"/wifi/machines/{machine.pk}/status/",
+        {"status": "suspended", "effective_on": "2025-06-01", "reason": "故障のため"},
+    )
+    page = client.get(f"/wifi/machines/{machine.pk}/").content.decode()
+    history = page.split('id="history-heading-audit"', 1)[1]
+    assert "稼働状況の変更" in history  # the action's label
+    assert "運用中 → 休止中" in history  # the status by its label, not its code
+    assert "故障のため" in history
+    assert dx_staff.full_name in history
+    assert dx_staff.email not in history
+    assert "wifi.machine.status_changed" not in history
+    assert "suspended" not in history and "effective_on" not in history

@@ -119,5 +119,15 @@ def test_analysis_chart_is_an_accessible_svg_with_its_table(client_for, dx_staff
     assert "style=" not in page  # CSP: no inline style
 
 
-def test_analysis_rejects_a_silly_year(client_for, dx_staff):
-    assert client_for(dx_staff).get("/wifi/analysis/?fy=abc").status_code == 404
+@pytest.mark.parametrize("fy", ["abc", "1999", "2101", "2025.5", "9" * 40])
+def test_analysis_rejects_a_silly_year(client_for, dx_staff, fy):
+    assert client_for(dx_staff).get(f"/wifi/analysis/?fy={fy}").status_code == 404
+
+
+def test_analysis_without_a_year_shows_the_current_one(client_for, dx_staff):
+    from core.fiscal import current_fiscal_year
+
+    for query in ("", "?fy="):
+        response = client_for(dx_staff).get(f"/wifi/analysis/{query}")
+        assert response.status_code == 200
+        assert response.context["fiscal_year"] == current_fiscal_year()

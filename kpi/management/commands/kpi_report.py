@@ -18,4 +18,4 @@ class Command(BaseCommand):
         content = sheet_export(fiscal_year, format)
         if content is None:
             raise CommandError(f"No plan period covers fiscal year {fiscal_year}.")
-        self.stdout.write(content, ending="")
+        self.stdout.write(content.decode("utf-8"), ending="")
