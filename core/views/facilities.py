@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import services
-from core.audit import audit_history
+from core.audit import audit_history, with_changes
 from core.forms import FacilityFilterForm, FacilityForm, FacilityRetireForm
 from core.models import Facility
 from core.refusals import Refusal, show_refusal
@@ -62,7 +62,7 @@ def _facility_page(request, facility: Facility, form, retire_form=None):
         "facility": facility,
         "form": form,
         "retire_form": retire_form or FacilityRetireForm(),
-        "history": audit_history(facility, limit=50) if facility.pk else [],
+        "history": with_changes(audit_history(facility, limit=50), Facility) if facility.pk else [],
     }
     return render(request, "core/facility_form.html", context)
 

@@ -49,6 +49,7 @@ def test_a_change_is_audited_with_the_fields_that_changed(client_for, dx_staff, 
     )
     page = client.get(f"/staff/facilities/{facility.pk}/").content.decode()
     assert "施設情報の変更" in page and "総務課 職員" in page
+    assert "0475-11-1111 → 0475-22-2222" in page
 
 
 @pytest.mark.django_db
