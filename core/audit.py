@@ -58,15 +58,23 @@ def action_label(name: str) -> str:
 
 def actor_name(entry: AuditEntry) -> str:
     """The name of who acted, for people: never an e-mail address, never a code."""
-    if entry.actor_id is not None:
+    full_name = entry.actor.full_name if entry.actor_id is not None else ""
+    return actor_display(entry.actor_id, full_name, entry.actor_label)
+
+
+def actor_display(actor_id: int | None, full_name: str, actor_label: str) -> str:
+    """``actor_name`` from the bare columns (a long export reads values, not model objects)."""
+    if actor_id is not None:
         # A name field holding an address (typed so, or copied from the sign-up) is no name.
-        return _person_name(entry.actor)
-    known = SYSTEM_ACTORS.get(entry.actor_label)
+        return (
+            full_name if full_name and "@" not in full_name else gettext("Account without a name")
+        )
+    known = SYSTEM_ACTORS.get(actor_label)
     if known is not None:
         return str(known)
-    if not entry.actor_label or "@" in entry.actor_label:
+    if not actor_label or "@" in actor_label:
         return gettext("Tsunagu (automatic)")
-    return entry.actor_label
+    return actor_label
 
 
 def audit_record(

@@ -116,3 +116,48 @@ def message_templates_exist(app_configs=None, **kwargs) -> list[checks.CheckMess
                     )
                 )
     return problems
+
+
+@checks.register()
+def audit_log_scopes_name_sections_and_apps(
+    app_configs=None, **kwargs
+) -> list[checks.CheckMessage]:
+    """The city file's [audit_log] names sections that have a role, and installed apps."""
+    from django.conf import settings
+
+    from core.roles import ROLE_SECTIONS
+
+    sections = set(ROLE_SECTIONS.values())
+    labels = {config.label for config in apps.get_app_configs()} | {"*"}
+    problems = []
+    for section, app_labels in settings.TSUNAGU.get("audit_log", {}).items():
+        unknown = [label for label in app_labels if label not in labels]
+        if section not in sections or unknown:
+            problems.append(
+                checks.Error(
+                    f"[audit_log] {section} = {app_labels!r}: the key must be one of "
+                    f"{sorted(sections)} and each value an app label or '*'.",
+                    obj=str(settings.TSUNAGU_CITY_FILE),
+                    id="tsunagu.E007",
+                )
+            )
+    return problems
+
+
+@checks.register()
+def email_verified_hooks_import(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Every ``AppConfig.email_verified_hooks`` path imports (core.adapters calls them)."""
+    problems = []
+    for config in apps.get_app_configs():
+        for path in getattr(config, "email_verified_hooks", []):
+            try:
+                import_string(path)
+            except ImportError as exc:
+                problems.append(
+                    checks.Error(
+                        f"email_verified_hooks: {path!r} cannot be imported ({exc}).",
+                        obj=config.label,
+                        id="tsunagu.E008",
+                    )
+                )
+    return problems

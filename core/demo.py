@@ -12,7 +12,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
 
-from core.models import Facility, User
+from core.models import Facility, Invitation, User
 from core.roles import Role
 
 DEMO_PASSWORD = "tsunagu-demo"  # noqa: S105 - demo only; seed_demo refuses to run without DEBUG
@@ -24,6 +24,15 @@ DEMO_ACCOUNTS = [
     ("jichikai@example.jp", "自治会 代表 幸子", Role.ORG_REPRESENTATIVE),
     ("kiosk@example.jp", "返却キオスク 1", Role.KIOSK),
 ]
+
+# Roles some demo accounts hold besides their own: 総務課 also runs the staff accounts.
+DEMO_EXTRA_ROLES = {"somu@example.jp": [Role.ADMINISTRATOR]}
+# An invitation waiting for sign-up, so the demo shows the 管理者's list with one in it.
+DEMO_INVITATION = {
+    "email": "shinnin@example.jp",
+    "full_name": "生活課 新任 次郎",
+    "roles": [Role.LENDING_STAFF],
+}
 
 WEEKDAYS = "月火水木金"
 
@@ -152,6 +161,8 @@ def seed_accounts() -> dict[str, User]:
                 email=email, password=DEMO_PASSWORD, full_name=full_name
             )
         user.groups.add(Group.objects.get(name=role))
+        for extra in DEMO_EXTRA_ROLES.get(email, []):
+            user.groups.add(Group.objects.get(name=extra))
         EmailAddress.objects.get_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
@@ -159,9 +170,17 @@ def seed_accounts() -> dict[str, User]:
     return users
 
 
+def seed_invitation(users: dict[str, User]) -> None:
+    from core.services import invitation_send
+
+    if not Invitation.objects.filter(email=DEMO_INVITATION["email"]).exists():
+        invitation_send(by=users[Role.DX_STAFF], **DEMO_INVITATION)
+
+
 def seed(stdout=None) -> None:
     seed_facilities()
-    seed_accounts()
+    users = seed_accounts()
+    seed_invitation(users)
     seed_outbox(stdout)
 
 

@@ -4,11 +4,18 @@
 summary at the top (focused on load, linking to each field), then each field with
 its label, a 必須 mark on required fields before anyone submits, its hint and its
 error tied to the input by ``aria-describedby``.
+
+Below the renderer: the forms of core's own staff pages (accounts, audit log, facilities).
 """
 
 from django import forms
+from django.db import models
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from core.models import Facility
+from core.roles import ASSIGNABLE_ROLES, Role
 
 
 class FormRenderer(TemplatesSetting):
@@ -51,3 +58,155 @@ class MessageRetryForm(forms.Form):
         self.fields["channel"].choices = [(name, c.label) for name, c in channels().items()]
         if message is not None:
             self.fields["channel"].initial = message.channel
+
+
+# --- The forms of core's staff pages ----------------------------------------------------
+
+ROLE_CHOICES = [(role.value, role.label) for role in ASSIGNABLE_ROLES]
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class InvitationForm(forms.Form):
+    full_name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("Shown in histories instead of the address."),
+    )
+    email = forms.EmailField(label=_("Email address"))
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), choices=ROLE_CHOICES, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class AccountRolesForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"),
+        choices=ROLE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "Volunteers and group representatives get their roles through their own "
+            "approval; they are not changed here."
+        ),
+    )
+
+
+class DeactivateForm(forms.Form):
+    prefix = "deactivate"  # the account page has two reason fields
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class TwoFactorResetForm(forms.Form):
+    prefix = "reset"
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: lost smartphone, confirmed by phone with the person."),
+    )
+
+
+class AccountFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name or address"), required=False)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        required=False,
+        choices=[("", _("Any")), *[(r.value, r.label) for r in Role], ("none", _("No role"))],
+    )
+    active = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            ("yes", pgettext_lazy("account", "Active")),
+            ("no", _("Deactivated")),
+        ],
+    )
+
+
+class AuditLogFilterForm(forms.Form):
+    person = forms.CharField(label=_("Who (name)"), required=False, max_length=100)
+    record = forms.CharField(
+        label=pgettext_lazy("history", "Record"), required=False, max_length=100
+    )
+    action = forms.ChoiceField(label=pgettext_lazy("history", "What happened"), required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    date_to = forms.DateField(label=_("Until"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, action_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("Any")), *action_choices]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
+
+
+def _https_urls(field, **kwargs):
+    """Model fields as form fields; a web address typed without a scheme means https."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
+class FacilityForm(forms.ModelForm):
+    class Meta:
+        model = Facility
+        formfield_callback = _https_urls
+        fields = [
+            "name",
+            "name_kana",
+            "name_en",
+            "common_name",
+            "kind",
+            "poi_code",
+            "address",
+            "address_detail",
+            "latitude",
+            "longitude",
+            "phone",
+            "extension",
+            "corporate_number",
+            "available_days",
+            "opens_at",
+            "closes_at",
+            "availability_notes",
+            "description",
+            "barrier_free",
+            "url",
+            "notes",
+        ]
+        widgets = {
+            "opens_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "closes_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class FacilityFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name or address"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Any")), *Facility.Kind.choices]
+    )
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[("", _("In use")), ("retired", _("Out of use")), ("all", _("Any"))],
+    )
+
+
+class FacilityRetireForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +61,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.full_name or self.email
 
+    def get_absolute_url(self) -> str:
+        """The account's page for the 管理者 (roles, deactivation, two-factor reset)."""
+        return reverse("core:account_detail", args=[self.pk])
+
 
 class Facility(models.Model):
     """A public facility: 市役所, 公民館… Venues of classes, homes of Wi-Fi machines, lending desk."""
@@ -113,6 +118,9 @@ class Facility(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:facility_edit", args=[self.pk])
 
     @property
     def barrier_free_items(self) -> list[str]:
@@ -175,6 +183,93 @@ class AuditEntry(models.Model):
         from core.audit import actor_name
 
         return actor_name(self)
+
+
+class Invitation(models.Model):
+    """An invitation by e-mail to become staff: the roles are given once the address is verified.
+
+    The link in the mail (``/invitation/<token>/``) leads to allauth's sign-up with
+    the address filled in; allauth verifies the address and our account adapter
+    then gives the roles (``core.services.invitation_accept_for``). The token only
+    finds the invitation: the roles follow the verified address, never the link.
+    """
+
+    email = models.EmailField(_("email address"))
+    full_name = models.CharField(
+        _("name"), max_length=100, help_text=_("Shown in histories instead of the address.")
+    )
+    roles = models.JSONField(_("roles"), default=list)
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("valid until"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invitations",
+    )
+    cancelled_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for sign-up")
+        ACCEPTED = "accepted", _("Accepted")
+        EXPIRED = "expired", _("Expired")
+        CANCELLED = "cancelled", _("Withdrawn")
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One invitation waiting per address: inviting again replaces the old one.
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=models.Q(accepted_at__isnull=True, cancelled_at__isnull=True),
+                name="core_invitation_one_open_per_email",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(accepted_at__isnull=True) | models.Q(cancelled_at__isnull=True),
+                name="core_invitation_accepted_or_cancelled",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:invitation_list")
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return self.Status.ACCEPTED
+        if self.cancelled_at:
+            return self.Status.CANCELLED
+        if self.expires_at <= timezone.now():
+            return self.Status.EXPIRED
+        return self.Status.OPEN
+
+    def get_status_display(self) -> str:
+        return str(self.Status(self.status).label)
+
+    @property
+    def role_labels(self) -> list[str]:
+        from core.roles import Role
+
+        return [str(Role(role).label) for role in self.roles if role in Role.values]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
 
 
 class RateCounter(models.Model):

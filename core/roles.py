@@ -17,9 +17,19 @@ class Role(models.TextChoices):
     VOLUNTEER = "volunteer", _("Digital support volunteer")
     ORG_REPRESENTATIVE = "org_representative", _("Organisation representative")
     KIOSK = "kiosk", _("Return kiosk")
+    # 管理者: invites staff, gives and removes roles, deactivates accounts, resets
+    # two-factor devices. Not the Django admin site (that stays the system
+    # administrator's, through is_staff/is_superuser, which no role ever sets).
+    ADMINISTRATOR = "administrator", _("Administrator")
 
 
-STAFF_ROLES = frozenset({Role.LENDING_STAFF, Role.DX_STAFF})
+# City staff: they must use two-factor when the setting requires it.
+STAFF_ROLES = frozenset({Role.LENDING_STAFF, Role.DX_STAFF, Role.ADMINISTRATOR})
+# What the 管理者 gives and takes away on the staff pages. Volunteers and group
+# representatives get their roles through their own flows (approval, membership).
+ASSIGNABLE_ROLES = (Role.LENDING_STAFF, Role.DX_STAFF, Role.ADMINISTRATOR, Role.KIOSK)
+# The section (key of the city file's [sections]) whose staff a role is.
+ROLE_SECTIONS = {Role.LENDING_STAFF: "lending", Role.DX_STAFF: "dx"}
 
 
 def user_roles(user) -> frozenset[str]:
@@ -38,7 +48,7 @@ def has_role(user, *roles: str) -> bool:
 
 
 def is_staff_member(user) -> bool:
-    """City staff of either section (not the kiosk, not volunteers)."""
+    """City staff of either section or the 管理者 (not the kiosk, not volunteers)."""
     return has_role(user, *STAFF_ROLES)
 
 
@@ -51,6 +61,8 @@ def role_required(*roles: str) -> Callable:
     """View decorator: signed-in users without one of ``roles`` get 403.
 
     Anonymous users never get here: LoginRequiredMiddleware sends them to sign in.
+    The roles stay readable on the view (``required_roles``), so a page that links
+    to another (the audit log) can tell whether the viewer may open it.
     """
 
     def decorator(view: Callable) -> Callable:
@@ -60,6 +72,7 @@ def role_required(*roles: str) -> Callable:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
+        wrapper.required_roles = frozenset(roles)
         return wrapper
 
     return decorator

@@ -1,4 +1,9 @@
-"""Home, the signed-in dashboard and the health check (messages: ``core.views.messages``)."""
+"""Home, the signed-in dashboard and the health check.
+
+Core's staff pages live beside: ``accounts`` (the 管理者's staff accounts and
+invitations), ``audit`` (the audit log), ``facilities`` and ``messages`` (the outbox,
+the 連絡リスト, postcards and message templates).
+"""
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection

@@ -24,6 +24,8 @@ PUBLIC_URL_NAMES = {
     "outreach:public_flyer",
     "outreach:opendata_events",
     "core:opendata_facilities",
+    # The link in a staff invitation mail: the invitee has no account yet.
+    "core:invitation_accept",
     # A volunteer's private calendar feed: opened by its secret token, not a sign-in.
     "outreach:signup_calendar_feed",
     "lending:availability",
