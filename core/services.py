@@ -265,6 +265,7 @@ def _send_invitation_mail(invitation: Invitation) -> None:
             "link": _invitation_link(invitation),
         },
         about=invitation,
+        occurrence=invitation.token,  # a resent invitation (new link) is a new message
     )
 
 
@@ -514,7 +515,7 @@ def account_two_factor_reset(*, account: User, by: User, reason: str) -> list[st
         if not kinds:
             raise Refusal(_("This account has no two-step verification to reset."))
         authenticators.delete()
-        audit_record(
+        entry = audit_record(
             actor=by,
             action="core.account.two_factor_reset",
             target=account,
@@ -527,6 +528,7 @@ def account_two_factor_reset(*, account: User, by: User, reason: str) -> list[st
             recipients=[Recipient(email=account.email, name=account.full_name)],
             context={"account": account, "by": by.full_name},
             about=account,
+            occurrence=str(entry.pk),  # each reset is told, however often it happens
         )
     return kinds
 

@@ -417,7 +417,7 @@ def test_role_list_filters_by_role_and_exports_csv(
     export = client.get("/staff/accounts/", {"role": "dx_staff", "_export": "csv"})
     assert export["Content-Type"].startswith("text/csv")
     text = export.content.decode("utf-8-sig")
-    assert text.splitlines()[0] == "名前,メールアドレス,役割,状態,2段階認証,最終ログイン"
+    assert text.splitlines()[0] == "氏名,メールアドレス,役割,状態,2段階認証,最終ログイン"
     assert "総務課 職員" in text
     assert "生活課 職員" not in text
 
