@@ -344,13 +344,14 @@ class FiscalYearForm(forms.Form):
         return default if chosen is None else chosen
 
 
-def month_from_text(text: str | None, today: date) -> date:
-    """'2026-12' → 2026-12-01; anything else → the current month."""
-    try:
-        year, month = (int(part) for part in (text or "").split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        return today.replace(day=1)
+class MonthForm(forms.Form):
+    """The month of the flyer (``?month=2026-12``); none or a wrong one: this month."""
+
+    month = forms.DateField(input_formats=["%Y-%m"], required=False)
+
+    def first_day(self, today: date) -> date:
+        chosen = self.cleaned_data.get("month") if self.is_valid() else None
+        return (chosen or today).replace(day=1)
 
 
 # --- Volunteer sign-ups ---------------------------------------------------------

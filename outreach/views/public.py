@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from core.ratelimit import RateLimit
 from core.refusals import Refusal, put_on_form
 from outreach import services
-from outreach.forms import ApplicationForm, CancelByReferenceForm, month_from_text
+from outreach.forms import ApplicationForm, CancelByReferenceForm, MonthForm
 from outreach.models import Application, ClassSession
 from outreach.selectors import upcoming_sessions
 
@@ -119,7 +119,7 @@ def public_cancel(request):
 def public_flyer(request):
     """A printable flyer of one month's classes (?month=2026-12)."""
     today = timezone.localdate()
-    first = month_from_text(request.GET.get("month"), today)
+    first = MonthForm(request.GET).first_day(today)
     next_month = (first.replace(day=28) + timezone.timedelta(days=4)).replace(day=1)
     tz = timezone.get_default_timezone()
     sessions = (

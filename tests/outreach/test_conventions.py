@@ -256,3 +256,12 @@ def test_an_unknown_fiscal_year_shows_the_current_one(dx_staff, client_for):
     response = client_for(dx_staff).get("/volunteering/staff/hours/?fiscal_year=abc")
     assert response.status_code == 200
     assert response.context["fiscal_year"] == current_fiscal_year()
+
+
+def test_the_flyer_reads_its_month_with_a_form(client):
+    december = client.get("/classes/flyer/?month=2026-12")
+    assert december.context["month"].isoformat() == "2026-12-01"
+    for wrong in ("abc", "2026-13", "12-2026"):
+        response = client.get(f"/classes/flyer/?month={wrong}")
+        assert response.status_code == 200
+        assert response.context["month"] == timezone.localdate().replace(day=1)
