@@ -8,7 +8,6 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from core.audit import SCHEDULED_JOB, audit_record, field_changes
 from core.fiscal import fiscal_year_label
 from core.messaging import Recipient, send_message
-from core.refusals import Refusal
+from core.refusals import Refusal, clean_or_refuse
 from core.roles import Role
 from volunteers.models import (
     Appointment,
@@ -51,14 +50,6 @@ def _snapshot(profile: VolunteerProfile) -> dict:
     return data
 
 
-def _check(profile: VolunteerProfile) -> None:
-    """The model's own rules (the reading in hiragana, the phone's digits) as a refusal."""
-    try:
-        profile.full_clean(exclude=["user"])
-    except ValidationError as exc:
-        raise Refusal(errors=exc.message_dict) from exc
-
-
 def _set_skills(profile: VolunteerProfile, skills: Iterable[str]) -> None:
     wanted = set(skills)
     profile.skills.exclude(skill__in=wanted).delete()
@@ -84,7 +75,7 @@ def profile_apply(
             **{k: data[k] for k in PROFILE_FIELDS if k in data},
         )
         profile.available_weekdays = sorted(int(d) for d in profile.available_weekdays)
-        _check(profile)
+        clean_or_refuse(profile, exclude=["user"])
         try:
             with transaction.atomic():
                 profile.save()
@@ -114,7 +105,7 @@ def profile_update(
         if reconsent:
             profile.privacy_consented_at = timezone.now()
             profile.privacy_notice_version = privacy_notice_version()
-        _check(profile)
+        clean_or_refuse(profile, exclude=["user"])
         profile.save()
         _set_skills(profile, skills)
         changes = field_changes(before, _snapshot(profile))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from core.audit import audit_history
+from core.audit import audit_history, with_changes
 from core.exports import FORMATS, table_export_response
 from core.refusals import Refusal, put_on_form, show_refusal
 from core.roles import Role, has_role, role_required, user_roles
@@ -131,7 +131,11 @@ def _detail_context(request, profile: VolunteerProfile, **forms) -> dict:
             appointment_form=forms.get("appointment_form") or AppointmentForm(),
             note_form=forms.get("note_form") or StaffNoteForm(),
             notes=profile.staff_notes.select_related("written_by"),
-            history=audit_history(profile, limit=50),
+            history=with_changes(
+                audit_history(profile, limit=50),
+                VolunteerProfile,
+                actions={"volunteers.volunteer.status_changed"},
+            ),
             pages_about=_pages_about(profile, request.user),
         )
     return context

@@ -152,13 +152,21 @@ def session_create(*, by, **values) -> ClassSession:
     return session
 
 
+def _snapshot(session: ClassSession) -> dict:
+    """The fields the audit entry compares; times as people read them (Asia/Tokyo)."""
+    values = {key: getattr(session, key) for key in SESSION_FIELDS}
+    for key in ("starts_at", "ends_at"):
+        values[key] = f"{timezone.localtime(values[key]):%Y-%m-%d %H:%M}"
+    return values
+
+
 def session_update(*, session: ClassSession, by, **values) -> ClassSession:
     """Edit one session (also one of a series). Capacity cannot drop below the
     confirmed places; a larger capacity moves people up from the waiting list, and
     more places for volunteers move waiting volunteers up."""
     with transaction.atomic():
         locked = ClassSession.objects.select_for_update().get(pk=session.pk)
-        before = {k: getattr(locked, k) for k in SESSION_FIELDS}
+        before = _snapshot(locked)
         new_capacity = values.get("capacity", locked.capacity)
         if new_capacity < locked.confirmed_count:
             raise Refusal(
@@ -185,8 +193,7 @@ def session_update(*, session: ClassSession, by, **values) -> ClassSession:
             getattr(locked, key) > before[key] for key in ("instructor_places", "assistant_places")
         ):
             signups_fill_places(session=locked)
-        after = {k: getattr(locked, k) for k in SESSION_FIELDS}
-        changes = field_changes(before, after)
+        changes = field_changes(before, _snapshot(locked))
         if changes:
             audit_record(
                 actor=by, action="outreach.session.changed", target=locked, changes=changes

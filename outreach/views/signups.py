@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from core.audit import audit_history_of
+from core.audit import audit_history_of, with_changes
 from core.exports import FORMATS, table_export_response
 from core.fiscal import current_fiscal_year
 from core.refusals import Refusal, put_on_form, show_refusal
@@ -163,7 +163,7 @@ def _staffing_detail(request, session, form=None, *, status: int = 200):
             "confirmed": confirmed,
             "can_record": session.starts_at <= timezone.now(),
             "form": form,
-            "history": audit_history_of(signups, limit=50),
+            "history": with_changes(audit_history_of(signups, limit=50), VolunteerSignup),
         },
         status=status,
     )

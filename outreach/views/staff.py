@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from core.audit import audit_history
+from core.audit import audit_history, with_changes
 from core.exports import FORMATS, table_export_response
 from core.fiscal import current_fiscal_year
 from core.refusals import Refusal, put_on_form, show_refusal
@@ -142,7 +142,15 @@ def session_detail(request, pk: int):
             "session": session,
             "applications": applications,
             "form": StaffApplicationForm(),
-            "history": audit_history(session, limit=20),
+            "history": with_changes(
+                audit_history(session, limit=20),
+                ClassSession,
+                actions={
+                    "outreach.session.changed",
+                    "outreach.session.cancelled",
+                    "outreach.session.held",
+                },
+            ),
         },
     )
 

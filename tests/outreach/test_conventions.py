@@ -58,7 +58,22 @@ def test_session_history_names_a_resident_online_and_the_staff_member(
     assert "市民（インターネット申込み）" in shown and "申込みを受け付けました" in shown
     body = client_for(dx_staff).get(f"/outreach/classes/{session.pk}/").content.decode()
     assert "総務課 職員" in body and "教室の変更" in body
+    assert "10 → 12" in body  # what changed, by field, as people read it
     assert "outreach.session.changed" not in body and dx_staff.email not in body
+
+
+def test_a_moved_class_is_recorded_in_japan_time(make_session, dx_staff, client_for):
+    session = make_session(starts_at=jst(2026, 12, 8, 10, 0))
+    services.session_update(
+        session=session,
+        by=dx_staff,
+        starts_at=jst(2026, 12, 9, 13, 30),
+        ends_at=jst(2026, 12, 9, 15, 30),
+    )
+    entry = AuditEntry.objects.get(action="outreach.session.changed")
+    assert entry.changes["starts_at"] == ["2026-12-08 10:00", "2026-12-09 13:30"]
+    body = client_for(dx_staff).get(f"/outreach/classes/{session.pk}/").content.decode()
+    assert "2026-12-08 10:00 → 2026-12-09 13:30" in body
 
 
 def test_waiting_list_promotion_is_by_tsunagu_and_shown_on_the_staffing_page(
