@@ -31,6 +31,7 @@ class OutreachConfig(AppConfig):
         "outreach.signup.cancelled": _("Volunteer sign-up cancelled"),
         "outreach.signup.promoted": _("Volunteer moved up from the waiting list"),
         "outreach.signup.attendance_recorded": _("Volunteer's activity recorded"),
+        "outreach.calendar.reset": _("Calendar link renewed"),
     }
     # 総務課 plans and runs the classes (also through the admin site for courses).
     role_permissions: dict[str, list[str]] = {
@@ -43,6 +44,17 @@ class OutreachConfig(AppConfig):
     nav_items: list = [
         (_("Classes"), "outreach:session_list", ["dx_staff"]),
         (_("Class analysis"), "outreach:analysis", ["dx_staff"]),
+        (_("Class staffing"), "outreach:staffing_list", ["dx_staff"]),
+        (_("Volunteer my page"), "outreach:volunteer_mypage", ["volunteer"]),
+        (_("Classes needing help"), "outreach:signup_class_list", ["volunteer"]),
+    ]
+    # What the volunteers app links to without knowing this app (it reads these two
+    # declarations, as core reads nav_items): a volunteer's own page, which shows
+    # their profile beside their sign-ups, hours and calendar; and, on 総務課's page
+    # about one volunteer, (label, URL name taking the profile id, roles).
+    volunteer_home = "outreach:volunteer_mypage"
+    volunteer_pages: list = [
+        (_("Classes and hours"), "outreach:volunteer_history", ["dx_staff"]),
     ]
     public_nav_items: list = [
         (_("Smartphone classes"), "outreach:public_classes"),

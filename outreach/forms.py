@@ -1,4 +1,4 @@
-"""Forms of the classes side: planning, applications, attendance."""
+"""Forms of outreach: planning classes, applications, attendance, and volunteer sign-ups."""
 
 from datetime import date, datetime, time
 
@@ -7,6 +7,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fiscal import fiscal_year_label
 from core.models import Facility
 from outreach.models import (
     AgeBand,
@@ -15,8 +16,10 @@ from outreach.models import (
     ClassSession,
     Course,
     PhoneType,
+    VolunteerSignup,
     normalise_phone,
 )
+from volunteers.selectors import skill_choices
 
 
 class DateInput(forms.DateInput):
@@ -322,19 +325,106 @@ class AnonymousWalkInsForm(forms.Form):
 
 
 class FiscalYearForm(forms.Form):
-    fy = forms.TypedChoiceField(label=_("Fiscal year"), coerce=int)
+    """One of ``years``, asked as the query parameter ``name`` (``?fy=2025``)."""
 
-    def __init__(self, *args, years: list[int], **kwargs):
+    def __init__(self, *args, years: list[int], name: str = "fy", **kwargs):
         super().__init__(*args, **kwargs)
-        from core.fiscal import fiscal_year_label
+        self.name = name
+        self.fields[name] = forms.TypedChoiceField(
+            label=_("Fiscal year"),
+            coerce=int,
+            empty_value=None,
+            required=False,
+            choices=[(y, fiscal_year_label(y)) for y in years],
+        )
 
-        self.fields["fy"].choices = [(y, fiscal_year_label(y)) for y in years]
+    def year(self, default: int) -> int:
+        """The chosen year, or ``default`` when none (or an unknown one) was asked for."""
+        chosen = self.cleaned_data.get(self.name) if self.is_valid() else None
+        return default if chosen is None else chosen
 
 
-def month_from_text(text: str | None, today: date) -> date:
-    """'2026-12' → 2026-12-01; anything else → the current month."""
-    try:
-        year, month = (int(part) for part in (text or "").split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        return today.replace(day=1)
+class MonthForm(forms.Form):
+    """The month of the flyer (``?month=2026-12``); none or a wrong one: this month."""
+
+    month = forms.DateField(input_formats=["%Y-%m"], required=False)
+
+    def first_day(self, today: date) -> date:
+        chosen = self.cleaned_data.get("month") if self.is_valid() else None
+        return (chosen or today).replace(day=1)
+
+
+# --- Volunteer sign-ups ---------------------------------------------------------
+
+
+class ClassFilterForm(forms.Form):
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("Until"), required=False, widget=DateInput)
+    venue = forms.ModelChoiceField(
+        label=_("Venue"),
+        queryset=Facility.objects.none(),
+        required=False,
+        empty_label=_("All venues"),
+    )
+    skill = forms.ChoiceField(label=_("Topic"), required=False)
+    only_open = forms.BooleanField(label=_("Only classes with free places"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["venue"].queryset = _venues()
+        self.fields["skill"].choices = [("", _("All topics")), *skill_choices()]
+
+
+class SignupForm(forms.Form):
+    role = forms.ChoiceField(label=_("Help as"), choices=VolunteerSignup.Role.choices)
+
+
+class StaffingFilterForm(forms.Form):
+    date_to = forms.DateField(label=_("Until"), required=False, widget=DateInput)
+    venue = forms.ModelChoiceField(
+        label=_("Venue"),
+        queryset=Facility.objects.none(),
+        required=False,
+        empty_label=_("All venues"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["venue"].queryset = _venues()
+
+
+class SignupAttendanceForm(forms.Form):
+    """After the class: for each confirmed volunteer, whether they came and their hours
+    (empty hours: the length of the class)."""
+
+    def __init__(self, *args, signups: list[VolunteerSignup], default_hours, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.signups = signups
+        for signup in signups:
+            words = {"name": signup.volunteer.full_name, "role": signup.get_role_display()}
+            self.fields[f"came_{signup.pk}"] = forms.BooleanField(
+                label=_("%(name)s (%(role)s) came") % words,
+                required=False,
+                initial=signup.attended is not False,
+            )
+            self.fields[f"hours_{signup.pk}"] = forms.DecimalField(
+                label=_("Hours of %(name)s") % words,
+                required=False,
+                min_value=0,
+                max_value=24,
+                max_digits=4,
+                decimal_places=2,
+                initial=signup.hours if signup.hours is not None else default_hours,
+                widget=forms.NumberInput(attrs={"step": "0.25"}),
+                error_messages={"invalid": _("Hours must be a number, for example 2 or 1.5.")},
+            )
+
+    def came(self) -> set[int]:
+        return {s.pk for s in self.signups if self.cleaned_data.get(f"came_{s.pk}")}
+
+    def hours(self) -> dict:
+        return {
+            s.pk: value
+            for s in self.signups
+            if (value := self.cleaned_data.get(f"hours_{s.pk}")) is not None
+        }

@@ -1,12 +1,16 @@
-"""Lists of sessions and applications for 総務課."""
+"""Lists for 総務課: sessions, the staffing of classes, and hours per volunteer."""
+
+from decimal import Decimal
 
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from outreach.models import ClassSession
+from outreach.selectors import staffing_of
 
 STATUS_BADGES = {
     ClassSession.Status.OPEN: "badge--ok",
@@ -81,3 +85,77 @@ class SessionTable(tables.Table):
                 '<span class="badge badge--danger">{}</span>', _("Held, no attendance recorded")
             )
         return value or "—"
+
+
+class StaffingTable(tables.Table):
+    """Upcoming classes and how many more volunteers each needs."""
+
+    starts_at = tables.Column(verbose_name=_("Date"), orderable=False)
+    title = tables.Column(verbose_name=_("Class"), orderable=False)
+    venue = tables.Column(verbose_name=_("Venue"), orderable=False)
+    participants = tables.Column(
+        verbose_name=_("Participants"), accessor="confirmed_count", orderable=False
+    )
+    instructors = tables.Column(
+        verbose_name=_("Instructors"), accessor="confirmed_instructors", orderable=False
+    )
+    assistants = tables.Column(
+        verbose_name=_("Assistants"), accessor="confirmed_assistants", orderable=False
+    )
+    staffing = tables.Column(verbose_name=_("Staffing"), empty_values=(), orderable=False)
+
+    class Meta:
+        attrs = {"class": "staffing-table"}
+
+    def render_starts_at(self, value):
+        local = timezone.localtime(value)
+        return f"{local:%Y-%m-%d %H:%M}"
+
+    def value_title(self, value):
+        return value
+
+    def render_title(self, record, value):
+        url = reverse("outreach:staffing_detail", args=[record.pk])
+        return format_html('<a href="{}">{}</a>', url, value)
+
+    def render_instructors(self, record, value):
+        return f"{value} / {record.instructor_places}"
+
+    def render_assistants(self, record, value):
+        return f"{value} / {record.assistant_places}"
+
+    def render_staffing(self, record):
+        staffing = staffing_of(record)
+        if staffing.is_staffed:
+            return format_html('<span class="badge badge--ok">{}</span>', gettext("Staffed"))
+        return format_html(
+            '<span class="badge badge--danger">{}</span>',
+            gettext("%(count)s more needed") % {"count": staffing.more_needed},
+        )
+
+    def value_staffing(self, record):
+        return staffing_of(record).more_needed
+
+
+class HoursTable(tables.Table):
+    """Classes and hours per volunteer in a fiscal year (exported as CSV/XLSX)."""
+
+    full_name = tables.Column(verbose_name=_("Volunteer"))
+    full_name_kana = tables.Column(verbose_name=_("Reading"))
+    classes = tables.Column(verbose_name=_("Classes"))
+    hours = tables.Column(verbose_name=_("Hours"))
+
+    def render_full_name(self, record, value):
+        url = reverse("outreach:volunteer_history", args=[record.pk])
+        return format_html('<a href="{}">{}</a>', url, value)
+
+    def value_full_name(self, value):
+        return value
+
+    def render_hours(self, value):
+        # SQLite sums decimals as numbers; show the same "2.00" on every database.
+        return f"{Decimal(value or 0):.2f}"
+
+    def value_hours(self, value):
+        # A number in the export, so that staff can add the hours up.
+        return Decimal(value or 0).quantize(Decimal("0.01"))

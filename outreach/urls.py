@@ -1,9 +1,12 @@
-"""Routes of the outreach app (full paths: this module is mounted at the site root)."""
+"""Routes of the outreach app (full paths: this module is mounted at the site root).
+
+Classes live under /outreach/ (総務課) and /classes/ (residents); volunteers' sign-ups
+and their my page under /volunteering/.
+"""
 
 from django.urls import path
 
-from outreach import signup_urls
-from outreach.views import analysis, attendance, opendata, public, staff
+from outreach.views import analysis, attendance, mypage, opendata, public, signups, staff
 
 app_name = "outreach"
 
@@ -34,5 +37,36 @@ urlpatterns: list = [
     path("classes/cancel/", public.public_cancel, name="public_cancel"),
     path("classes/flyer/", public.public_flyer, name="public_flyer"),
     path("opendata/events.csv", opendata.events_csv, name="opendata_events"),
-    *signup_urls.urlpatterns,
+    # Volunteers: classes needing help, signing up, their my page and calendar feed
+    path("volunteering/classes/", signups.class_list, name="signup_class_list"),
+    path("volunteering/classes/<int:pk>/", signups.class_detail, name="signup_class_detail"),
+    path("volunteering/classes/<int:pk>/signup/", signups.signup_create, name="signup_create"),
+    path("volunteering/signups/<int:pk>/cancel/", signups.signup_cancel, name="signup_cancel"),
+    path("volunteering/mypage/", mypage.mypage, name="volunteer_mypage"),
+    path("volunteering/calendar/reset/", mypage.calendar_reset, name="signup_calendar_reset"),
+    # Subscribed in phones' calendars: the path must never change.
+    path(
+        "volunteering/calendar/<str:token>.ics",
+        mypage.calendar_feed,
+        name="signup_calendar_feed",
+    ),
+    path(
+        "volunteering/record/<int:fiscal_year>/",
+        mypage.activity_record,
+        name="volunteer_activity_record",
+    ),
+    # 総務課: staffing of the classes
+    path("volunteering/staff/staffing/", signups.staffing_list, name="staffing_list"),
+    path("volunteering/staff/staffing/<int:pk>/", signups.staffing_detail, name="staffing_detail"),
+    path(
+        "volunteering/staff/staffing/<int:pk>/attendance/",
+        signups.signup_attendance,
+        name="signup_attendance",
+    ),
+    path(
+        "volunteering/staff/volunteers/<int:pk>/",
+        signups.volunteer_history,
+        name="volunteer_history",
+    ),
+    path("volunteering/staff/hours/", signups.volunteer_hours, name="volunteer_hours"),
 ]

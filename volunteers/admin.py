@@ -18,7 +18,7 @@ class VolunteerProfileAdmin(admin.ModelAdmin):
     list_display = ["full_name", "full_name_kana", "status", "affiliation", "created_at"]
     list_filter = ["status", "affiliation"]
     search_fields = ["full_name", "full_name_kana", "user__email"]
-    readonly_fields = ["calendar_token", "privacy_consented_at", "privacy_notice_version"]
+    readonly_fields = ["privacy_consented_at", "privacy_notice_version"]
     inlines = [TrainingInline, AppointmentInline]
 
 

@@ -15,7 +15,6 @@ class VolunteersConfig(AppConfig):
         "volunteers.appointment.made": _("Appointed デジタル推進委員"),
         "volunteers.appointment.reminder_sent": _("Appointment reminder sent"),
         "volunteers.note.added": _("Staff note added"),
-        "volunteers.calendar.reset": _("Calendar link renewed"),
     }
     role_permissions: dict[str, list[str]] = {
         "dx_staff": [
@@ -29,17 +28,13 @@ class VolunteersConfig(AppConfig):
             "volunteers.add_staffnote",
         ],
     }
-    # The volunteer's pages about classes (my page, find classes, staffing) live
-    # beside the classes in outreach; they are listed here, by URL name only, so
-    # all of a volunteer's menu is declared in one place. Nothing is imported.
+    # The pages about classes (a volunteer's my page, classes needing help, staffing)
+    # are declared by outreach, which shows them.
     nav_items: list = [
-        (_("Volunteer my page"), "outreach:volunteer_mypage", ["volunteer"]),
-        (_("Classes needing help"), "outreach:signup_class_list", ["volunteer"]),
         (_("Volunteer roster"), "volunteers:roster", ["dx_staff"]),
         (_("Volunteer applications"), "volunteers:approvals", ["dx_staff"]),
-        (_("Class staffing"), "outreach:staffing_list", ["dx_staff"]),
-        # Every signed-in user: the way in for someone who wants to join, and the
-        # profile page once they have applied.
+        # Every signed-in user: the way in for someone who wants to join, and their
+        # own page once they have applied.
         (_("Digital support volunteer registration"), "volunteers:me", []),
     ]
     public_nav_items: list = []

@@ -1,10 +1,9 @@
 """デジタル活用支援員: profiles, skills, training records, デジタル推進委員 appointments, staff notes.
 
-Sign-ups for classes live in ``outreach`` (beside the classes); this app never
-imports outreach.
+Sign-ups for classes, the volunteer's my page and calendar feed live in ``outreach``
+(beside the classes); this app never imports or links to outreach.
 """
 
-import secrets
 from datetime import date
 
 from django.conf import settings
@@ -15,11 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.fiscal import fiscal_year_end
-
-
-def new_calendar_token() -> str:
-    """A secret for the private calendar feed URL: 256 random bits, URL-safe."""
-    return secrets.token_urlsafe(32)
 
 
 class Affiliation(models.TextChoices):
@@ -57,11 +51,6 @@ class Weekday(models.IntegerChoices):
 kana_validator = RegexValidator(
     r"^[ぁ-ゖー\s　・]+$", _("Please write the reading in hiragana (for example もばら たろう).")
 )
-
-
-class VolunteerProfileQuerySet(models.QuerySet):
-    def may_sign_up(self):
-        return self.filter(status__in=VolunteerProfile.SIGN_UP_STATUSES)
 
 
 class VolunteerProfile(models.Model):
@@ -129,13 +118,8 @@ class VolunteerProfile(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    calendar_token = models.CharField(
-        _("calendar feed secret"), max_length=64, unique=True, default=new_calendar_token
-    )
     created_at = models.DateTimeField(_("applied at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    objects = VolunteerProfileQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("volunteer")

@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
@@ -29,7 +30,8 @@ def profile_for_user(user) -> VolunteerProfile | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return (
-        VolunteerProfile.objects.prefetch_related("skills", "training_records")
+        VolunteerProfile.objects.select_related("user")
+        .prefetch_related("skills", "training_records")
         .filter(user=user)
         .first()
     )
@@ -44,13 +46,6 @@ def get_profile_for_viewer(user, pk: int) -> VolunteerProfile:
         return queryset.get(pk=pk)
     except VolunteerProfile.DoesNotExist as exc:
         raise Http404 from exc
-
-
-def profile_by_calendar_token(token: str) -> VolunteerProfile | None:
-    """The volunteer whose private calendar feed this secret opens (None if unknown)."""
-    if not token or len(token) > 64:
-        return None
-    return VolunteerProfile.objects.filter(calendar_token=token).first()
 
 
 def profile_may_sign_up(profile: VolunteerProfile | None) -> bool:
@@ -92,6 +87,15 @@ def skill_choices() -> list[tuple[str, str]]:
     return list(Skill.choices)
 
 
-def display_names(profile_ids: list[int]) -> dict[int, str]:
-    """Names fellow volunteers may see, by profile id (nothing else about them)."""
-    return dict(VolunteerProfile.objects.filter(pk__in=profile_ids).values_list("pk", "full_name"))
+def volunteer_settings() -> dict:
+    """The ``[volunteers]`` part of the city file."""
+    return settings.TSUNAGU.get("volunteers", {})
+
+
+def dx_contact() -> dict[str, str]:
+    """Whom volunteers call (the DX section): name and phone from the city file."""
+    return {
+        "section": settings.TSUNAGU["sections"]["dx"],
+        "phone": volunteer_settings().get("contact_phone")
+        or settings.TSUNAGU["city"].get("phone", ""),
+    }

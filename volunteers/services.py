@@ -8,14 +8,15 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record, field_changes
-from core.fiscal import fiscal_year_end, fiscal_year_label
+from core.audit import SCHEDULED_JOB, audit_record, field_changes
+from core.fiscal import fiscal_year_label
+from core.messaging import Recipient, send_message
+from core.refusals import Refusal, clean_or_refuse
 from core.roles import Role
 from volunteers.models import (
     Appointment,
@@ -23,8 +24,8 @@ from volunteers.models import (
     TrainingRecord,
     VolunteerProfile,
     VolunteerSkill,
-    new_calendar_token,
 )
+from volunteers.selectors import appointments_lapsing, dx_contact, volunteer_settings
 
 PROFILE_FIELDS = [
     "full_name",
@@ -36,14 +37,6 @@ PROFILE_FIELDS = [
     "available_mornings",
     "available_afternoons",
 ]
-
-
-class VolunteerError(Exception):
-    """A request the rules refuse; the message is for the user."""
-
-
-def volunteer_settings() -> dict:
-    return settings.TSUNAGU.get("volunteers", {})
 
 
 def privacy_notice_version() -> str:
@@ -73,7 +66,7 @@ def profile_apply(
     now = now or timezone.now()
     with transaction.atomic():
         if VolunteerProfile.objects.filter(user=user).exists():
-            raise VolunteerError(_("You have already applied."))
+            raise Refusal(_("You have already applied."))
         profile = VolunteerProfile(
             user=user,
             privacy_consented_at=now,
@@ -82,12 +75,12 @@ def profile_apply(
             **{k: data[k] for k in PROFILE_FIELDS if k in data},
         )
         profile.available_weekdays = sorted(int(d) for d in profile.available_weekdays)
-        profile.full_clean(exclude=["user"])
+        clean_or_refuse(profile, exclude=["user"])
         try:
             with transaction.atomic():
                 profile.save()
         except IntegrityError as exc:  # a double click: the other request won
-            raise VolunteerError(_("You have already applied.")) from exc
+            raise Refusal(_("You have already applied.")) from exc
         _set_skills(profile, skills)
         audit_record(
             actor=user,
@@ -112,7 +105,7 @@ def profile_update(
         if reconsent:
             profile.privacy_consented_at = timezone.now()
             profile.privacy_notice_version = privacy_notice_version()
-        profile.full_clean(exclude=["user"])
+        clean_or_refuse(profile, exclude=["user"])
         profile.save()
         _set_skills(profile, skills)
         changes = field_changes(before, _snapshot(profile))
@@ -125,12 +118,8 @@ def profile_update(
     return profile
 
 
-def _notify(profile: VolunteerProfile, subject: str, body: str) -> None:
-    """Mail the volunteer after the transaction commits (never for a rolled-back change)."""
-    recipient = profile.user.email
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
-    )
+def _to(profile: VolunteerProfile) -> list[Recipient]:
+    return [Recipient(email=profile.user.email, name=profile.full_name)]
 
 
 def profile_approve(*, profile: VolunteerProfile, by, now: datetime | None = None) -> None:
@@ -139,7 +128,7 @@ def profile_approve(*, profile: VolunteerProfile, by, now: datetime | None = Non
     with transaction.atomic():
         profile = VolunteerProfile.objects.select_for_update().get(pk=profile.pk)
         if profile.status != VolunteerProfile.Status.APPLIED:
-            raise VolunteerError(_("Only applications waiting for approval can be approved."))
+            raise Refusal(_("Only applications waiting for approval can be approved."))
         profile.status = VolunteerProfile.Status.APPROVED
         profile.approved_at = now
         profile.approved_by = by
@@ -151,22 +140,13 @@ def profile_approve(*, profile: VolunteerProfile, by, now: datetime | None = Non
             target=profile,
             changes={"status": ["applied", "approved"]},
         )
-        with translation.override("ja"):
-            section = settings.TSUNAGU["sections"]["dx"]
-            _notify(
-                profile,
-                _("Your volunteer registration was approved"),
-                _(
-                    "%(name)s,\n\nThank you for registering as a digital support volunteer. "
-                    "%(section)s has approved your registration. You can now sign up for "
-                    "classes here:\n%(url)s\n"
-                )
-                % {
-                    "name": profile.full_name,
-                    "section": section,
-                    "url": settings.SITE_URL + reverse("volunteers:me"),
-                },
-            )
+        send_message(
+            event="volunteers.volunteer.approved",
+            template="volunteers/mail/approved",
+            recipients=_to(profile),
+            context={"profile": profile, "url": settings.SITE_URL + reverse("volunteers:me")},
+            about=profile,
+        )
 
 
 def profile_change_status(
@@ -178,7 +158,7 @@ def profile_change_status(
         old = profile.status
         allowed = VolunteerProfile.TRANSITIONS.get(old, set())
         if status not in allowed:
-            raise VolunteerError(
+            raise Refusal(
                 _("A volunteer cannot go from “%(old)s” to “%(new)s”.")
                 % {
                     "old": VolunteerProfile.Status(old).label,
@@ -207,7 +187,7 @@ def training_record_add(
 ) -> TrainingRecord:
     """Record a completed training course (what lets a volunteer sign up as 講師)."""
     if completed_on > timezone.localdate():
-        raise VolunteerError(_("A training cannot be completed in the future."))
+        raise Refusal(_("A training cannot be completed in the future."))
     with transaction.atomic():
         record = TrainingRecord.objects.create(
             profile=profile, course=course.strip(), completed_on=completed_on, recorded_by=by
@@ -227,7 +207,7 @@ def appointment_add(
     """Record the デジタル推進委員 appointment for one fiscal year."""
     with transaction.atomic():
         if Appointment.objects.filter(profile=profile, fiscal_year=fiscal_year).exists():
-            raise VolunteerError(
+            raise Refusal(
                 _("The appointment for %(year)s is already recorded.")
                 % {"year": fiscal_year_label(fiscal_year)}
             )
@@ -240,7 +220,7 @@ def appointment_add(
                     recorded_by=by,
                 )
         except IntegrityError as exc:
-            raise VolunteerError(
+            raise Refusal(
                 _("The appointment for %(year)s is already recorded.")
                 % {"year": fiscal_year_label(fiscal_year)}
             ) from exc
@@ -261,15 +241,6 @@ def staff_note_add(*, profile: VolunteerProfile, by, text: str) -> StaffNote:
     return note
 
 
-def profile_reset_calendar_token(*, profile: VolunteerProfile, by) -> str:
-    """Give the calendar feed a new secret URL; the old URL stops working at once."""
-    with transaction.atomic():
-        profile.calendar_token = new_calendar_token()
-        profile.save(update_fields=["calendar_token", "updated_at"])
-        audit_record(actor=by, action="volunteers.calendar.reset", target=profile)
-    return profile.calendar_token
-
-
 def appointment_reminders_send(*, today: date | None = None) -> int:
     """Mail volunteers whose appointment lapses within the configured days and is not renewed.
 
@@ -278,8 +249,6 @@ def appointment_reminders_send(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     within = int(volunteer_settings().get("appointment_reminder_days", 30))
     sent = 0
-    from volunteers.selectors import appointments_lapsing
-
     for appointment in appointments_lapsing(today=today, within_days=within).filter(
         reminder_sent_at__isnull=True
     ):
@@ -291,36 +260,20 @@ def appointment_reminders_send(*, today: date | None = None) -> int:
             locked.save(update_fields=["reminder_sent_at"])
             audit_record(
                 actor=None,
-                actor_label="system (cron)",
+                actor_label=SCHEDULED_JOB,
                 action="volunteers.appointment.reminder_sent",
                 target=appointment.profile,
             )
-            with translation.override("ja"):
-                _notify(
-                    appointment.profile,
-                    _("Your appointment as a digital promotion committee member ends soon"),
-                    _(
-                        "%(name)s,\n\nYour appointment as a デジタル推進委員 for %(year)s ends on "
-                        "%(end)s. To continue next year, please contact %(section)s "
-                        "(%(phone)s).\n"
-                    )
-                    % {
-                        "name": appointment.profile.full_name,
-                        "year": fiscal_year_label(appointment.fiscal_year),
-                        "end": fiscal_year_end(appointment.fiscal_year).strftime("%Y-%m-%d"),
-                        "section": settings.TSUNAGU["sections"]["dx"],
-                        "phone": dx_contact()["phone"],
-                    },
-                )
+            send_message(
+                event="volunteers.appointment.reminder_sent",
+                template="volunteers/mail/appointment_reminder",
+                recipients=_to(appointment.profile),
+                context={
+                    "profile": appointment.profile,
+                    "appointment": appointment,
+                    "contact": dx_contact(),
+                },
+                about=appointment.profile,
+            )
             sent += 1
     return sent
-
-
-def dx_contact() -> dict[str, str]:
-    """Whom volunteers call (the DX section): name and phone from the city file."""
-    sections = settings.TSUNAGU["sections"]
-    vol = volunteer_settings()
-    return {
-        "section": sections["dx"],
-        "phone": vol.get("contact_phone") or settings.TSUNAGU["city"].get("phone", ""),
-    }

@@ -1,6 +1,7 @@
 """The roster table (also exported as CSV/XLSX)."""
 
 import django_tables2 as tables
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.fiscal import current_fiscal_year
@@ -52,7 +53,7 @@ class RosterTable(tables.Table):
 
     def value_trained(self, record):
         dates = [r.completed_on for r in record.training_records.all()]
-        return max(dates).isoformat() if dates else ""
+        return max(dates) if dates else None
 
     def render_appointed(self, record):
         fy = current_fiscal_year()
@@ -60,4 +61,13 @@ class RosterTable(tables.Table):
 
     def value_appointed(self, record):
         fy = current_fiscal_year()
-        return "1" if any(a.fiscal_year == fy for a in record.appointments.all()) else "0"
+        return any(a.fiscal_year == fy for a in record.appointments.all())
+
+    def value_status(self, record):
+        return record.get_status_display()
+
+    def value_affiliation(self, record):
+        return record.get_affiliation_display()
+
+    def value_created_at(self, record):
+        return timezone.localdate(record.created_at)

@@ -107,10 +107,6 @@ class Course(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def is_security_training(self) -> bool:
-        return self.category == self.Category.SECURITY_TRAINING
-
 
 class Series(models.Model):
     """A run of sessions made from one recurrence rule (RFC 5545 RRULE text)."""
@@ -249,16 +245,6 @@ class ClassSession(models.Model):
     def places_left(self) -> int:
         return max(self.capacity - self.confirmed_count, 0)
 
-    @property
-    def accepts_applications(self) -> bool:
-        return (
-            self.status in {self.Status.OPEN, self.Status.FULL} and self.starts_at > timezone.now()
-        )
-
-    @property
-    def fill_rate(self) -> float | None:
-        return None if not self.capacity else self.confirmed_count / self.capacity
-
 
 class Application(models.Model):
     """A request for a place, taken by phone, at the counter or online."""
@@ -289,7 +275,7 @@ class Application(models.Model):
     phone_type = models.CharField(_("the phone you use"), max_length=10, choices=PhoneType.choices)
     wants_to_learn = models.TextField(_("what you want to learn"), blank=True)
     # Keyed hash of name + phone: duplicate detection and 実人数; survives anonymisation
-    # as a random token (see services.anonymise).
+    # as a random token (see services.privacy).
     person_key = models.CharField(max_length=48, blank=True, db_index=True, editable=False)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.CONFIRMED

@@ -1,4 +1,7 @@
-"""Volunteer sign-ups for class sessions (デジタル活用支援員 as 講師 or 補助)."""
+"""Volunteer sign-ups for class sessions (デジタル活用支援員 as 講師 or 補助), and each
+volunteer's private calendar feed of them."""
+
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -8,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .classes import ClassSession
 
-__all__ = ["VolunteerSignup"]
+__all__ = ["CalendarFeed", "VolunteerSignup", "new_calendar_token"]
 
 
 class VolunteerSignup(models.Model):
@@ -89,3 +92,33 @@ class VolunteerSignup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session} / {self.volunteer} ({self.get_role_display()})"
+
+
+def new_calendar_token() -> str:
+    """A secret for the private calendar feed URL: 256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A volunteer's private iCalendar feed of their classes, opened by a secret address.
+
+    Calendar apps cannot sign in, so the secret is the key; renewing it makes the old
+    address stop working at once. Made on first use (the my page shows the address).
+    """
+
+    volunteer = models.OneToOneField(
+        "volunteers.VolunteerProfile",
+        verbose_name=_("volunteer"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+    )
+    token = models.CharField(
+        _("calendar feed secret"), max_length=64, unique=True, default=new_calendar_token
+    )
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return str(self.volunteer)

@@ -1,19 +1,23 @@
-"""Writes of the classes side of outreach, by topic. Every function owns its
-transaction and writes the audit entry."""
+"""Every write of the outreach app: each function owns its transaction and audit entry,
+and refuses with a ``core.refusals.Refusal``.
+
+Import from here (``from outreach.services import application_create``); the
+submodules are split by topic only to keep them short.
+"""
 
 from .applications import (
-    ApplicationRefused,
     DuplicateApplication,
     application_cancel,
     application_cancel_by_reference,
     application_create,
+    format_reference,
 )
 from .attendance import (
     attendance_add_walk_in,
     attendance_mark,
     attendance_update_survey,
-    session_mark_held,
 )
+from .calendar import calendar_feed_for, calendar_feed_reset
 from .privacy import AnonymiseReport, participants_anonymise, retention_cutoff_fiscal_year
 from .sessions import (
     SeriesPreview,
@@ -23,10 +27,16 @@ from .sessions import (
     session_create,
     session_update,
 )
+from .signups import (
+    signup_cancel,
+    signup_create,
+    signup_record_attendance,
+    signup_reminders_send,
+    signups_fill_places,
+)
 
 __all__ = [
     "AnonymiseReport",
-    "ApplicationRefused",
     "DuplicateApplication",
     "SeriesPreview",
     "application_cancel",
@@ -35,12 +45,19 @@ __all__ = [
     "attendance_add_walk_in",
     "attendance_mark",
     "attendance_update_survey",
+    "calendar_feed_for",
+    "calendar_feed_reset",
+    "format_reference",
     "participants_anonymise",
     "retention_cutoff_fiscal_year",
     "series_create",
     "series_preview",
     "session_cancel",
     "session_create",
-    "session_mark_held",
     "session_update",
+    "signup_cancel",
+    "signup_create",
+    "signup_record_attendance",
+    "signup_reminders_send",
+    "signups_fill_places",
 ]

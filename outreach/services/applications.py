@@ -13,23 +13,31 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record
+from core.audit import RESIDENT_ONLINE, audit_record
+from core.refusals import Refusal
 from outreach.models import Application, ClassSession, normalise_phone, person_key_for
 
 REFERENCE_DIGITS = 8  # read out over the phone as 4 + 4 digits
 
 
-class ApplicationRefused(Exception):
-    """The application (or change) cannot be made; ``str(exc)`` is for the user."""
+class DuplicateApplication(Refusal):
+    """The same person (name + phone) already holds a place or a waiting-list entry.
 
+    Staff are told the reference number; someone applying online is not (anyone who
+    knows a name and a phone number could otherwise read it)."""
 
-class DuplicateApplication(ApplicationRefused):
-    def __init__(self, existing: Application):
+    def __init__(self, existing: Application, *, for_staff: bool):
         self.existing = existing
-        super().__init__(
-            _("This person has already applied for this class (reference number %(ref)s).")
-            % {"ref": format_reference(existing.reference)}
-        )
+        if for_staff:
+            message = _(
+                "This person has already applied for this class (reference number %(ref)s)."
+            ) % {"ref": format_reference(existing.reference)}
+        else:
+            message = _(
+                "You have already applied for this class. If you lost your reference "
+                "number, please call us."
+            )
+        super().__init__(message)
 
 
 def format_reference(reference: str) -> str:
@@ -109,12 +117,12 @@ def application_create(
 
     ``by`` is the staff member for phone/counter applications, None online.
     Raises DuplicateApplication if the same name + phone already holds an active
-    application for this session, ApplicationRefused if the session takes none."""
+    application for this session, a Refusal if the session takes none."""
     is_staff_entry = by is not None and getattr(by, "is_authenticated", False)
-    actor_label = "" if is_staff_entry else "public form"
+    actor_label = "" if is_staff_entry else RESIDENT_ONLINE
     name = " ".join(name.split())
     if not name or not normalise_phone(phone):
-        raise ApplicationRefused(_("Please give a name and a phone number."))
+        raise Refusal(_("Please give a name and a phone number."))
     key = person_key_for(name, phone)
     with transaction.atomic():
         locked = ClassSession.objects.select_for_update().get(pk=session.pk)
@@ -122,16 +130,16 @@ def application_create(
         if is_staff_entry:
             allowed.add(ClassSession.Status.PLANNED)
         if locked.status not in allowed:
-            raise ApplicationRefused(_("This class does not take applications."))
+            raise Refusal(_("This class does not take applications."))
         if locked.starts_at <= timezone.now():
-            raise ApplicationRefused(_("This class has already started."))
+            raise Refusal(_("This class has already started."))
         existing = (
             locked.applications.exclude(status=Application.Status.CANCELLED)
             .filter(person_key=key)
             .first()
         )
         if existing:
-            raise DuplicateApplication(existing)
+            raise DuplicateApplication(existing, for_staff=is_staff_entry)
         status = (
             Application.Status.CONFIRMED if _take_place(locked) else Application.Status.WAITLISTED
         )
@@ -151,7 +159,7 @@ def application_create(
                     channel=channel,
                 )
         except IntegrityError as exc:  # a duplicate that slipped past the check above
-            raise ApplicationRefused(_("This person has already applied for this class.")) from exc
+            raise Refusal(_("This person has already applied for this class.")) from exc
         _refresh_full_status(locked)
         audit_record(
             actor=by,
@@ -175,7 +183,7 @@ def application_cancel(
         if current.status == Application.Status.CANCELLED:
             return []
         if session.status == ClassSession.Status.HELD:
-            raise ApplicationRefused(_("The class has already been held."))
+            raise Refusal(_("The class has already been held."))
         was = current.status
         current.status = Application.Status.CANCELLED
         current.cancelled_at = timezone.now()
@@ -215,5 +223,5 @@ def application_cancel_by_reference(*, reference: str, phone: str) -> Applicatio
     )
     if application is None or normalise_phone(application.phone) != phone_digits:
         return None
-    application_cancel(application=application, actor_label="public form (reference number)")
+    application_cancel(application=application, actor_label=RESIDENT_ONLINE)
     return application

@@ -9,18 +9,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record, field_changes
+from core.refusals import Refusal
 from outreach.models import AgeBand, Application, Attendance, ClassSession, person_key_for
-
-from .applications import ApplicationRefused
 
 SURVEY_FIELDS = ("satisfaction", "has_someone_to_ask", "comment", "wants_follow_up")
 
 
 def _check_can_record(session: ClassSession) -> None:
     if session.status == ClassSession.Status.CANCELLED:
-        raise ApplicationRefused(_("The class was cancelled; no attendance can be recorded."))
+        raise Refusal(_("The class was cancelled; no attendance can be recorded."))
     if session.starts_at > timezone.now():
-        raise ApplicationRefused(_("Attendance can be recorded once the class has started."))
+        raise Refusal(_("Attendance can be recorded once the class has started."))
 
 
 def _mark_held(session: ClassSession, *, by) -> None:
@@ -57,7 +56,7 @@ def attendance_mark(
     session = application.session
     _check_can_record(session)
     if application.status == Application.Status.CANCELLED:
-        raise ApplicationRefused(_("This application was cancelled."))
+        raise Refusal(_("This application was cancelled."))
     with transaction.atomic():
         attendance = Attendance.objects.select_for_update().filter(application=application).first()
         created = attendance is None
@@ -140,12 +139,3 @@ def attendance_update_survey(*, attendance: Attendance, by, **values) -> Attenda
                 actor=by, action="outreach.attendance.changed", target=current, changes=changes
             )
     return current
-
-
-def session_mark_held(*, session: ClassSession, by) -> bool:
-    """Mark a session held; returns False when it has no attendance yet (it is then
-    flagged on the class list until attendance is recorded)."""
-    _check_can_record(session)
-    with transaction.atomic():
-        _mark_held(session, by=by)
-    return session.attendances.exists()

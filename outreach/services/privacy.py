@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from core.audit import audit_record
+from core.audit import SCHEDULED_JOB, audit_record
 from core.fiscal import current_fiscal_year, fiscal_year_bounds
 from outreach.models import Application, Attendance, ClassSession
 
@@ -74,7 +74,7 @@ def participants_anonymise(
         attendances.update(comment="", anonymised_at=now)
         audit_record(
             actor=by,
-            actor_label="" if by else "outreach_anonymise",
+            actor_label="" if by else SCHEDULED_JOB,
             action="outreach.participants.anonymised",
             target=ClassSession.objects.filter(pk__in=session_ids).order_by("-starts_at").first(),
             changes={

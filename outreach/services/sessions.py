@@ -10,9 +10,11 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record, field_changes
 from core.office_calendar import closed_reason
-from outreach.models import Application, ClassSession, Course, Series
+from core.refusals import Refusal
+from outreach.models import ClassSession, Course, Series
 
-from .applications import ApplicationRefused, _promote_waitlisted, _refresh_full_status
+from .applications import _promote_waitlisted, _refresh_full_status
+from .signups import signups_fill_places
 
 MAX_SESSIONS_PER_SERIES = 300  # a year of weekdays; more is a typo in the rule
 
@@ -33,16 +35,16 @@ def series_preview(*, rule: str, first_date: date, last_date: date) -> SeriesPre
     """Expand ``rule`` (RRULE text without DTSTART) between the two days, skipping
     days the city office is closed (weekends, 国民の祝日, 年末年始).
 
-    Raises ValueError with a readable message on a bad rule."""
+    Refuses a rule it cannot read or a period it cannot fill."""
     if last_date < first_date:
-        raise ValueError(_("The last day must not be before the first day."))
+        raise Refusal(_("The last day must not be before the first day."), field="last_date")
     text = rule.strip()
     if text.upper().startswith("RRULE:"):
         text = text[6:]
     try:
         parsed = rrulestr(text, dtstart=datetime.combine(first_date, time.min))
-    except (ValueError, TypeError) as exc:
-        raise ValueError(_("The repeat rule could not be read.")) from exc
+    except (ValueError, TypeError) as exc:  # dateutil's way of saying the text is not a rule
+        raise Refusal(_("The repeat rule could not be read."), field="rule") from exc
     preview = SeriesPreview()
     end = datetime.combine(last_date, time.max)
     for occurrence in parsed.xafter(
@@ -56,9 +58,10 @@ def series_preview(*, rule: str, first_date: date, last_date: date) -> SeriesPre
         else:
             preview.days.append(day)
     if len(preview.days) > MAX_SESSIONS_PER_SERIES:
-        raise ValueError(
+        raise Refusal(
             _("The rule gives more than %(n)s classes; please shorten the period.")
-            % {"n": MAX_SESSIONS_PER_SERIES}
+            % {"n": MAX_SESSIONS_PER_SERIES},
+            field="last_date",
         )
     return preview
 
@@ -82,10 +85,10 @@ def series_create(
 ) -> Series:
     """Save the series and one session per kept day (the same days the preview showed)."""
     if end_time <= start_time:
-        raise ValueError(_("The end time must be after the start time."))
+        raise Refusal(_("The end time must be after the start time."), field="end_time")
     preview = series_preview(rule=rule, first_date=first_date, last_date=last_date)
     if not preview.days:
-        raise ValueError(_("The rule gives no open days in this period."))
+        raise Refusal(_("The rule gives no open days in this period."))
     with transaction.atomic():
         series = Series.objects.create(
             course=course,
@@ -149,17 +152,27 @@ def session_create(*, by, **values) -> ClassSession:
     return session
 
 
+def _snapshot(session: ClassSession) -> dict:
+    """The fields the audit entry compares; times as people read them (Asia/Tokyo)."""
+    values = {key: getattr(session, key) for key in SESSION_FIELDS}
+    for key in ("starts_at", "ends_at"):
+        values[key] = f"{timezone.localtime(values[key]):%Y-%m-%d %H:%M}"
+    return values
+
+
 def session_update(*, session: ClassSession, by, **values) -> ClassSession:
     """Edit one session (also one of a series). Capacity cannot drop below the
-    confirmed places; a larger capacity moves people up from the waiting list."""
+    confirmed places; a larger capacity moves people up from the waiting list, and
+    more places for volunteers move waiting volunteers up."""
     with transaction.atomic():
         locked = ClassSession.objects.select_for_update().get(pk=session.pk)
-        before = {k: getattr(locked, k) for k in SESSION_FIELDS}
+        before = _snapshot(locked)
         new_capacity = values.get("capacity", locked.capacity)
         if new_capacity < locked.confirmed_count:
-            raise ApplicationRefused(
+            raise Refusal(
                 _("%(n)s people already have a confirmed place; cancel some first.")
-                % {"n": locked.confirmed_count}
+                % {"n": locked.confirmed_count},
+                field="capacity",
             )
         new_status = values.get("status", locked.status)
         if (
@@ -169,15 +182,18 @@ def session_update(*, session: ClassSession, by, **values) -> ClassSession:
         ):
             # Attendance is counted for held sessions only; changing the status would
             # silently drop it from the KPI.
-            raise ApplicationRefused(_("This session has attendance recorded; it stays held."))
+            raise Refusal(_("This session has attendance recorded; it stays held."), field="status")
         for key, value in values.items():
             if key in SESSION_FIELDS:
                 setattr(locked, key, value)
         locked.save()
         _promote_waitlisted(locked, by=by)
         _refresh_full_status(locked)
-        after = {k: getattr(locked, k) for k in SESSION_FIELDS}
-        changes = field_changes(before, after)
+        if any(
+            getattr(locked, key) > before[key] for key in ("instructor_places", "assistant_places")
+        ):
+            signups_fill_places(session=locked)
+        changes = field_changes(before, _snapshot(locked))
         if changes:
             audit_record(
                 actor=by, action="outreach.session.changed", target=locked, changes=changes
@@ -190,7 +206,7 @@ def session_cancel(*, session: ClassSession, by, reason: str = "") -> ClassSessi
     with transaction.atomic():
         locked = ClassSession.objects.select_for_update().get(pk=session.pk)
         if locked.status == ClassSession.Status.HELD:
-            raise ApplicationRefused(_("A session that was held cannot be cancelled."))
+            raise Refusal(_("A session that was held cannot be cancelled."))
         before = locked.status
         locked.status = ClassSession.Status.CANCELLED
         if reason:
@@ -204,7 +220,3 @@ def session_cancel(*, session: ClassSession, by, reason: str = "") -> ClassSessi
             note=reason,
         )
     return locked
-
-
-def active_applications(session: ClassSession):
-    return session.applications.exclude(status=Application.Status.CANCELLED)

@@ -18,8 +18,7 @@ def _fiscal_year(request) -> tuple[int, FiscalYearForm]:
     this = current_fiscal_year()
     years = list(range(this + 1, this - 5, -1))
     form = FiscalYearForm(request.GET or None, years=years, initial={"fy": this})
-    year = form.cleaned_data["fy"] if form.is_valid() else this
-    return year, form
+    return form.year(default=this), form
 
 
 @role_required(Role.DX_STAFF)

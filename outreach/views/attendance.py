@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.refusals import Refusal, show_refusal
 from core.roles import Role, role_required
 from outreach import services
 from outreach.forms import AnonymousWalkInsForm, AttendanceRowForm, WalkInForm
@@ -57,8 +58,8 @@ def attendance_sheet(request, pk: int):
             # The whole sheet is saved or nothing is (each service nests its own atomic block).
             with transaction.atomic():
                 _save_sheet(request.user, session, rows, walk_in_rows, new_rows, anonymous)
-        except services.ApplicationRefused as exc:
-            messages.error(request, str(exc))
+        except Refusal as refusal:
+            show_refusal(request, refusal)
         else:
             messages.success(request, _("Attendance was saved."))
             return redirect("outreach:attendance_sheet", pk=session.pk)

@@ -1,5 +1,5 @@
-"""Open data (自治体標準オープンデータセット, 推奨データセット layout): イベント一覧 and
-公共施設一覧 as UTF-8 CSV with the exact header rows of REFERENCE.md."""
+"""Open data (自治体標準オープンデータセット, 推奨データセット layout): イベント一覧 as UTF-8
+CSV with the exact header row of REFERENCE.md (the 公共施設一覧 is core's)."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required

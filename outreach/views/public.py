@@ -7,31 +7,24 @@ from datetime import datetime, time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.ratelimit import RateLimit
+from core.refusals import Refusal, put_on_form
 from outreach import services
-from outreach.forms import ApplicationForm, CancelByReferenceForm, month_from_text
+from outreach.forms import ApplicationForm, CancelByReferenceForm, MonthForm
 from outreach.models import Application, ClassSession
 from outreach.selectors import upcoming_sessions
-from outreach.services.applications import format_reference
 
 from ._access import get_public_session
 
-# Online applications per client address per hour: plenty for a family, not for a script.
-PUBLIC_POSTS_PER_HOUR = 20
-
-
-def _too_many(request, scope: str) -> bool:
-    key = f"outreach:{scope}:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        return cache.incr(key) > PUBLIC_POSTS_PER_HOUR
-    except ValueError:
-        return False
+# Online applications (and cancellations) per client per hour: plenty for a family,
+# not for a script.
+APPLY_LIMIT = RateLimit("outreach.apply", limit=20, window=3600)
+CANCEL_LIMIT = RateLimit("outreach.cancel", limit=20, window=3600)
 
 
 @login_not_required
@@ -55,7 +48,7 @@ def public_session(request, pk: int):
     session = get_public_session(pk)
     form = ApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _too_many(request, "apply"):
+        if APPLY_LIMIT.exceeded(request):
             form.add_error(None, _("Too many applications from this device. Please call us."))
         else:
             data = form.cleaned_data
@@ -70,23 +63,15 @@ def public_session(request, pk: int):
                     wants_to_learn=data["wants_to_learn"],
                     channel=Application.Channel.ONLINE,
                 )
-            except services.DuplicateApplication:
-                form.add_error(
-                    None,
-                    _(
-                        "You have already applied for this class. If you lost your reference "
-                        "number, please call us."
-                    ),
-                )
-            except services.ApplicationRefused as exc:
-                form.add_error(None, str(exc))
+            except Refusal as refusal:
+                put_on_form(form, refusal)
             else:
                 return render(
                     request,
                     "outreach/public_applied.html",
                     {
                         "session": session,
-                        "reference": format_reference(application.reference),
+                        "reference": services.format_reference(application.reference),
                         "confirmed": application.status == Application.Status.CONFIRMED,
                         "needs_tablet": application.needs_tablet,
                         "city": settings.TSUNAGU["city"],
@@ -105,15 +90,15 @@ def public_cancel(request):
     form = CancelByReferenceForm(request.POST or None)
     cancelled = None
     if request.method == "POST" and form.is_valid():
-        if _too_many(request, "cancel"):
+        if CANCEL_LIMIT.exceeded(request):
             form.add_error(None, _("Too many attempts. Please call us."))
         else:
             try:
                 cancelled = services.application_cancel_by_reference(
                     reference=form.cleaned_data["reference"], phone=form.cleaned_data["phone"]
                 )
-            except services.ApplicationRefused as exc:
-                form.add_error(None, str(exc))
+            except Refusal as refusal:
+                put_on_form(form, refusal)
             else:
                 if cancelled is None:
                     form.add_error(
@@ -134,7 +119,7 @@ def public_cancel(request):
 def public_flyer(request):
     """A printable flyer of one month's classes (?month=2026-12)."""
     today = timezone.localdate()
-    first = month_from_text(request.GET.get("month"), today)
+    first = MonthForm(request.GET).first_day(today)
     next_month = (first.replace(day=28) + timezone.timedelta(days=4)).replace(day=1)
     tz = timezone.get_default_timezone()
     sessions = (

@@ -6,16 +6,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 
-from core.audit import audit_history
+from core.audit import audit_history, with_changes
+from core.exports import FORMATS, table_export_response
 from core.fiscal import current_fiscal_year
+from core.refusals import Refusal, put_on_form, show_refusal
 from core.roles import Role, role_required
 from outreach import services
 from outreach.filters import SessionFilter
 from outreach.forms import SeriesForm, SessionForm, StaffApplicationForm
 from outreach.models import Application, ClassSession
-from outreach.services.applications import format_reference
 from outreach.tables import SessionTable
 
 from ._access import get_application_for_staff, get_session_for_staff
@@ -32,10 +32,11 @@ def session_list(request):
         request.GET or {"fiscal_year": str(current_fiscal_year())}, queryset=sessions
     )
     table = SessionTable(session_filter.qs)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
     export_format = request.GET.get("_export")
-    if TableExport.is_valid_format(export_format):
-        return TableExport(export_format, table).response(f"classes.{export_format}")
+    if export_format in FORMATS:
+        RequestConfig(request, paginate=False).configure(table)
+        return table_export_response(table, export_format, "classes")
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
     flagged = sessions.filter(status=ClassSession.Status.HELD, attendance_rows=0).count()
     return render(
         request,
@@ -63,8 +64,8 @@ def session_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.session_update(session=session, by=request.user, **form.session_values())
-        except services.ApplicationRefused as exc:
-            form.add_error(None, str(exc))
+        except Refusal as refusal:
+            put_on_form(form, refusal)
         else:
             messages.success(request, _("The session was saved."))
             return redirect("outreach:session_detail", pk=session.pk)
@@ -81,8 +82,8 @@ def session_cancel(request, pk: int):
             services.session_cancel(
                 session=session, by=request.user, reason=request.POST.get("reason", "")[:500]
             )
-        except services.ApplicationRefused as exc:
-            messages.error(request, str(exc))
+        except Refusal as refusal:
+            show_refusal(request, refusal)
         else:
             messages.success(
                 request, _("The session was cancelled. Please contact the people who applied.")
@@ -123,8 +124,8 @@ def series_create(request):
                     _("%(n)s sessions were created.") % {"n": series.sessions.count()},
                 )
                 return redirect("outreach:session_list")
-        except ValueError as exc:
-            form.add_error(None, str(exc))
+        except Refusal as refusal:
+            put_on_form(form, refusal)
             preview = None
     return render(request, "outreach/series_form.html", {"form": form, "preview": preview})
 
@@ -141,7 +142,15 @@ def session_detail(request, pk: int):
             "session": session,
             "applications": applications,
             "form": StaffApplicationForm(),
-            "history": audit_history(session)[:20],
+            "history": with_changes(
+                audit_history(session, limit=20),
+                ClassSession,
+                actions={
+                    "outreach.session.changed",
+                    "outreach.session.cancelled",
+                    "outreach.session.held",
+                },
+            ),
         },
     )
 
@@ -165,14 +174,16 @@ def staff_apply(request, pk: int):
                 channel=data["channel"],
                 by=request.user,
             )
-        except services.ApplicationRefused as exc:
-            form.add_error(None, str(exc))
+        except Refusal as refusal:
+            put_on_form(form, refusal)
         else:
             if application.status == Application.Status.CONFIRMED:
                 text = _("Confirmed. Reference number: %(ref)s")
             else:
                 text = _("The class is full: put on the waiting list. Reference number: %(ref)s")
-            messages.success(request, text % {"ref": format_reference(application.reference)})
+            messages.success(
+                request, text % {"ref": services.format_reference(application.reference)}
+            )
             return redirect("outreach:session_detail", pk=session.pk)
     return render(request, "outreach/staff_apply.html", {"session": session, "form": form})
 
@@ -184,8 +195,8 @@ def application_cancel(request, pk: int):
     application = get_application_for_staff(request, pk)
     try:
         promoted = services.application_cancel(application=application, by=request.user)
-    except services.ApplicationRefused as exc:
-        messages.error(request, str(exc))
+    except Refusal as refusal:
+        show_refusal(request, refusal)
     else:
         messages.success(request, _("The application was cancelled."))
         for moved in promoted:

@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from core.audit import audit_history
+from core.refusals import Refusal
 from outreach.models import Attendance, ClassSession, Course
 from outreach.selectors import (
-    attendance_breakdown,
     attendance_totals,
     class_breakdowns,
     kpi_resident_class_participants,
@@ -17,11 +17,10 @@ from outreach.selectors import (
     sessions_held_without_attendance,
 )
 from outreach.services import (
-    ApplicationRefused,
     attendance_add_walk_in,
     attendance_mark,
     attendance_update_survey,
-    session_mark_held,
+    session_update,
 )
 
 from .conftest import jst
@@ -142,7 +141,7 @@ def test_kpis_counted_by_hand_across_courses_audiences_and_statuses(
     assert (totals.attendances, totals.people) == (4, 3)
     by_month = {
         r["label"]: (r["attendances"], r["people"])
-        for r in attendance_breakdown(fiscal_year=2025, dimension="month").rows
+        for r in class_breakdowns(fiscal_year=2025)["month"].rows
     }
     assert by_month == {"5月": (3, 3), "11月": (1, 1)}
     breakdowns = class_breakdowns(fiscal_year=2025)
@@ -187,7 +186,7 @@ def test_every_attendance_change_is_audited(past_session, make_application, dx_s
 @pytest.mark.django_db
 def test_a_session_marked_held_without_attendance_is_flagged(past_session, dx_staff):
     session = past_session(timezone.now() - timedelta(days=1))
-    assert session_mark_held(session=session, by=dx_staff) is False
+    session_update(session=session, by=dx_staff, status=ClassSession.Status.HELD)
     assert list(sessions_held_without_attendance()) == [session]
     attendance_add_walk_in(session=session, by=dx_staff)
     assert list(sessions_held_without_attendance()) == []
@@ -196,10 +195,10 @@ def test_a_session_marked_held_without_attendance_is_flagged(past_session, dx_st
 @pytest.mark.django_db
 def test_attendance_cannot_be_recorded_before_the_class_or_when_cancelled(make_session, dx_staff):
     future = make_session()
-    with pytest.raises(ApplicationRefused):
+    with pytest.raises(Refusal, match="始まってから"):
         attendance_add_walk_in(session=future, by=dx_staff)
     cancelled = make_session(
         starts_at=timezone.now() - timedelta(days=1), status=ClassSession.Status.CANCELLED
     )
-    with pytest.raises(ApplicationRefused):
+    with pytest.raises(Refusal, match="中止になった"):
         attendance_add_walk_in(session=cancelled, by=dx_staff)

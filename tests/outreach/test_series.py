@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from core.audit import audit_history
+from core.refusals import Refusal
 from outreach.models import ClassSession
 from outreach.services import (
-    ApplicationRefused,
     series_create,
     series_preview,
     session_cancel,
@@ -55,10 +55,11 @@ def test_series_preview_skips_year_end_closure_and_new_year():
 
 
 def test_series_preview_explains_a_bad_rule():
-    with pytest.raises(ValueError, match="読み取れません"):
+    with pytest.raises(Refusal, match="読み取れません") as refused:
         series_preview(
             rule="EVERY SECOND TUESDAY", first_date=date(2026, 4, 1), last_date=date(2026, 5, 1)
         )
+    assert refused.value.field == "rule"
 
 
 @pytest.mark.django_db
@@ -127,8 +128,9 @@ def test_capacity_cannot_drop_below_confirmed_places(make_session, make_applicat
     session = make_session(capacity=3)
     make_application(session)
     make_application(session)
-    with pytest.raises(ApplicationRefused):
+    with pytest.raises(Refusal, match="参加が確定") as refused:
         session_update(session=session, by=dx_staff, capacity=1)
+    assert refused.value.field == "capacity"
 
 
 @pytest.mark.django_db
@@ -139,7 +141,7 @@ def test_a_held_session_with_attendance_stays_held(make_session, dx_staff):
 
     session = make_session(starts_at=timezone.now() - timedelta(days=1))
     attendance_add_walk_in(session=session, by=dx_staff)
-    with pytest.raises(ApplicationRefused):
+    with pytest.raises(Refusal, match="開催済みのまま"):
         session_update(session=session, by=dx_staff, status=ClassSession.Status.OPEN)
-    with pytest.raises(ApplicationRefused):
+    with pytest.raises(Refusal, match="中止にできません"):
         session_cancel(session=session, by=dx_staff)

@@ -9,8 +9,8 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from core.models import AuditEntry
-from outreach import selectors_signups as selectors
-from outreach import services_signups as services
+from core.refusals import Refusal
+from outreach import selectors, services
 from outreach.models import ClassSession, Course, VolunteerSignup
 from tests.outreach.conftest import jst
 from tests.volunteers.conftest import build_profile
@@ -34,7 +34,7 @@ def test_applicant_cannot_sign_up_until_approved(make_profile, make_session, dx_
 
     profile = make_profile(status="applied")
     session = make_session()
-    with pytest.raises(services.SignupError):
+    with pytest.raises(Refusal):
         services.signup_create(session=session, volunteer=profile, role=Role.ASSISTANT)
     # Without the volunteer role the pages are closed too.
     client = client_for(profile.user)
@@ -56,14 +56,14 @@ def test_applicant_cannot_sign_up_until_approved(make_profile, make_session, dx_
 @pytest.mark.parametrize("status", ["paused", "left"])
 def test_paused_or_left_volunteer_cannot_sign_up(make_profile, make_session, status):
     profile = make_profile(status=status)
-    with pytest.raises(services.SignupError):
+    with pytest.raises(Refusal):
         services.signup_create(session=make_session(), volunteer=profile, role=Role.ASSISTANT)
 
 
 def test_instructor_needs_completed_training(make_profile, make_session, client_for):
     session = make_session()
     untrained = make_profile(status="active")
-    with pytest.raises(services.SignupError, match="研修"):
+    with pytest.raises(Refusal, match="研修"):
         services.signup_create(session=session, volunteer=untrained, role=Role.INSTRUCTOR)
     # The same volunteer may help as an assistant.
     assert (
@@ -85,7 +85,7 @@ def test_training_in_the_future_does_not_count(make_profile, make_session):
     TrainingRecord.objects.create(
         profile=profile, course="研修", completed_on=timezone.localdate() + timedelta(days=3)
     )
-    with pytest.raises(services.SignupError):
+    with pytest.raises(Refusal):
         services.signup_create(session=make_session(), volunteer=profile, role=Role.INSTRUCTOR)
 
 
@@ -109,7 +109,7 @@ def test_one_signup_per_volunteer_per_class(make_profile, make_session):
     session = make_session()
     profile = make_profile(status="active")
     services.signup_create(session=session, volunteer=profile, role=Role.ASSISTANT)
-    with pytest.raises(services.SignupError):
+    with pytest.raises(Refusal):
         services.signup_create(session=session, volunteer=profile, role=Role.ASSISTANT)
     # And the database refuses a second row whatever the code does.
     with pytest.raises(IntegrityError):
@@ -187,7 +187,7 @@ class TestCutoff:
         assert signup.status == Status.CANCELLED
 
     def test_cancel_refused_at_midnight_with_whom_to_call(self, signup, settings):
-        with pytest.raises(services.SignupError) as refused:
+        with pytest.raises(Refusal) as refused:
             services.signup_cancel(
                 signup=signup, by=signup.volunteer.user, now=jst(2026, 4, 9, 0, 0)
             )
@@ -229,15 +229,15 @@ def test_staff_only_and_past_classes_take_no_volunteers(make_profile, make_sessi
     staff_course = make_course(
         audience=Course.Audience.STAFF, category=Course.Category.SECURITY_TRAINING
     )
-    with pytest.raises(services.SignupError):
+    with pytest.raises(Refusal):
         services.signup_create(
             session=make_session(course=staff_course), volunteer=profile, role=Role.ASSISTANT
         )
     past = make_session(starts_at=timezone.now() - timedelta(hours=1))
-    with pytest.raises(services.SignupError):
+    with pytest.raises(Refusal):
         services.signup_create(session=past, volunteer=profile, role=Role.ASSISTANT)
     cancelled = make_session(status=ClassSession.Status.CANCELLED)
-    with pytest.raises(services.SignupError):
+    with pytest.raises(Refusal):
         services.signup_create(session=cancelled, volunteer=profile, role=Role.ASSISTANT)
 
 
@@ -271,13 +271,13 @@ def test_staff_confirm_attendance_and_hours_per_fiscal_year(
     client = client_for(dx_staff)
     for session, signup in zip(sessions, signups, strict=True):
         response = client.post(
-            f"/volunteering/staff/staffing/{session.pk}/attendance/", {"came": [signup.pk]}
+            f"/volunteering/staff/staffing/{session.pk}/attendance/", {f"came_{signup.pk}": "on"}
         )
         assert response.status_code == 302
     # An hour correction for the last class.
     client.post(
         f"/volunteering/staff/staffing/{sessions[2].pk}/attendance/",
-        {"came": [signups[2].pk], f"hours_{signups[2].pk}": "2.5"},
+        {f"came_{signups[2].pk}": "on", f"hours_{signups[2].pk}": "2.5"},
     )
     rows = {r["fiscal_year"]: r for r in selectors.hours_by_fiscal_year(profile)}
     assert rows[2025]["classes"] == 2 and rows[2025]["hours"] == Decimal("3.50")
@@ -293,7 +293,7 @@ def test_attendance_cannot_be_recorded_before_the_class(make_profile, make_sessi
     session = make_session()
     profile = make_profile(status="active")
     signup = services.signup_create(session=session, volunteer=profile, role=Role.ASSISTANT)
-    with pytest.raises(services.SignupError):
+    with pytest.raises(Refusal):
         services.signup_record_attendance(session=session, by=dx_staff, came={signup.pk})
 
 

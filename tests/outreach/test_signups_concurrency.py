@@ -5,7 +5,8 @@ import threading
 import pytest
 from django.db import connection
 
-from outreach import services_signups as services
+from core.refusals import Refusal
+from outreach import services
 from outreach.models import VolunteerSignup
 from tests.volunteers.conftest import build_profile
 
@@ -69,7 +70,7 @@ def test_concurrent_double_submit_by_one_volunteer_gives_one_row(make_user, make
         ]
     )
     assert len(results) == 1
-    assert len(errors) == 1 and isinstance(errors[0], services.SignupError)
+    assert len(errors) == 1 and isinstance(errors[0], Refusal)
     assert VolunteerSignup.objects.filter(session=session, volunteer=profile).count() == 1
 
 

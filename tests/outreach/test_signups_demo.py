@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from outreach.models import ClassSession, VolunteerSignup
-from outreach.selectors_signups import staffing_of, staffing_overview
+from outreach.selectors import staffing_of, staffing_overview
 from volunteers.models import VolunteerProfile
 
 pytestmark = pytest.mark.django_db
@@ -12,15 +12,14 @@ pytestmark = pytest.mark.django_db
 
 def _seed_all():
     from core import demo as core_demo
-    from outreach import demo as classes_demo
-    from outreach import demo_signups
+    from outreach import demo as outreach_demo
     from volunteers import demo as volunteers_demo
 
-    # The order seed_demo uses (INSTALLED_APPS), then the sign-ups on the classes.
+    # The order seed_demo uses (INSTALLED_APPS); outreach seeds the classes, then the
+    # volunteers' sign-ups on them.
     core_demo.seed()
     volunteers_demo.seed()
-    classes_demo.seed()
-    demo_signups.seed()
+    outreach_demo.seed()
 
 
 def test_demo_has_volunteers_in_each_state_and_staffed_and_understaffed_classes():

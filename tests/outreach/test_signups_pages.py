@@ -7,10 +7,9 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 
-from outreach import selectors_signups as selectors
-from outreach import services_signups as services
+from outreach import selectors, services
 from outreach.models import ClassSession, VolunteerSignup
-from outreach.selectors_signups import Staffing
+from outreach.selectors import Staffing
 from tests.volunteers.conftest import build_profile
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +108,7 @@ def test_calendar_feed_is_valid_icalendar_and_reset_invalidates_old_url(
     cancelled = make_session(title="取り消した教室")
     s = services.signup_create(session=cancelled, volunteer=profile, role=Role.ASSISTANT)
     services.signup_cancel(signup=s, by=profile.user)
-    old_url = f"/volunteering/calendar/{profile.calendar_token}.ics"
+    old_url = f"/volunteering/calendar/{services.calendar_feed_for(volunteer=profile).token}.ics"
     response = client.get(old_url)  # no sign-in: the secret is the key
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
@@ -120,9 +119,9 @@ def test_calendar_feed_is_valid_icalendar_and_reset_invalidates_old_url(
     assert events[0].decoded("DTSTART") == session.starts_at.replace(microsecond=0)
     # Reset from my page.
     assert client_for(profile.user).post("/volunteering/calendar/reset/").status_code == 302
-    profile.refresh_from_db()
     assert client.get(old_url).status_code == 404
-    new = client.get(f"/volunteering/calendar/{profile.calendar_token}.ics")
+    profile.refresh_from_db()
+    new = client.get(f"/volunteering/calendar/{profile.calendar_feed.token}.ics")
     assert new.status_code == 200
     Calendar.from_ical(new.content)
 

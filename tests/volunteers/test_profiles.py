@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from core.fiscal import fiscal_year
 from core.models import AuditEntry
+from core.refusals import Refusal
 from core.roles import Role, has_role
 from volunteers import selectors, services
 from volunteers.models import Appointment, VolunteerProfile
@@ -63,7 +64,7 @@ def test_second_join_redirects_to_profile(make_profile, client_for):
     profile = make_profile(status="applied")
     client = client_for(profile.user)
     assert client.get("/volunteers/join/")["Location"] == "/volunteers/me/"
-    with pytest.raises(services.VolunteerError):
+    with pytest.raises(Refusal):
         services.profile_apply(user=profile.user, data=JOIN_FORM, skills=[])
 
 
@@ -87,7 +88,7 @@ def test_approval_grants_volunteer_role_audits_and_mails(
 
 def test_approval_twice_is_refused(make_profile, dx_staff):
     profile = make_profile(status="approved")
-    with pytest.raises(services.VolunteerError):
+    with pytest.raises(Refusal):
         services.profile_approve(profile=profile, by=dx_staff)
 
 
@@ -118,7 +119,7 @@ def test_status_transitions(make_profile, dx_staff, old, new, ok):
         assert profile.status == new
         assert AuditEntry.objects.filter(action="volunteers.volunteer.status_changed").exists()
     else:
-        with pytest.raises(services.VolunteerError):
+        with pytest.raises(Refusal):
             services.profile_change_status(profile=profile, by=dx_staff, status=new)
 
 
@@ -163,8 +164,10 @@ def test_staff_notes_are_only_for_staff(make_profile, dx_staff, client_for):
     profile = make_profile(status="active")
     client_for(dx_staff).post(f"/volunteers/{profile.pk}/notes/", {"text": "秘密のメモ"})
     assert "秘密のメモ" in client_for(dx_staff).get(f"/volunteers/{profile.pk}/").content.decode()
-    own = client_for(profile.user).get(f"/volunteers/{profile.pk}/")
+    # The volunteer's own page (where their profile address leads them) never shows notes.
+    own = client_for(profile.user).get(f"/volunteers/{profile.pk}/", follow=True)
     assert own.status_code == 200
+    assert own.redirect_chain[-1][0] == "/volunteering/mypage/"
     assert "秘密のメモ" not in own.content.decode()
     assert (
         client_for(profile.user).post(f"/volunteers/{profile.pk}/notes/", {"text": "x"}).status_code
@@ -177,7 +180,9 @@ def test_volunteer_cannot_see_another_volunteers_profile(make_profile, client_fo
     other = make_profile(status="active", full_name="他人 次郎")
     client = client_for(mine.user)
     assert client.get(f"/volunteers/{other.pk}/").status_code == 404
-    assert client.get(f"/volunteers/{mine.pk}/").status_code == 200
+    # Their own profile address leads to their one page.
+    assert client.get(f"/volunteers/{mine.pk}/")["Location"] == "/volunteers/me/"
+    assert client.get("/volunteers/me/")["Location"] == "/volunteering/mypage/"
 
 
 def test_profile_edit_asks_consent_again_after_notice_changes(make_profile, client_for, settings):
@@ -211,12 +216,3 @@ def test_appointment_reminder_is_sent_once_before_it_lapses(
         assert services.appointment_reminders_send(today=date(2026, 3, 2)) == 1
     assert mail.outbox[-1].to == [profile.user.email]
     assert services.appointment_reminders_send(today=date(2026, 3, 3)) == 0
-
-
-def test_reset_calendar_token_changes_secret(make_profile):
-    profile = make_profile(status="active")
-    old = profile.calendar_token
-    new = services.profile_reset_calendar_token(profile=profile, by=profile.user)
-    assert new != old and len(new) >= 40
-    assert selectors.profile_by_calendar_token(old) is None
-    assert selectors.profile_by_calendar_token(new) == profile

@@ -2,10 +2,18 @@
 
 import django.core.validators
 import django.db.models.deletion
+import secrets
+
 import django.utils.timezone
 import volunteers.models
 from django.conf import settings
 from django.db import migrations, models
+
+
+def new_calendar_token():
+    # The calendar feed moved to outreach (outreach.CalendarFeed); the default the
+    # field had lives on here so that this migration still loads.
+    return secrets.token_urlsafe(32)
 
 
 class Migration(migrations.Migration):
@@ -33,7 +41,7 @@ class Migration(migrations.Migration):
                 ('privacy_notice_version', models.CharField(max_length=20, verbose_name='privacy notice version')),
                 ('status', models.CharField(choices=[('applied', 'Applied'), ('approved', 'Approved'), ('active', 'Active'), ('paused', 'Paused'), ('left', 'Left')], db_index=True, default='applied', max_length=10, verbose_name='status')),
                 ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='approved at')),
-                ('calendar_token', models.CharField(default=volunteers.models.new_calendar_token, max_length=64, unique=True, verbose_name='calendar feed secret')),
+                ('calendar_token', models.CharField(default=new_calendar_token, max_length=64, unique=True, verbose_name='calendar feed secret')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='applied at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approved by')),

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from outreach.services_signups import signup_reminders_send
+from outreach.services import signup_reminders_send
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Reads of the classes side that other apps (kpi, volunteers) may use.
+"""Reads about classes: held sessions, attendance, the KPI figures and the analysis.
 
 Counting rules:
 - A session counts in the fiscal year of its start in Asia/Tokyo, once it is held.
@@ -202,13 +202,6 @@ def _breakdown(rows: list[dict], dimension: str) -> Figure:
     )
 
 
-def attendance_breakdown(
-    *, fiscal_year: int, dimension: str, audience: str = Course.Audience.RESIDENTS
-) -> Figure:
-    """延べ and 実人数 by one of DIMENSIONS; value = total attendances."""
-    return _breakdown(_attended_rows(fiscal_year, audience), dimension)
-
-
 def class_breakdowns(
     *, fiscal_year: int, audience: str = Course.Audience.RESIDENTS
 ) -> dict[str, Figure]:
@@ -231,8 +224,8 @@ def attendance_totals(*, fiscal_year: int, audience: str = Course.Audience.RESID
 def session_fill_rates(
     *, fiscal_year: int, audience: str = Course.Audience.RESIDENTS
 ) -> QuerySet[ClassSession]:
-    """Sessions of the fiscal year (not cancelled) with ``attended``; fill rate is
-    ``confirmed_count / capacity`` (see ClassSession.fill_rate)."""
+    """Sessions of the fiscal year (not cancelled) with ``attended``; the page shows the
+    fill rate ``confirmed_count / capacity``."""
     start, end = fiscal_year_bounds(fiscal_year)
     return (
         ClassSession.objects.filter(
@@ -309,21 +302,6 @@ def upcoming_sessions(
         sessions = sessions.filter(starts_at__lt=until)
     sessions = sessions.select_related("course", "venue").order_by("starts_at", "id")
     return sessions[:limit] if limit else sessions
-
-
-def session_registered_count(session: ClassSession | int) -> int:
-    """Participants registered for a session: its confirmed applications (the waiting
-    list and cancellations do not count). Same as ``session.confirmed_count``."""
-    if isinstance(session, ClassSession):
-        return session.confirmed_count
-    return ClassSession.objects.filter(pk=session).values_list("confirmed_count", flat=True).get()
-
-
-def registered_counts(session_ids: Iterable[int]) -> dict[int, int]:
-    """{session id: confirmed applications} for many sessions in one query."""
-    return dict(
-        ClassSession.objects.filter(pk__in=list(session_ids)).values_list("pk", "confirmed_count")
-    )
 
 
 def sessions_held_without_attendance() -> QuerySet[ClassSession]:

@@ -11,32 +11,20 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record
+from core.audit import SYSTEM, audit_record
+from core.messaging import Recipient, send_message
+from core.refusals import Refusal
 from outreach.models import ClassSession, Course, VolunteerSignup
-from outreach.selectors_signups import cancel_deadline, session_hours
+from outreach.selectors.signups import cancel_deadline, session_hours
 from volunteers import selectors as volunteer_selectors
 
 Role = VolunteerSignup.Role
 Status = VolunteerSignup.Status
-
-
-class SignupError(Exception):
-    """A sign-up the rules refuse; the message is for the volunteer."""
-
-
-def dx_contact() -> dict[str, str]:
-    """Whom to call after the cutoff: the DX section's name and phone from the city file."""
-    volunteers = settings.TSUNAGU.get("volunteers", {})
-    return {
-        "section": settings.TSUNAGU["sections"]["dx"],
-        "phone": volunteers.get("contact_phone") or settings.TSUNAGU["city"].get("phone", ""),
-    }
 
 
 def _places(session: ClassSession, role: str) -> int:
@@ -51,38 +39,28 @@ def _confirmed(session: ClassSession, role: str) -> int:
 
 def _check_may_sign_up(*, session: ClassSession, volunteer, role: str, now: datetime) -> None:
     if not volunteer_selectors.profile_may_sign_up(volunteer):
-        raise SignupError(_("Only approved volunteers can sign up for classes."))
+        raise Refusal(_("Only approved volunteers can sign up for classes."))
     if role not in Role.values:
-        raise SignupError(_("Please choose instructor or assistant."))
+        raise Refusal(_("Please choose instructor or assistant."), field="role")
     if session.course.audience != Course.Audience.RESIDENTS:
-        raise SignupError(_("This class does not take volunteers."))
+        raise Refusal(_("This class does not take volunteers."))
     if session.status in (ClassSession.Status.CANCELLED, ClassSession.Status.HELD):
-        raise SignupError(_("This class is no longer taking volunteers."))
+        raise Refusal(_("This class is no longer taking volunteers."))
     if session.starts_at <= now:
-        raise SignupError(_("This class has already started."))
+        raise Refusal(_("This class has already started."))
     if role == Role.INSTRUCTOR and not volunteer_selectors.profile_is_trained(
         volunteer, timezone.localdate(now)
     ):
-        raise SignupError(
+        raise Refusal(
             _(
                 "Signing up as an instructor needs a completed training. You can help as an assistant."
             )
         )
 
 
-def _mail(recipient: str, subject: str, body: str) -> None:
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
-    )
-
-
-def _session_words(session: ClassSession) -> dict[str, str]:
-    local = timezone.localtime(session.starts_at)
-    return {
-        "title": session.title,
-        "when": f"{local:%Y-%m-%d %H:%M}",
-        "venue": session.venue.name,
-    }
+def _volunteer(signup: VolunteerSignup) -> Recipient:
+    user = signup.volunteer.user
+    return Recipient(email=user.email, name=signup.volunteer.full_name)
 
 
 def signup_create(
@@ -101,7 +79,7 @@ def signup_create(
         _check_may_sign_up(session=session, volunteer=volunteer, role=role, now=now)
         existing = VolunteerSignup.objects.filter(session=session, volunteer=volunteer).first()
         if existing is not None and existing.status != Status.CANCELLED:
-            raise SignupError(_("You have already signed up for this class."))
+            raise Refusal(_("You have already signed up for this class."))
         status = (
             Status.CONFIRMED
             if _confirmed(session, role) < _places(session, role)
@@ -129,7 +107,7 @@ def signup_create(
                         session=session, volunteer=volunteer, **fields
                     )
             except IntegrityError as exc:  # the same volunteer, twice at once
-                raise SignupError(_("You have already signed up for this class.")) from exc
+                raise Refusal(_("You have already signed up for this class.")) from exc
         audit_record(
             actor=by,
             action="outreach.signup.created",
@@ -156,10 +134,10 @@ def signup_cancel(
         )
         signup = VolunteerSignup.objects.select_related("volunteer__user").get(pk=signup.pk)
         if signup.status == Status.CANCELLED:
-            raise SignupError(_("This sign-up is already cancelled."))
+            raise Refusal(_("This sign-up is already cancelled."))
         if not staff and timezone.localdate(now) > cancel_deadline(session):
-            contact = dx_contact()
-            raise SignupError(
+            contact = volunteer_selectors.dx_contact()
+            raise Refusal(
                 _("It is too late to cancel here. Please call %(section)s at %(phone)s.") % contact
             )
         was = signup.status
@@ -197,27 +175,22 @@ def _promote_first_waiting(
         candidate.save(update_fields=["status", "confirmed_at"])
         audit_record(
             actor=None,
-            actor_label="system (waiting list)",
+            actor_label=SYSTEM,
             action="outreach.signup.promoted",
             target=candidate,
             changes={"status": [Status.WAITLISTED, Status.CONFIRMED]},
         )
-        with translation.override("ja"):
-            _mail(
-                candidate.volunteer.user.email,
-                _("A place for you: %(title)s") % _session_words(session),
-                _(
-                    "%(name)s,\n\nA place has become free and you are now confirmed for "
-                    "%(title)s on %(when)s at %(venue)s as %(role)s.\n\n"
-                    "If you cannot come, please cancel on your page:\n%(url)s\n"
-                )
-                % {
-                    **_session_words(session),
-                    "name": candidate.volunteer.full_name,
-                    "role": candidate.get_role_display(),
-                    "url": settings.SITE_URL + reverse("outreach:volunteer_mypage"),
-                },
-            )
+        send_message(
+            event="outreach.signup.promoted",
+            template="outreach/mail/signup_promoted",
+            recipients=[_volunteer(candidate)],
+            context={
+                "signup": candidate,
+                "session": session,
+                "url": settings.SITE_URL + reverse("outreach:volunteer_mypage"),
+            },
+            about=candidate,
+        )
         promoted = promoted or candidate
     return promoted
 
@@ -251,7 +224,7 @@ def signup_record_attendance(
     now = now or timezone.now()
     hours = hours or {}
     if session.starts_at > now:
-        raise SignupError(_("Attendance can be recorded once the class has started."))
+        raise Refusal(_("Attendance can be recorded once the class has started."))
     default_hours = session_hours(session)
     changed = 0
     with transaction.atomic():
@@ -262,7 +235,7 @@ def signup_record_attendance(
             attended = signup.pk in came
             new_hours = (hours.get(signup.pk) or default_hours) if attended else None
             if new_hours is not None and not (Decimal("0") <= new_hours <= Decimal("24")):
-                raise SignupError(_("Hours must be between 0 and 24."))
+                raise Refusal(_("Hours must be between 0 and 24."))
             if signup.attended == attended and signup.hours == new_hours:
                 continue
             before = [signup.attended, str(signup.hours) if signup.hours is not None else None]
@@ -311,24 +284,16 @@ def signup_reminders_send(*, now: datetime | None = None) -> int:
             )
             if not updated:  # another run got there first
                 continue
-            with translation.override("ja"):
-                words = _session_words(signup.session)
-                room = f" {signup.session.room}" if signup.session.room else ""
-                _mail(
-                    signup.volunteer.user.email,
-                    _("Tomorrow: %(title)s") % words,
-                    _(
-                        "%(name)s,\n\nThank you for helping tomorrow.\n%(title)s\n%(when)s\n"
-                        "%(venue)s%(room)s\nRole: %(role)s\n\nIf you cannot come, please call "
-                        "%(section)s at %(phone)s.\n"
-                    )
-                    % {
-                        **words,
-                        **dx_contact(),
-                        "room": room,
-                        "name": signup.volunteer.full_name,
-                        "role": signup.get_role_display(),
-                    },
-                )
+            send_message(
+                event="outreach.signup.reminder",
+                template="outreach/mail/signup_reminder",
+                recipients=[_volunteer(signup)],
+                context={
+                    "signup": signup,
+                    "session": signup.session,
+                    "contact": volunteer_selectors.dx_contact(),
+                },
+                about=signup,
+            )
         sent += 1
     return sent

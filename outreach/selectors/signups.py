@@ -12,7 +12,7 @@ As implemented:
   0 participants → 1 (the 講師), 4 → 2, 5 → 3, 9 → 4.
 
 Every confirmed 講師 is trained: signing up as 講師 requires a completed training
-(services_signups.signup_create) and training records are never deleted.
+(``outreach.services.signups.signup_create``) and training records are never deleted.
 """
 
 import math
@@ -35,11 +35,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Greatest
-from django.http import Http404
 from django.utils import timezone
 
 from core.fiscal import fiscal_year, fiscal_year_bounds
-from outreach.models import ClassSession, Course, VolunteerSignup
+from outreach.models import CalendarFeed, ClassSession, Course, VolunteerSignup
 from volunteers import selectors as volunteer_selectors
 
 PARTICIPANTS_PER_HELPER = 4
@@ -145,7 +144,7 @@ def with_signup_counts(queryset: QuerySet[ClassSession]) -> QuerySet[ClassSessio
     )
 
 
-def _volunteer_sessions() -> QuerySet[ClassSession]:
+def volunteer_sessions() -> QuerySet[ClassSession]:
     """Sessions volunteers help at: resident classes that are not cancelled."""
     return (
         ClassSession.objects.filter(course__audience=Course.Audience.RESIDENTS)
@@ -167,7 +166,7 @@ def sessions_for_volunteers(
     """Upcoming classes a volunteer may sign up for, with counts and the viewer's own status."""
     now = now or timezone.now()
     queryset = (
-        _volunteer_sessions().filter(starts_at__gt=now).exclude(status=ClassSession.Status.HELD)
+        volunteer_sessions().filter(starts_at__gt=now).exclude(status=ClassSession.Status.HELD)
     )
     tz = timezone.get_default_timezone()
     if date_from:
@@ -209,7 +208,7 @@ def staffing_overview(
     """総務課's upcoming classes: understaffed first (most lacking first), then by date."""
     now = now or timezone.now()
     queryset = (
-        _volunteer_sessions().filter(starts_at__gt=now).exclude(status=ClassSession.Status.HELD)
+        volunteer_sessions().filter(starts_at__gt=now).exclude(status=ClassSession.Status.HELD)
     )
     if date_to:
         tz = timezone.get_default_timezone()
@@ -227,14 +226,6 @@ def staffing_overview(
     )
 
 
-def get_session_for_volunteers(pk: int) -> ClassSession:
-    """A class volunteers may open (resident classes only); 404 otherwise."""
-    try:
-        return with_signup_counts(_volunteer_sessions().filter(pk=pk)).get()
-    except ClassSession.DoesNotExist as exc:
-        raise Http404 from exc
-
-
 def fellow_volunteers(session: ClassSession) -> list[VolunteerSignup]:
     """Confirmed and waiting volunteers of a class: only names and roles are shown."""
     return list(
@@ -250,16 +241,6 @@ def signup_of(volunteer, session: ClassSession) -> VolunteerSignup | None:
     if volunteer is None:
         return None
     return VolunteerSignup.objects.filter(volunteer=volunteer, session=session).first()
-
-
-def get_signup_for_volunteer(volunteer, pk: int) -> VolunteerSignup:
-    """The volunteer's own sign-up; anyone else's is 404."""
-    try:
-        return VolunteerSignup.objects.select_related("session", "session__venue").get(
-            pk=pk, volunteer=volunteer
-        )
-    except VolunteerSignup.DoesNotExist as exc:
-        raise Http404 from exc
 
 
 def signups_for_volunteer(volunteer) -> QuerySet[VolunteerSignup]:
@@ -358,3 +339,10 @@ def may_cancel_self(signup: VolunteerSignup, *, today: date | None = None) -> bo
 def session_hours(session: ClassSession) -> Decimal:
     seconds = (session.ends_at - session.starts_at).total_seconds()
     return (Decimal(seconds) / Decimal(3600)).quantize(Decimal("0.01"))
+
+
+def calendar_feed_by_token(token: str) -> CalendarFeed | None:
+    """The calendar feed this secret opens (None if unknown)."""
+    if not token or len(token) > 64:
+        return None
+    return CalendarFeed.objects.select_related("volunteer").filter(token=token).first()

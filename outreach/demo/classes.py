@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from core.fiscal import current_fiscal_year, fiscal_year_dates
 from core.models import Facility, User
+from core.refusals import Refusal
 from outreach.models import (
     AgeBand,
     Application,
@@ -24,12 +25,7 @@ from outreach.models import (
     Series,
     person_key_for,
 )
-from outreach.services import (
-    ApplicationRefused,
-    application_create,
-    participants_anonymise,
-    series_create,
-)
+from outreach.services import application_create, participants_anonymise, series_create
 
 SURNAMES = [
     "佐藤",
@@ -197,7 +193,7 @@ def _held_series(
             status=ClassSession.Status.HELD,
             by=by,
         )
-    except ValueError:
+    except Refusal:  # no open day in the period (the start of a fiscal year)
         return 0, 0
     sessions = attended = 0
     for index, session in enumerate(series.sessions.order_by("starts_at")):
@@ -371,7 +367,7 @@ def _upcoming_series(*, venue: Facility, by: User, rng: random.Random) -> int:
                     **person,
                 )
                 created += 1
-            except ApplicationRefused:
+            except Refusal:  # an invented person drawn twice: skip
                 pass
     return created
 
@@ -453,7 +449,3 @@ def seed(stdout=None) -> None:
         + "; ".join(summary)
         + f"; upcoming applications {applications}; anonymised {anonymised.applications}\n",
     )
-    # Volunteer sign-ups for these classes (staffed and understaffed ones).
-    from outreach import demo_signups
-
-    demo_signups.seed(stdout)

@@ -1,7 +1,7 @@
 """Demo volunteer sign-ups: some classes fully staffed, some short of helpers, a waiting
 list, and past classes with confirmed hours in two fiscal years.
 
-Call ``seed()`` after the classes demo (outreach/demo.py) and volunteers/demo.py.
+Runs after the classes demo (``outreach.demo.classes``) and volunteers/demo.py.
 It uses the classes that exist; when there are none (classes demo not loaded) it
 creates a few of its own. Idempotent: one sign-up per volunteer and class.
 """
@@ -14,9 +14,10 @@ from django.utils import timezone
 from core.fiscal import current_fiscal_year, fiscal_year_dates
 from core.models import Facility
 from core.office_calendar import next_open_day
+from core.refusals import Refusal
 from outreach.models import ClassSession, Course, VolunteerSignup
-from outreach.selectors_signups import session_hours, staffing_of, with_signup_counts
-from outreach.services_signups import SignupError, signup_create
+from outreach.selectors import session_hours, staffing_of, with_signup_counts
+from outreach.services import signup_create
 from volunteers.models import VolunteerProfile
 
 Role = VolunteerSignup.Role
@@ -80,7 +81,7 @@ def _sign(session, profile, role) -> None:
     ):
         return
     # A class in the past or a paused volunteer is refused: leave it.
-    with contextlib.suppress(SignupError):
+    with contextlib.suppress(Refusal):
         signup_create(session=session, volunteer=profile, role=role, by=profile.user)
 
 
