@@ -1,6 +1,6 @@
 """Forms of the lending desk, the groups' pages and the public availability page."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -37,6 +37,24 @@ class AvailabilityForm(forms.Form):
     def initial_range(cls):
         today = timezone.localdate()
         return {"start": today, "end": today + timedelta(days=7)}
+
+
+class MonthForm(forms.Form):
+    """The month a calendar shows (``?month=2026-06``); this month when absent or out of reach."""
+
+    month = forms.DateField(input_formats=["%Y-%m"], required=False)
+
+    # A year back or ahead is plenty; beyond that nothing can be booked anyway.
+    MAX_DAYS_AWAY = 400
+
+    def first_day(self) -> date:
+        this_month = timezone.localdate().replace(day=1)
+        if not self.is_valid() or self.cleaned_data["month"] is None:
+            return this_month
+        first = self.cleaned_data["month"].replace(day=1)
+        if abs((first - this_month).days) > self.MAX_DAYS_AWAY:
+            return this_month
+        return first
 
 
 class ReservationRequestForm(forms.Form):
@@ -122,6 +140,17 @@ class ScanForm(forms.Form):
                 "spellcheck": "false",
             }
         ),
+    )
+
+
+class KioskScanForm(forms.Form):
+    """The return kiosk's one field (its screen draws the input itself, large)."""
+
+    code = forms.CharField(
+        label=_("Scan the QR code on the item"),
+        max_length=500,
+        strip=True,
+        error_messages={"required": _("No code was read. Please scan again.")},
     )
 
 

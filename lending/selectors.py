@@ -24,7 +24,6 @@ from lending.models import EquipmentType, Item, ItemDay, Loan, Membership, Organ
 # the desk inspects within a day or two. Items in repair or retired do not.
 RESERVABLE_STATUSES = (
     Item.Status.AVAILABLE,
-    Item.Status.RESERVED,
     Item.Status.ON_LOAN,
     Item.Status.AWAITING_INSPECTION,
 )

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from core.models import AuditEntry, User
 from core.roles import Role
-from lending.kiosk_services import item_token_reissue
 from lending.models import Item, Loan, Organisation
+from lending.services import item_token_reissue
 
 from .loans import put_on_loan
 

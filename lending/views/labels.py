@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.roles import Role, role_required
-from lending.kiosk_services import item_token_reissue
 from lending.models import EquipmentType, Item
 from lending.qr import item_qr_svg
+from lending.services import item_token_reissue
 
 # A4 21面: 3 columns × 7 rows of 70 × 42.3 mm (static/lending/labels.css).
 LABELS_PER_SHEET = 21
