@@ -193,6 +193,15 @@ class RetireForm(forms.Form):
     reason = forms.CharField(label=_("Reason for retiring"), max_length=200)
 
 
+class TokenReissueForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: label peeled off."),
+    )
+
+
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation

@@ -1,6 +1,6 @@
 """Reads of the lending app: lookups by scanned code, availability, desk lists, KPIs.
 
-Other apps (kiosk views, kpi) use only what is here and in ``services``.
+Other apps (kpi) use only what is here and in ``services``.
 """
 
 import re

@@ -124,13 +124,16 @@ def kiosk(request):
 @require_POST
 def kiosk_components(request, loan_id: int):
     """After a return: all parts present, or which are missing (flags the loan for staff)."""
+    if loan_id not in request.session.get(SESSION_RETURNS_KEY, []):
+        # Not a return made on this kiosk session: nothing to change.
+        return render(request, "lending/kiosk/scan.html", kiosk_context(outcome="expired"))
     loan = (
         Loan.objects.select_related("item__equipment_type")
-        .filter(pk=loan_id, returned_via=Loan.Via.KIOSK, parts_checked_at__isnull=True)
+        .filter(pk=loan_id, parts_checked_at__isnull=True)
         .first()
     )
-    if loan is None or loan_id not in request.session.get(SESSION_RETURNS_KEY, []):
-        # Already answered, or not a return made on this kiosk session: nothing to change.
+    if loan is None:
+        # The parts check was answered already (the field says so): ask nothing twice.
         _forget_return(request, loan_id)
         return render(request, "lending/kiosk/scan.html", kiosk_context(outcome="expired"))
     item = loan.item
