@@ -278,7 +278,9 @@ def test_report_without_a_ticked_part_asks_again(kiosk, on_loan):
     scan(kiosk, item.qr_token)
     html = text(kiosk.post(f"/kiosk/returns/{loan.pk}/components/", {"report_missing": "1"}))
     assert "足りない部品にチェックを入れる" in html
-    assert not AuditEntry.objects.filter(action__startswith="loan.components").exists()
+    assert not AuditEntry.objects.filter(action__startswith="lending.loan.parts_").exists()
+    loan.refresh_from_db()
+    assert not loan.parts_check_answered
 
 
 @pytest.mark.django_db
