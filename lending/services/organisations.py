@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record, field_changes
-from core.refusals import Refusal
+from core.refusals import Refusal, clean_or_refuse
 from core.roles import Role
 from lending.models import Membership, Organisation
 
@@ -38,7 +38,7 @@ def organisation_save(
     """Create or update an organisation (from a staff form), with its audit entry."""
     with transaction.atomic():
         created = organisation.pk is None
-        organisation.full_clean()
+        clean_or_refuse(organisation)
         organisation.save()
         audit_record(
             actor=by,

@@ -317,9 +317,13 @@ def organisation_edit(request, pk: int | None = None):
     before = organisation_snapshot(organisation) if pk else {}
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        organisation_save(organisation=form.instance, by=request.user, before=before)
-        messages.success(request, _("Saved."))
-        return redirect("lending:organisation_detail", pk=form.instance.pk)
+        try:
+            organisation_save(organisation=form.instance, by=request.user, before=before)
+        except Refusal as refusal:
+            put_on_form(form, refusal)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("lending:organisation_detail", pk=form.instance.pk)
     memberships = (
         organisation.memberships.select_related("user").order_by("status", "pk") if pk else []
     )
