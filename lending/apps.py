@@ -37,6 +37,16 @@ class LendingConfig(AppConfig):
         "lending.membership.verified": _("Group member confirmed"),
         "lending.membership.revoked": _("Group member removed"),
     }
+    # Messages (core.messaging): the 生活課 answers for the calls of this app, and staff
+    # may reword these letters to groups (templates/lending/mail/<name>.subject.txt, .txt).
+    message_section = "lending"
+    message_templates = {
+        "lending/mail/approved": _("Reservation approved"),
+        "lending/mail/rejected": _("Reservation declined"),
+        "lending/mail/expired": _("Provisional reservation expired"),
+        "lending/mail/pickup_reminder": _("Reminder of the pickup day"),
+        "lending/mail/overdue": _("Request to return overdue equipment"),
+    }
     # Permissions each role gets, applied by `manage.py sync_roles` (see core.roles).
     # Views check roles; these permissions open the matching admin pages.
     role_permissions: dict[str, list[str]] = {

@@ -197,7 +197,9 @@ def loan_return(
             .order_by("-returned_at")
             .first()
         )
-        if last is not None and item.status == Item.Status.AWAITING_INSPECTION:
+        # The last return not yet inspected: a second scan of the same return. Read from
+        # the loan, not from ``item``, which may have been loaded before a parallel return.
+        if last is not None and last.inspected_at is None:
             return ReturnResult("already_returned", last, last.was_late)
         return ReturnResult("not_on_loan", None, False)
     was_late = today > loan.due_date

@@ -1,9 +1,10 @@
 """Mails to groups about their reservations, through ``core.messaging``.
 
 The texts are ``templates/lending/mail/<name>.subject.txt`` and ``<name>.txt``
-(Japanese, like every letter of the desk). A notice goes out only when the change
-it reports is committed; the daily job marks each reservation in the same
-transaction, so a notice is never sent twice.
+(Japanese, like every letter of the desk; staff may reword them, see
+``LendingConfig.message_templates``). A notice goes into the outbox in the
+transaction of the change it reports; the daily job also marks each reservation
+in that transaction, so a notice is never recorded twice.
 """
 
 from datetime import date, datetime
@@ -17,23 +18,37 @@ from lending.models import Loan, Membership, Reservation
 
 
 def reservation_recipients(reservation: Reservation) -> list[Recipient]:
-    """The group's representative address and its verified members' addresses."""
+    """Who hears about a reservation: its group's representative and verified members.
+
+    Everyone with an e-mail address gets the mail (one per address). A group nobody
+    of which has an address is not left out: its representative goes on the desk's
+    連絡リスト by phone (``core.messaging`` chooses the channel).
+    """
     organisation = reservation.organisation
-    recipients = {}
-    if organisation.representative_email:
-        recipients[organisation.representative_email] = Recipient(
-            email=organisation.representative_email, name=organisation.representative_name
-        )
-    for email, name in Membership.objects.filter(
+    representative = Recipient(
+        kind=Recipient.GROUP_MEMBER,
+        email=organisation.representative_email,
+        name=organisation.representative_name,
+        phone=organisation.representative_phone,
+        key=f"lending.organisation:{organisation.pk}:representative",
+    )
+    by_email = {representative.email: representative} if representative.email else {}
+    memberships = Membership.objects.filter(
         organisation=organisation, status=Membership.Status.VERIFIED
-    ).values_list("user__email", "user__full_name"):
-        if email:
-            recipients.setdefault(email, Recipient(email=email, name=name))
-    return [recipients[email] for email in sorted(recipients)]
+    ).select_related("user")
+    for membership in memberships:
+        user = membership.user
+        if user.email and user.email not in by_email:
+            by_email[user.email] = Recipient(
+                kind=Recipient.GROUP_MEMBER, email=user.email, name=user.full_name, user=user
+            )
+    if not by_email:
+        return [representative]
+    return [by_email[email] for email in sorted(by_email)]
 
 
 def reservation_notify(reservation: Reservation, name: str, *, event: str, **context) -> int:
-    """Send ``lending/mail/<name>`` about ``reservation`` to its group; returns how many were queued."""
+    """Send ``lending/mail/<name>`` about ``reservation`` to its group; returns how many were recorded."""
     return send_message(
         event=event,
         template=f"lending/mail/{name}",
