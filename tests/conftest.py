@@ -1,10 +1,15 @@
 """Shared personas and factories for every app's tests."""
 
 import itertools
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
+from django.db import connections
 from django.test import Client
 from django.utils import translation
 
@@ -13,6 +18,9 @@ from core.roles import Role
 
 _counter = itertools.count(1)
 PASSWORD = "correct-horse-battery"  # noqa: S105 - test-only
+# A race whose threads are not all at the start line or not done by then is
+# stuck (a deadlock, a lock never released): fail instead of hanging the suite.
+RACE_TIMEOUT = 120
 
 
 @pytest.fixture(autouse=True)
@@ -87,3 +95,55 @@ def make_facility(db):
         return Facility.objects.create(name=name, **defaults)
 
     return _make
+
+
+class RaceOutcomes(list):
+    """What each racer returned or raised, in racer order."""
+
+    @property
+    def errors(self) -> list[BaseException]:
+        return [outcome for outcome in self if isinstance(outcome, BaseException)]
+
+    @property
+    def values(self) -> list[Any]:
+        return [outcome for outcome in self if not isinstance(outcome, BaseException)]
+
+
+@pytest.fixture
+def race() -> Callable[[int, Callable[[int], Any]], RaceOutcomes]:
+    """race(count, work) → RaceOutcomes: ``count`` threads run work(index) at the same moment.
+
+    Each thread waits at one barrier, so their transactions truly overlap, and
+    closes its own database connections when done. What a thread raises is
+    returned in its place (``outcomes.errors``), never lost with the thread.
+    Use it in ``django_db(transaction=True)`` tests: the racers' connections do
+    not see a test transaction that was never committed.
+    """
+
+    def _race(count: int, work: Callable[[int], Any]) -> RaceOutcomes:
+        barrier = threading.Barrier(count)
+        outcomes = RaceOutcomes([None] * count)
+
+        def run(index: int) -> None:
+            try:
+                barrier.wait(timeout=RACE_TIMEOUT)
+                outcomes[index] = work(index)
+            except BaseException as exc:  # noqa: BLE001 - handed back to the test
+                outcomes[index] = exc
+            finally:
+                connections.close_all()
+
+        threads = [
+            threading.Thread(target=run, args=(index,), name=f"racer-{index}", daemon=True)
+            for index in range(count)
+        ]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + RACE_TIMEOUT
+        for thread in threads:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        stuck = [thread.name for thread in threads if thread.is_alive()]
+        assert not stuck, f"racers still running after {RACE_TIMEOUT} s: {stuck}"
+        return outcomes
+
+    return _race

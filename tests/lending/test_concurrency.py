@@ -1,6 +1,5 @@
 """Races between real parallel transactions: the database decides, once."""
 
-import threading
 from datetime import date
 
 import pytest
@@ -23,29 +22,7 @@ MON, WED = date(2026, 6, 15), date(2026, 6, 17)
 NOW = at(date(2026, 6, 10))
 
 
-def _parallel(count, work):
-    barrier = threading.Barrier(count)
-    results, errors = [None] * count, []
-
-    def run(index):
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    return results
-
-
-def _race_for_the_last_unit(make_user):
+def _race_for_the_last_unit(make_user, race):
     from core.roles import Role
 
     staff = make_user(Role.LENDING_STAFF)
@@ -88,7 +65,8 @@ def _race_for_the_last_unit(make_user):
             return ("conflict", conflict.message)
         return ("booked", None)
 
-    results = _parallel(THREADS, request)
+    results = race(THREADS, request)
+    assert results.errors == []
     booked = [r for r in results if r[0] == "booked"]
     conflicts = [r for r in results if r[0] == "conflict"]
     assert len(booked) == 1
@@ -102,7 +80,7 @@ def _race_for_the_last_unit(make_user):
     }
 
 
-def _two_returns_at_once(make_user):
+def _two_returns_at_once(make_user, race):
     from core.roles import Role
 
     staff = make_user(Role.LENDING_STAFF)
@@ -130,7 +108,8 @@ def _two_returns_at_once(make_user):
         who, via = (kiosk, "kiosk") if index == 0 else (staff, "counter")
         return loan_return(item=item, by=who, via=via, now=at(WED, 15)).outcome
 
-    outcomes = _parallel(2, give_back)
+    outcomes = race(2, give_back)
+    assert outcomes.errors == []
     assert sorted(outcomes) == ["already_returned", "returned"]
     assert AuditEntry.objects.filter(action="lending.loan.returned").count() == 1
     item.refresh_from_db()
@@ -139,37 +118,37 @@ def _two_returns_at_once(make_user):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_twenty_concurrent_requests_for_the_last_unit_book_it_once_on_postgresql(make_user):
+def test_twenty_concurrent_requests_for_the_last_unit_book_it_once_on_postgresql(make_user, race):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
-    _race_for_the_last_unit(make_user)
+    _race_for_the_last_unit(make_user, race)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_twenty_concurrent_requests_for_the_last_unit_book_it_once_on_sqlite_file(make_user):
+def test_twenty_concurrent_requests_for_the_last_unit_book_it_once_on_sqlite_file(make_user, race):
     if connection.vendor != "sqlite":
         pytest.skip("the SQLite variant")
     assert ":memory:" not in str(connection.settings_dict["NAME"])
     assert "mode=memory" not in str(connection.settings_dict["NAME"])
-    _race_for_the_last_unit(make_user)
+    _race_for_the_last_unit(make_user, race)
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_parallel_returns_record_one_return_and_one_audit_entry_on_postgresql(make_user):
+def test_two_parallel_returns_record_one_return_and_one_audit_entry_on_postgresql(make_user, race):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
-    _two_returns_at_once(make_user)
+    _two_returns_at_once(make_user, race)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_parallel_returns_record_one_return_on_sqlite_file(make_user):
+def test_two_parallel_returns_record_one_return_on_sqlite_file(make_user, race):
     if connection.vendor != "sqlite":
         pytest.skip("the SQLite variant")
-    _two_returns_at_once(make_user)
+    _two_returns_at_once(make_user, race)
 
 
-def _many_requests_for_two_types(make_user):
+def _many_requests_for_two_types(make_user, race):
     from core.roles import Role
 
     staff = make_user(Role.LENDING_STAFF)
@@ -204,7 +183,8 @@ def _many_requests_for_two_types(make_user):
             return "conflict"
         return "booked"
 
-    results = _parallel(12, request)
+    results = race(12, request)
+    assert results.errors == []
     assert results.count("booked") == 5
     assert results.count("conflict") == 7
     assert Loan.objects.count() == 10
@@ -213,14 +193,14 @@ def _many_requests_for_two_types(make_user):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_two_type_requests_never_oversell_on_postgresql(make_user):
+def test_concurrent_two_type_requests_never_oversell_on_postgresql(make_user, race):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
-    _many_requests_for_two_types(make_user)
+    _many_requests_for_two_types(make_user, race)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_two_type_requests_never_oversell_on_sqlite_file(make_user):
+def test_concurrent_two_type_requests_never_oversell_on_sqlite_file(make_user, race):
     if connection.vendor != "sqlite":
         pytest.skip("the SQLite variant")
-    _many_requests_for_two_types(make_user)
+    _many_requests_for_two_types(make_user, race)

@@ -2,7 +2,6 @@
 
 import io
 import re
-import threading
 from datetime import timedelta
 
 import pytest
@@ -543,32 +542,18 @@ def test_scan_query_count_does_not_grow_with_past_loans(kiosk, make_item, make_o
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_simultaneous_scans_of_one_item_record_one_return(kiosk_user, make_item, make_org):
+def test_two_simultaneous_scans_of_one_item_record_one_return(
+    kiosk_user, make_item, make_org, race
+):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL for real parallel transactions")
     item = make_item()
     loan = put_on_loan(item, make_org())
-    barrier = threading.Barrier(2)
-    pages: list[str] = []
-    errors: list[BaseException] = []
-
-    def run():
-        try:
-            client = Client()
-            client.force_login(kiosk_user)
-            barrier.wait()
-            pages.append(text(client.post("/kiosk/", {"code": item.qr_token})))
-        except BaseException as exc:  # reported below, never swallowed
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    kiosks = [Client(), Client()]
+    for client in kiosks:
+        client.force_login(kiosk_user)
+    pages = race(2, lambda i: text(kiosks[i].post("/kiosk/", {"code": item.qr_token})))
+    assert not pages.errors
     assert sum(RETURNED in page for page in pages) == 1
     assert sum(ALREADY in page for page in pages) == 1
     assert (

@@ -1,6 +1,5 @@
 """Applications: capacity, waiting list, promotion, duplicates, cancellation."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -141,7 +140,7 @@ def test_resident_cancels_with_reference_number_and_phone(make_session):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_twenty_concurrent_applications_for_the_last_place_never_overbook(
-    make_course, make_facility
+    make_course, make_facility, race
 ):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL for real concurrent transactions")
@@ -157,24 +156,8 @@ def test_twenty_concurrent_applications_for_the_last_place_never_overbook(
     )
     for n in range(4):
         _apply(session, 100 + n)
-    barrier = threading.Barrier(20)
-    errors = []
-
-    def worker(n: int) -> None:
-        try:
-            barrier.wait()
-            _apply(ClassSession.objects.get(pk=session.pk), n)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    outcomes = race(20, lambda n: _apply(ClassSession.objects.get(pk=session.pk), n))
+    assert outcomes.errors == []
     session.refresh_from_db()
     late = Application.objects.filter(
         session=session, name__in=[f"長生 太郎{n}" for n in range(20)]

@@ -1,6 +1,5 @@
 """Two people recording the same status change at once: one wins, the other is told why."""
 
-import threading
 from datetime import date
 
 import pytest
@@ -13,16 +12,13 @@ from wifi.services import machine_status_change
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_parallel_suspensions_record_one_step(make_machine, dx_staff):
+def test_parallel_suspensions_record_one_step(make_machine, dx_staff, race):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks")
     machine = make_machine(history=[("operating", date(2025, 4, 1))])
-    barrier = threading.Barrier(4)
-    outcomes: list[str] = []
 
-    def suspend():
+    def suspend(_):
         try:
-            barrier.wait()
             machine_status_change(
                 machine=machine,
                 status=MachineStatus.SUSPENDED,
@@ -30,17 +26,12 @@ def test_parallel_suspensions_record_one_step(make_machine, dx_staff):
                 by=dx_staff,
                 effective_on=date(2025, 6, 1),
             )
-            outcomes.append("ok")
         except Refusal as exc:
-            outcomes.append(exc.message)
-        finally:
-            connection.close()
+            return exc.message
+        return "ok"
 
-    threads = [threading.Thread(target=suspend) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race(4, suspend)
+    assert outcomes.errors == []
     assert outcomes.count("ok") == 1
     assert all("すでに「休止中」です" in o for o in outcomes if o != "ok")
     assert (
