@@ -7,6 +7,9 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 # manage.py defaults to the dev settings; the test suite always runs on the test settings.
+# The suite runs in one pytest-xdist worker per core (auto), each on its own test
+# database; TEST_WORKERS=0 runs it in a single process (e.g. to use a debugger).
+TEST_WORKERS ?= auto
 
 .PHONY: run test check lint serve bench backup restore clean i18n
 
@@ -46,7 +49,7 @@ run: $(VENV)/.installed-run
 
 test: $(VENV)/.installed-test
 	$(MANAGE) i18n --compile
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # What CI checks besides the tests: migrations, lint, translations.
 check: $(VENV)/.installed-test
