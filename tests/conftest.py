@@ -1,5 +1,6 @@
 """Shared personas and factories for every app's tests."""
 
+import importlib
 import itertools
 import threading
 import time
@@ -8,8 +9,10 @@ from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.db import connections
+from django.db.models.signals import post_migrate
 from django.test import Client
 from django.utils import translation
 
@@ -21,6 +24,47 @@ PASSWORD = "correct-horse-battery"  # noqa: S105 - test-only
 # A race whose threads are not all at the start line or not done by then is
 # stuck (a deadlock, a lock never released): fail instead of hanging the suite.
 RACE_TIMEOUT = 120
+# What data migrations write, by app label: (migration module, its forward function).
+MIGRATION_DATA = {
+    "kpi": ("kpi.migrations.0002_load_policy_kpis", "load"),
+    "outreach": ("outreach.migrations.0002_standard_courses", "create"),
+}
+
+
+def restore_migration_data(sender, plan=None, **kwargs) -> None:
+    """After a flush, put back the rows that data migrations wrote (policy KPIs, courses).
+
+    A transactional test ends with a flush, which empties every table and then
+    sends post_migrate: core.roles recreates the role groups, but nothing
+    recreated the data migrations' rows, so only the first transactional test on
+    a database saw them, and under xdist which test is first changes from run to
+    run. ``serialized_rollback`` is no cure: its snapshot re-inserts the role
+    groups by primary key next to the ones post_migrate already recreated
+    (duplicate group name); see ``pytest_collection_modifyitems``.
+    migrate sends post_migrate with its plan; only a flush sends none.
+    """
+    if plan is None and sender.label in MIGRATION_DATA:
+        module, function = MIGRATION_DATA[sender.label]
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
+post_migrate.connect(restore_migration_data, dispatch_uid="tests_restore_migration_data")
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Refuse serialized_rollback: restore_migration_data already restores what a flush removes."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        serialized = (marker is not None and marker.kwargs.get("serialized_rollback")) or (
+            "django_db_serialized_rollback" in getattr(item, "fixturenames", ())
+        )
+        if serialized:
+            raise pytest.UsageError(
+                f"{item.nodeid}: serialized_rollback is not used in this suite: its snapshot "
+                "clashes with the role groups that post_migrate recreates after each flush "
+                "(duplicate group name), and every flush already restores the roles and the "
+                "data migrations' rows (tests/conftest.py, restore_migration_data)."
+            )
 
 
 @pytest.fixture(autouse=True)
