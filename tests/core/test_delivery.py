@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from core import delivery
@@ -194,7 +194,7 @@ def test_database_backend_schedules_the_retry(send_notice, settings):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_at_once_send_each_message_once(send_notice, monkeypatch, settings):
+def test_two_workers_at_once_send_each_message_once(send_notice, monkeypatch, settings, race):
     # PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: the claim's write transaction.
     # Recorded and enqueued, but no task runs: the workers below race for them.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
@@ -211,24 +211,8 @@ def test_two_workers_at_once_send_each_message_once(send_notice, monkeypatch, se
     slow = Slow()
     monkeypatch.setattr("core.delivery.channels", lambda: {"email": slow})
     monkeypatch.setattr(delivery, "BATCH_SIZE", 5)
-    barrier = threading.Barrier(4)
-    errors = []
-
-    def worker():
-        try:
-            barrier.wait()
-            deliver_due()
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    outcomes = race(4, lambda _: deliver_due())
+    assert outcomes.errors == []
     assert sorted(sent) == sorted(Message.objects.values_list("pk", flat=True))
     assert len(sent) == len(set(sent)) == 40
     assert set(Message.objects.values_list("status", flat=True)) == {Message.Status.SENT}

@@ -1,7 +1,6 @@
 """core.ratelimit: exactly N per client and window, atomic, keyed on the client behind our proxy."""
 
 import os
-import threading
 import uuid
 from io import StringIO
 
@@ -234,33 +233,15 @@ def test_long_or_odd_identities_keep_their_window_and_stay_apart(clock):
 # --- 30 at once against a limit of 20 -------------------------------------------------
 
 
-def _thirty_at_once(remote: str = "203.0.113.7", forwarded: str | None = None) -> list[int]:
+def _thirty_at_once(race, remote: str = "203.0.113.7", forwarded: str | None = None) -> list[int]:
     """30 real requests from one client released together; returns their status codes."""
-    count = 30
-    barrier = threading.Barrier(count)
-    statuses: list[int | None] = [None] * count
-    errors: list[BaseException] = []
     extra = {"REMOTE_ADDR": remote}
     if forwarded:
         extra["HTTP_X_FORWARDED_FOR"] = forwarded
-
-    def run(index: int) -> None:
-        try:
-            client = Client()
-            barrier.wait()
-            statuses[index] = client.get("/limited/", **extra).status_code
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    return statuses
+    clients = [Client() for _ in range(30)]
+    outcomes = race(len(clients), lambda i: clients[i].get("/limited/", **extra).status_code)
+    assert outcomes.errors == []
+    return list(outcomes)
 
 
 @pytest.fixture
@@ -274,9 +255,9 @@ def fresh_burst_limit():
 @pytest.mark.django_db(transaction=True)
 @override_settings(ROOT_URLCONF=__name__)
 def test_thirty_simultaneous_requests_against_twenty_accept_exactly_twenty_on_the_database(
-    fresh_burst_limit,
+    fresh_burst_limit, race
 ):
-    statuses = _thirty_at_once()
+    statuses = _thirty_at_once(race)
     assert statuses.count(200) == BURST_LIMIT
     assert statuses.count(429) == 30 - BURST_LIMIT
     assert RateCounter.objects.get().count == 30
@@ -285,8 +266,10 @@ def test_thirty_simultaneous_requests_against_twenty_accept_exactly_twenty_on_th
 
 @pytest.mark.django_db(transaction=True)
 @override_settings(ROOT_URLCONF=__name__, TSUNAGU_TRUSTED_PROXY_COUNT=1)
-def test_behind_the_proxy_a_burst_from_one_resident_leaves_the_others_alone(fresh_burst_limit):
-    statuses = _thirty_at_once(PROXY, "198.51.100.1")
+def test_behind_the_proxy_a_burst_from_one_resident_leaves_the_others_alone(
+    fresh_burst_limit, race
+):
+    statuses = _thirty_at_once(race, PROXY, "198.51.100.1")
     assert statuses.count(200) == BURST_LIMIT
     # Everyone reaches us from the proxy's address, yet another resident is not limited.
     response = Client().get("/limited/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.2")
@@ -334,10 +317,10 @@ def redis_cache():
 @pytest.mark.django_db(transaction=True)
 @override_settings(ROOT_URLCONF=__name__)
 def test_thirty_simultaneous_requests_against_twenty_accept_exactly_twenty_on_redis(
-    redis_cache, fresh_burst_limit
+    redis_cache, fresh_burst_limit, race
 ):
     assert ratelimit._uses_redis()
-    statuses = _thirty_at_once()
+    statuses = _thirty_at_once(race)
     assert statuses.count(200) == BURST_LIMIT
     assert statuses.count(429) == 30 - BURST_LIMIT
     assert not RateCounter.objects.exists()  # counted in Redis, not in our table
