@@ -13,7 +13,9 @@ def test_the_demo_outbox_has_sent_and_failed_mail_and_open_calls_for_each_sectio
     demo.seed()
     demo.seed()  # idempotent
     demo.settle_outbox()
-    statuses = {(m.section, m.channel, m.status) for m in Message.objects.all()}  # notices + invitation
+    statuses = {
+        (m.section, m.channel, m.status) for m in Message.objects.all()
+    }  # notices + invitation
     assert ("dx", "email", "sent") in statuses
     assert ("dx", "email", "failed") in statuses
     assert ("dx", "call", "to_call") in statuses
