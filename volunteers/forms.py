@@ -60,7 +60,6 @@ class ProfileForm(forms.ModelForm):
         if not ask_consent:
             del self.fields["consent"]
 
-
     def clean_language(self) -> str:
         return self.cleaned_data.get("language") or self.instance.language or "ja"
 

@@ -14,7 +14,6 @@ from django.utils import timezone
 from core.models import AuditEntry, Message
 from outreach import services
 from outreach.models import Application, ClassSession, VolunteerSignup
-
 from tests.volunteers.conftest import build_profile
 
 from .conftest import jst
@@ -28,6 +27,7 @@ def make_profile(make_user):
         return build_profile(make_user, **kwargs)
 
     return _make
+
 
 Role = VolunteerSignup.Role
 
@@ -60,7 +60,11 @@ def test_online_cancellation_puts_the_resident_who_moves_up_on_the_call_list(
     session, taken, sasaki = _full_session_with_waiting(make_session, make_application)
     services.application_cancel_by_reference(reference=taken.reference, phone=taken.phone)
     call = _messages("outreach.application.promoted").get()
-    assert (call.name, call.name_kana, call.phone) == ("佐々木 幸子", "ささき さちこ", "0475-22-4411")
+    assert (call.name, call.name_kana, call.phone) == (
+        "佐々木 幸子",
+        "ささき さちこ",
+        "0475-22-4411",
+    )
     assert call.channel == Message.Channel.CALL and call.status == Message.Status.TO_CALL
     assert call.section == "dx" and call.recipient_kind == Message.Kind.APPLICANT
     assert call.about == sasaki
@@ -84,7 +88,9 @@ def test_staff_cancellation_mails_the_resident_who_moves_up_and_says_so(
     message = _messages("outreach.application.promoted").get()
     assert message.channel == Message.Channel.EMAIL and message.status == Message.Status.SENT
     assert [m.to for m in mail.outbox] == [["sachiko@example.jp"]]
-    assert mail.outbox[0].subject.startswith("[茂原市 つなぐ] スマホ教室に参加できることになりました")
+    assert mail.outbox[0].subject.startswith(
+        "[茂原市 つなぐ] スマホ教室に参加できることになりました"
+    )
 
 
 def test_more_places_tell_everyone_who_moves_up(make_session, make_application, dx_staff):
