@@ -214,6 +214,7 @@ def generate(scale: int, rng: random.Random) -> dict[str, int]:
                     handed_out_at=_at(pickup, 10) if out else None,
                     handed_out_by=desk if out else None,
                     returned_at=_at(ret, 15) if closed else None,
+                    parts_checked_at=_at(ret, 15) if closed else None,
                     returned_by=(kiosk if at_kiosk else desk) if closed else None,
                     returned_via=(Loan.Via.KIOSK if at_kiosk else Loan.Via.COUNTER)
                     if closed

@@ -476,6 +476,7 @@ def seed_history(*, organisations: dict[str, Organisation], staff: User | None) 
                 returned_at=_at(ret, 14),
                 returned_by=staff,
                 returned_via=Loan.Via.COUNTER,
+                parts_checked_at=_at(ret, 14),
                 inspected_at=_at(ret, 16),
                 inspected_by=staff,
                 inspection_result=Loan.Inspection.OK,

@@ -1,6 +1,6 @@
 """Forms of the lending desk, the groups' pages and the public availability page."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -37,6 +37,24 @@ class AvailabilityForm(forms.Form):
     def initial_range(cls):
         today = timezone.localdate()
         return {"start": today, "end": today + timedelta(days=7)}
+
+
+class MonthForm(forms.Form):
+    """The month a calendar shows (``?month=2026-06``); this month when absent or out of reach."""
+
+    month = forms.DateField(input_formats=["%Y-%m"], required=False)
+
+    # A year back or ahead is plenty; beyond that nothing can be booked anyway.
+    MAX_DAYS_AWAY = 400
+
+    def first_day(self) -> date:
+        this_month = timezone.localdate().replace(day=1)
+        if not self.is_valid() or self.cleaned_data["month"] is None:
+            return this_month
+        first = self.cleaned_data["month"].replace(day=1)
+        if abs((first - this_month).days) > self.MAX_DAYS_AWAY:
+            return this_month
+        return first
 
 
 class ReservationRequestForm(forms.Form):
@@ -125,6 +143,17 @@ class ScanForm(forms.Form):
     )
 
 
+class KioskScanForm(forms.Form):
+    """The return kiosk's one field (its screen draws the input itself, large)."""
+
+    code = forms.CharField(
+        label=_("Scan the QR code on the item"),
+        max_length=500,
+        strip=True,
+        error_messages={"required": _("No code was read. Please scan again.")},
+    )
+
+
 class ReturnCheckForm(forms.Form):
     """At the counter: which of the item's parts came back."""
 
@@ -162,6 +191,15 @@ class InspectionForm(forms.Form):
 
 class RetireForm(forms.Form):
     reason = forms.CharField(label=_("Reason for retiring"), max_length=200)
+
+
+class TokenReissueForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: label peeled off."),
+    )
 
 
 class OrganisationForm(forms.ModelForm):

@@ -168,7 +168,6 @@ class Item(models.Model):
 
     class Status(models.TextChoices):
         AVAILABLE = "available", _("Available")
-        RESERVED = "reserved", _("Set aside for a pickup")
         ON_LOAN = "on_loan", _("On loan")
         AWAITING_INSPECTION = "awaiting_inspection", _("Awaiting inspection")
         IN_REPAIR = "in_repair", _("In repair")
@@ -223,7 +222,6 @@ class Item(models.Model):
                 condition=Q(
                     status__in=[
                         "available",
-                        "reserved",
                         "on_loan",
                         "awaiting_inspection",
                         "in_repair",
@@ -345,10 +343,6 @@ class Reservation(models.Model):
         return f"#{self.pk} {self.organisation} {self.pickup_date}–{self.return_date}"
 
     @property
-    def is_holding(self) -> bool:
-        return self.state in self.HOLDING_STATES
-
-    @property
     def can_cancel(self) -> bool:
         return self.state in self.CANCELLABLE_STATES
 
@@ -414,6 +408,15 @@ class Loan(models.Model):
         _("returned via"), max_length=10, choices=Via.choices, blank=True
     )
     missing_components = models.JSONField(_("missing components"), default=list, blank=True)
+    parts_checked_at = models.DateTimeField(
+        _("parts checked at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Empty until someone said which parts came back: staff at the counter with "
+            "the return, or the borrower at the kiosk just after it."
+        ),
+    )
     was_late = models.BooleanField(_("returned late"), default=False)
     released_at = models.DateTimeField(
         _("released at"),
@@ -450,6 +453,10 @@ class Loan(models.Model):
                 condition=Q(returned_via__in=["", "kiosk", "counter"]),
                 name="lending_loan_via_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(parts_checked_at__isnull=True) | Q(returned_at__isnull=False),
+                name="lending_loan_parts_checked_after_return",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -459,9 +466,10 @@ class Loan(models.Model):
     def is_out(self) -> bool:
         return self.handed_out_at is not None and self.returned_at is None
 
-    def is_overdue(self, today=None) -> bool:
-        today = today or timezone.localdate()
-        return self.is_out and self.due_date < today
+    @property
+    def parts_check_answered(self) -> bool:
+        """Whether someone said which parts came back (then ``missing_components`` is the answer)."""
+        return self.parts_checked_at is not None
 
 
 class ItemDay(models.Model):

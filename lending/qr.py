@@ -24,12 +24,6 @@ def item_url(token: str) -> str:
     return f"{settings.SITE_URL}/t/{token}"
 
 
-def qr_matrix(data: str) -> list[list[bool]]:
-    """The module grid (True = dark), quiet zone included, for ``data``."""
-    code = _build(data)
-    return code.get_matrix()
-
-
 # Building one code takes ~20 ms (mask search and SVG drawing); a sheet of a
 # hundred labels is printed again and again, so keep recent ones in memory.
 @lru_cache(maxsize=1024)

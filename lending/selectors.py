@@ -1,6 +1,6 @@
 """Reads of the lending app: lookups by scanned code, availability, desk lists, KPIs.
 
-Other apps (kiosk views, kpi) use only what is here and in ``services``.
+Other apps (kpi) use only what is here and in ``services``.
 """
 
 import re
@@ -24,7 +24,6 @@ from lending.models import EquipmentType, Item, ItemDay, Loan, Membership, Organ
 # the desk inspects within a day or two. Items in repair or retired do not.
 RESERVABLE_STATUSES = (
     Item.Status.AVAILABLE,
-    Item.Status.RESERVED,
     Item.Status.ON_LOAN,
     Item.Status.AWAITING_INSPECTION,
 )

@@ -1,4 +1,8 @@
-"""Lists of the lending desk (django-tables2), exportable as CSV and XLSX."""
+"""Lists of the lending desk (django-tables2), exportable as CSV and XLSX.
+
+Exports go through ``core.exports.TableExport``: ``value_<column>`` gives the cell
+as data (a number, a date, a yes/no) where the page shows it as text or a mark.
+"""
 
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +31,9 @@ class ItemTable(tables.Table):
         exclude = ["qr_token"]
         order_by = "tag_number"
 
+    def value_digital(self, value) -> bool:
+        return bool(value)
+
 
 class ReservationTable(tables.Table):
     id = tables.LinkColumn(
@@ -38,6 +45,12 @@ class ReservationTable(tables.Table):
         model = Reservation
         fields = ["id", "organisation", "event_name", "pickup_date", "return_date", "state"]
         order_by = "-pickup_date"
+
+    def value_pickup_date(self, value):
+        return value
+
+    def value_return_date(self, value):
+        return value
 
 
 class OrganisationTable(tables.Table):
@@ -56,6 +69,12 @@ class OrganisationTable(tables.Table):
             "is_active",
         ]
         order_by = "name_kana"
+
+    def value_is_verified(self, value) -> bool:
+        return bool(value)
+
+    def value_is_active(self, value) -> bool:
+        return bool(value)
 
 
 class MyReservationTable(tables.Table):

@@ -1,18 +1,26 @@
 """Routes of the lending app (full paths: this module is mounted at the site root).
 
-The kiosk (/kiosk/, /t/<token>), QR labels (/lending/labels/) and CSV import are
-added by the kiosk branch.
+Besides ``/lending/…`` it serves the return kiosk (``/kiosk/``) and what an item
+label's QR code opens (``/t/<token>``), whose addresses are printed on labels and
+typed into kiosk devices.
 """
 
-from django.urls import path
+from django.urls import path, re_path
 
-from lending import kiosk_urls
-from lending.views import desk, group, public
+from lending.views import desk, group, imports, kiosk, labels, links, public
 
 app_name = "lending"
 
 urlpatterns = [
-    *kiosk_urls.urlpatterns,
+    # The return kiosk (kiosk account)
+    path("kiosk/", kiosk.kiosk, name="kiosk"),
+    path(
+        "kiosk/returns/<int:loan_id>/components/",
+        kiosk.kiosk_components,
+        name="kiosk_components",
+    ),
+    # What a label's QR code opens; printed without the trailing slash, both work.
+    re_path(r"^t/(?P<token>[A-Za-z0-9_-]{1,64})/?$", links.item_link, name="item_link"),
     # Public
     path("lending/availability/", public.availability, name="availability"),
     path(
@@ -69,6 +77,16 @@ urlpatterns = [
         "lending/memberships/<int:pk>/verify/",
         desk.membership_verify_view,
         name="membership_verify",
+    ),
+    # QR labels and CSV import (staff)
+    path("lending/labels/", labels.label_sheet, name="labels"),
+    path("lending/labels/<int:pk>/", labels.label_single, name="label_single"),
+    path("lending/items/<int:pk>/new-qr-code/", labels.token_reissue, name="token_reissue"),
+    path("lending/import/", imports.import_page, name="import"),
+    path(
+        "lending/import/<str:kind>/template.csv",
+        imports.import_template,
+        name="import_template",
     ),
     # Groups (自治会 representatives)
     path("lending/my/", group.my_reservations, name="my_reservations"),

@@ -1,19 +1,26 @@
 """Every write of the lending app: each function owns its transaction and audit entry.
 
 Import from here (``from lending.services import loan_return``); the submodules
-are split by topic only to keep them short.
+are split by topic only to keep them short. A refused request raises
+``core.refusals.Refusal`` (a ``ReservationConflict`` also offers free dates).
 """
 
-from lending.services.errors import InvalidState, LendingError, ReservationConflict, RuleViolation
+from lending.services.items import item_repair_finish, item_retire, item_token_reissue
 from lending.services.loans import (
+    ComponentCheck,
     ReturnResult,
-    item_repair_finish,
-    item_retire,
+    loan_components_report,
     loan_hand_out,
     loan_inspect,
     loan_return,
     loans_hold_overdue_days,
     reservation_release_unhanded,
+)
+from lending.services.notices import (
+    reservation_notify,
+    reservation_recipients,
+    reservations_send_overdue_notices,
+    reservations_send_pickup_reminders,
 )
 from lending.services.organisations import (
     membership_request,
@@ -22,6 +29,7 @@ from lending.services.organisations import (
     organisation_save,
 )
 from lending.services.reservations import (
+    ReservationConflict,
     reservation_approve,
     reservation_cancel,
     reservation_expire_provisional,
@@ -30,13 +38,13 @@ from lending.services.reservations import (
 )
 
 __all__ = [
-    "InvalidState",
-    "LendingError",
+    "ComponentCheck",
     "ReservationConflict",
     "ReturnResult",
-    "RuleViolation",
     "item_repair_finish",
     "item_retire",
+    "item_token_reissue",
+    "loan_components_report",
     "loan_hand_out",
     "loan_inspect",
     "loan_return",
@@ -48,7 +56,11 @@ __all__ = [
     "reservation_approve",
     "reservation_cancel",
     "reservation_expire_provisional",
+    "reservation_notify",
+    "reservation_recipients",
     "reservation_reject",
     "reservation_release_unhanded",
     "reservation_request",
+    "reservations_send_overdue_notices",
+    "reservations_send_pickup_reminders",
 ]

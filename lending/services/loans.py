@@ -1,6 +1,6 @@
-"""Loans: hand-out by scanned code, return (kiosk and counter), inspection, items."""
+"""Loans: hand-out by scanned code, return (kiosk and counter) with its parts check, inspection."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -10,13 +10,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
+from core.refusals import Refusal
 from lending.models import Item, ItemDay, Loan, Reservation
 from lending.selectors import item_find_by_code
-from lending.services.errors import InvalidState
 
 HANDOUT_STATES = (Reservation.State.APPROVED, Reservation.State.HANDED_OUT)
-# Units on the shelf that may leave with a group.
-LENDABLE_NOW = (Item.Status.AVAILABLE, Item.Status.RESERVED)
 
 
 def _days(start: date, end: date) -> list[date]:
@@ -38,27 +36,33 @@ def loan_hand_out(*, reservation: Reservation, code: str, by, now: datetime | No
     today = timezone.localdate(now)
     item = item_find_by_code(code)
     if item is None:
-        raise InvalidState(_("No item has this code. Check the label or type the tag number."))
+        raise Refusal(
+            _("No item has this code. Check the label or type the tag number."), field="code"
+        )
     if item.is_retired:
-        raise InvalidState(_("%(tag)s is retired and cannot be lent.") % {"tag": item.tag_number})
+        raise Refusal(
+            _("%(tag)s is retired and cannot be lent.") % {"tag": item.tag_number}, field="code"
+        )
     with transaction.atomic():
         locked = Reservation.objects.select_for_update().get(pk=reservation.pk)
         if locked.state not in HANDOUT_STATES:
-            raise InvalidState(_("Only an approved reservation can be handed out."))
+            raise Refusal(_("Only an approved reservation can be handed out."), field="code")
         if today < locked.pickup_date:
-            raise InvalidState(
+            raise Refusal(
                 _("The pickup date is %(day)s; equipment cannot be handed out before it.")
-                % {"day": formats.date_format(locked.pickup_date, "SHORT_DATE_FORMAT")}
+                % {"day": formats.date_format(locked.pickup_date, "SHORT_DATE_FORMAT")},
+                field="code",
             )
         if today > locked.return_date:
-            raise InvalidState(_("The return date of this reservation has passed."))
+            raise Refusal(_("The return date of this reservation has passed."), field="code")
         pending = locked.loans.filter(handed_out_at__isnull=True, released_at__isnull=True)
         loan = pending.filter(item=item).first()
         if loan is None:
             if locked.loans.filter(item=item, handed_out_at__isnull=False).exists():
-                raise InvalidState(
+                raise Refusal(
                     _("%(tag)s has already been handed out for this reservation.")
-                    % {"tag": item.tag_number}
+                    % {"tag": item.tag_number},
+                    field="code",
                 )
             loan = (
                 pending.filter(item__equipment_type_id=item.equipment_type_id)
@@ -66,21 +70,23 @@ def loan_hand_out(*, reservation: Reservation, code: str, by, now: datetime | No
                 .first()
             )
             if loan is None:
-                raise InvalidState(
+                raise Refusal(
                     _("%(tag)s (%(type)s) is not part of this reservation.")
-                    % {"tag": item.tag_number, "type": item.equipment_type.name}
+                    % {"tag": item.tag_number, "type": item.equipment_type.name},
+                    field="code",
                 )
             _swap(loan, item, locked, today, by)
-        if item.status not in LENDABLE_NOW:
-            raise InvalidState(
+        if item.status != Item.Status.AVAILABLE:
+            raise Refusal(
                 _("%(tag)s cannot be handed out now: %(status)s.")
-                % {"tag": item.tag_number, "status": item.get_status_display()}
+                % {"tag": item.tag_number, "status": item.get_status_display()},
+                field="code",
             )
         updated = Loan.objects.filter(pk=loan.pk, handed_out_at__isnull=True).update(
             handed_out_at=now, handed_out_by=_actor(by)
         )
         if not updated:
-            raise InvalidState(_("This item has already been handed out."))
+            raise Refusal(_("This item has already been handed out."), field="code")
         Item.objects.filter(pk=item.pk).update(status=Item.Status.ON_LOAN)
         if locked.handed_out_at is None:
             locked.handed_out_at = now
@@ -111,9 +117,10 @@ def _swap(loan: Loan, item: Item, reservation: Reservation, today: date, by) -> 
                 ]
             )
     except IntegrityError:
-        raise InvalidState(
+        raise Refusal(
             _("%(tag)s is booked by another reservation during this loan; use another unit.")
-            % {"tag": item.tag_number}
+            % {"tag": item.tag_number},
+            field="code",
         ) from None
     loan.item = item
     audit_record(
@@ -132,7 +139,7 @@ def reservation_release_unhanded(
     with transaction.atomic():
         locked = Reservation.objects.select_for_update().get(pk=reservation.pk)
         if locked.state != Reservation.State.HANDED_OUT:
-            raise InvalidState(_("Only a handed-out reservation has units to release."))
+            raise Refusal(_("Only a handed-out reservation has units to release."))
         pending = locked.loans.filter(handed_out_at__isnull=True, released_at__isnull=True)
         tags = list(pending.values_list("item__tag_number", flat=True))
         ItemDay.objects.filter(loan__in=pending).delete()
@@ -190,7 +197,9 @@ def loan_return(
             .order_by("-returned_at")
             .first()
         )
-        if last is not None and item.status == Item.Status.AWAITING_INSPECTION:
+        # The last return not yet inspected: a second scan of the same return. Read from
+        # the loan, not from ``item``, which may have been loaded before a parallel return.
+        if last is not None and last.inspected_at is None:
             return ReturnResult("already_returned", last, last.was_late)
         return ReturnResult("not_on_loan", None, False)
     was_late = today > loan.due_date
@@ -200,6 +209,9 @@ def loan_return(
             returned_by=_actor(by),
             returned_via=via,
             missing_components=missing,
+            # At the counter staff tick the parts with the return itself; the kiosk asks
+            # right after it (loan_components_report), so there the check is still open.
+            parts_checked_at=now if via == Loan.Via.COUNTER else None,
             was_late=was_late,
         )
         if not updated:
@@ -219,6 +231,60 @@ def loan_return(
         _settle(reservation, now)
     loan.refresh_from_db()
     return ReturnResult("returned", loan, was_late)
+
+
+@dataclass(frozen=True)
+class ComponentCheck:
+    """What a parts check did: ``changed`` is False when the same answer was already recorded."""
+
+    loan: Loan
+    missing: tuple[str, ...]
+    changed: bool
+
+
+def loan_components_report(
+    *,
+    loan: Loan,
+    missing_components: Iterable[str],
+    by,
+    via: str = Loan.Via.KIOSK,
+    now: datetime | None = None,
+) -> ComponentCheck:
+    """Record which parts came back with a returned loan; missing parts flag it for staff.
+
+    Runs after the return itself (the kiosk records the return first, then asks
+    the person to check the parts), so it only touches returned loans that have
+    not been inspected yet. Sending the same answer twice changes nothing.
+    """
+    now = now or timezone.now()
+    missing = tuple(dict.fromkeys(part.strip() for part in missing_components if part.strip()))
+    with transaction.atomic():
+        locked = Loan.objects.select_for_update().select_related("item").get(pk=loan.pk)
+        if locked.returned_at is None:
+            raise Refusal(_("This item has not been returned yet."))
+        if locked.inspected_at is not None:
+            raise Refusal(_("Staff have already inspected this item."))
+        unknown = [part for part in missing if part not in locked.item.components]
+        if unknown:
+            raise Refusal(
+                _("These parts are not on the item's list: %(parts)s")
+                % {"parts": "、".join(unknown)},
+                field="missing",
+            )
+        before = list(locked.missing_components or [])
+        if locked.parts_check_answered and before == list(missing):
+            return ComponentCheck(loan=locked, missing=missing, changed=False)
+        locked.missing_components = list(missing)
+        locked.parts_checked_at = now
+        locked.save(update_fields=["missing_components", "parts_checked_at"])
+        audit_record(
+            actor=by,
+            action="lending.loan.parts_missing" if missing else "lending.loan.parts_complete",
+            target=locked,
+            changes={"missing_components": [before, list(missing)]},
+            note=_("Checked at the return kiosk") if via == Loan.Via.KIOSK else "",
+        )
+    return ComponentCheck(loan=locked, missing=missing, changed=True)
 
 
 def _settle(reservation: Reservation, now: datetime) -> None:
@@ -252,7 +318,7 @@ def loan_inspect(
         raise ValueError(f"result must be one of {Loan.Inspection.values}")
     now = now or timezone.now()
     if result != Loan.Inspection.OK and not note.strip():
-        raise InvalidState(_("Please describe the damage or the missing parts."))
+        raise Refusal(_("Please describe the damage or the missing parts."), field="note")
     with transaction.atomic():
         updated = Loan.objects.filter(
             pk=loan.pk, returned_at__isnull=False, inspected_at__isnull=True
@@ -264,7 +330,7 @@ def loan_inspect(
             compensation_required=compensation_required and result != Loan.Inspection.OK,
         )
         if not updated:
-            raise InvalidState(_("This loan is not waiting for inspection."))
+            raise Refusal(_("This loan is not waiting for inspection."))
         new_status = (
             Item.Status.AVAILABLE if result == Loan.Inspection.OK else Item.Status.IN_REPAIR
         )
@@ -285,53 +351,6 @@ def loan_inspect(
         _settle(reservation, now)
     loan.refresh_from_db()
     return loan
-
-
-def item_repair_finish(*, item: Item, by, note: str = "") -> Item:
-    """A repaired unit goes back on the shelf."""
-    with transaction.atomic():
-        updated = Item.objects.filter(pk=item.pk, status=Item.Status.IN_REPAIR).update(
-            status=Item.Status.AVAILABLE, condition=Item.Condition.GOOD
-        )
-        if not updated:
-            raise InvalidState(_("This item is not in repair."))
-        audit_record(
-            actor=by,
-            action="lending.item.repaired",
-            target=item,
-            changes={"status": [Item.Status.IN_REPAIR, Item.Status.AVAILABLE]},
-            note=note,
-        )
-    item.refresh_from_db()
-    return item
-
-
-def item_retire(*, item: Item, by, reason: str, now: datetime | None = None) -> Item:
-    """Take a unit out of service for good (kept for history, never deleted)."""
-    now = now or timezone.now()
-    if not reason.strip():
-        raise InvalidState(_("Please give the reason for retiring the item."))
-    with transaction.atomic():
-        locked = Item.objects.select_for_update().get(pk=item.pk)
-        if locked.status in (Item.Status.ON_LOAN, Item.Status.RETIRED):
-            raise InvalidState(_("An item on loan or already retired cannot be retired."))
-        if ItemDay.objects.filter(item=locked, day__gte=timezone.localdate(now)).exists():
-            raise InvalidState(
-                _("This item is assigned to upcoming reservations; swap it for another unit first.")
-            )
-        before = locked.status
-        locked.status = Item.Status.RETIRED
-        locked.retired_at = now
-        locked.retired_reason = reason.strip()[:200]
-        locked.save(update_fields=["status", "retired_at", "retired_reason"])
-        audit_record(
-            actor=by,
-            action="lending.item.retired",
-            target=locked,
-            changes={"status": [before, locked.status]},
-            note=locked.retired_reason,
-        )
-    return locked
 
 
 def loans_hold_overdue_days(*, today: date | None = None) -> int:

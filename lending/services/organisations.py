@@ -6,9 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record, field_changes
+from core.refusals import Refusal, clean_or_refuse
 from core.roles import Role
 from lending.models import Membership, Organisation
-from lending.services.errors import InvalidState
 
 ORGANISATION_FIELDS = [
     "name",
@@ -38,7 +38,7 @@ def organisation_save(
     """Create or update an organisation (from a staff form), with its audit entry."""
     with transaction.atomic():
         created = organisation.pk is None
-        organisation.full_clean()
+        clean_or_refuse(organisation)
         organisation.save()
         audit_record(
             actor=by,
@@ -56,7 +56,10 @@ def membership_request(*, user, organisation: Organisation, position: str = "") 
             organisation=organisation, user=user, defaults={"position": position}
         )
         if not created and membership.status == Membership.Status.REVOKED:
-            raise InvalidState(_("Your link to this group was revoked. Please contact the desk."))
+            raise Refusal(
+                _("Your link to this group was revoked. Please contact the desk."),
+                field="organisation",
+            )
         if created:
             audit_record(actor=user, action="lending.membership.requested", target=membership)
     return membership

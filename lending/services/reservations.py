@@ -7,10 +7,10 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record
+from core.audit import SCHEDULED_JOB, audit_record
+from core.refusals import Refusal
 from core.roles import Role, has_role
 from lending import rules as lending_rules
-from lending.mails import send_reservation_mail
 from lending.models import (
     EquipmentType,
     Item,
@@ -21,7 +21,26 @@ from lending.models import (
     ReservationLine,
 )
 from lending.selectors import free_items, free_periods
-from lending.services.errors import InvalidState, ReservationConflict, RuleViolation
+from lending.services.notices import reservation_notify
+
+
+class ReservationConflict(Refusal):
+    """Not enough free units for the dates; ``free_periods`` lists dates that would work."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        equipment_type: EquipmentType | None = None,
+        wanted: int = 0,
+        free: int = 0,
+        free_periods: list[tuple[date, date]] | None = None,
+    ):
+        super().__init__(message)
+        self.equipment_type = equipment_type
+        self.wanted = wanted
+        self.free = free
+        self.free_periods = free_periods or []
 
 
 def _days(start: date, end: date) -> list[date]:
@@ -152,13 +171,14 @@ def reservation_request(
 
     ``provisional=True`` is a staff 仮予約 taken by phone: it holds the units until
     ``provisional_hold_days`` have passed unless staff approve it.
-    Raises RuleViolation (with field errors) or ReservationConflict (with free dates).
+    Refuses with the broken rules by form field (``Refusal.errors``), or with a
+    ``ReservationConflict`` that offers free dates.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
     rules = lending_rules.current_rules()
     if provisional and not has_role(by, Role.LENDING_STAFF):
-        raise InvalidState(_("Only lending staff can take a provisional booking."))
+        raise Refusal(_("Only lending staff can take a provisional booking."), field="provisional")
     wanted = {t: int(q) for t, q in lines.items() if q}
     errors = lending_rules.check_request(
         organisation=organisation,
@@ -170,7 +190,7 @@ def reservation_request(
         rules=rules,
     )
     if errors:
-        raise RuleViolation(errors)
+        raise Refusal(errors=errors)
     with transaction.atomic():
         reservation = Reservation.objects.create(
             organisation=organisation,
@@ -226,7 +246,7 @@ def reservation_approve(
     with transaction.atomic():
         locked = _locked(reservation)
         if locked.state not in (Reservation.State.REQUESTED, Reservation.State.PROVISIONAL):
-            raise InvalidState(_("Only a request awaiting approval can be approved."))
+            raise Refusal(_("Only a request awaiting approval can be approved."))
         before = locked.state
         locked.state = Reservation.State.APPROVED
         locked.decided_by = by
@@ -238,7 +258,7 @@ def reservation_approve(
             target=locked,
             changes={"state": [before, locked.state]},
         )
-        transaction.on_commit(lambda: send_reservation_mail(locked, "approved"))
+        reservation_notify(locked, "approved", event="lending.reservation.approved")
     return locked
 
 
@@ -249,11 +269,11 @@ def reservation_reject(
     now = now or timezone.now()
     reason = (reason or "").strip()
     if not reason:
-        raise RuleViolation({"reason": [_("Please write the reason for the group.")]})
+        raise Refusal(_("Please write the reason for the group."), field="reason")
     with transaction.atomic():
         locked = _locked(reservation)
         if locked.state not in (Reservation.State.REQUESTED, Reservation.State.PROVISIONAL):
-            raise InvalidState(_("Only a request awaiting approval can be rejected."))
+            raise Refusal(_("Only a request awaiting approval can be rejected."))
         before = locked.state
         locked.state = Reservation.State.REJECTED
         locked.rejection_reason = reason
@@ -268,7 +288,7 @@ def reservation_reject(
             changes={"state": [before, locked.state]},
             note=reason,
         )
-        transaction.on_commit(lambda: send_reservation_mail(locked, "rejected"))
+        reservation_notify(locked, "rejected", event="lending.reservation.rejected")
     return locked
 
 
@@ -280,9 +300,9 @@ def reservation_cancel(
     with transaction.atomic():
         locked = _locked(reservation)
         if not locked.can_cancel:
-            raise InvalidState(_("This reservation can no longer be cancelled."))
+            raise Refusal(_("This reservation can no longer be cancelled."))
         if locked.loans.filter(handed_out_at__isnull=False).exists():
-            raise InvalidState(_("Equipment has already been handed out."))
+            raise Refusal(_("Equipment has already been handed out."))
         before = locked.state
         locked.state = Reservation.State.CANCELLED
         locked.cancelled_at = now
@@ -321,11 +341,11 @@ def reservation_expire_provisional(*, now: datetime | None = None) -> list[Reser
             _release(locked, now)
             audit_record(
                 actor=None,
-                actor_label="lending_send_reminders",
+                actor_label=SCHEDULED_JOB,
                 action="lending.reservation.expired",
                 target=locked,
                 changes={"state": [Reservation.State.PROVISIONAL, locked.state]},
             )
-            transaction.on_commit(lambda r=locked: send_reservation_mail(r, "expired"))
+            reservation_notify(locked, "expired", event="lending.reservation.expired")
         expired.append(locked)
     return expired

@@ -1,1 +1,2 @@
-"""Views of the lending app, by audience: public, staff desk, groups."""
+"""Views of the lending app, one module per audience or job: public pages, the staff desk,
+groups, the return kiosk, QR item links, label sheets and CSV import."""

@@ -10,7 +10,9 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export.views import ExportMixin
 
-from core.audit import audit_history
+from core.audit import audit_history, audit_history_of
+from core.exports import TableExport
+from core.refusals import Refusal, put_on_form, show_refusal
 from core.roles import Role, role_required
 from lending import selectors
 from lending.filters import ItemFilter, OrganisationFilter, ReservationFilter
@@ -26,7 +28,6 @@ from lending.forms import (
 )
 from lending.models import EquipmentType, Item, Loan, Membership, Organisation, Reservation
 from lending.services import (
-    LendingError,
     item_repair_finish,
     item_retire,
     loan_hand_out,
@@ -41,7 +42,7 @@ from lending.services import (
 )
 from lending.services.organisations import organisation_snapshot
 from lending.tables import ItemTable, OrganisationTable, ReservationTable
-from lending.views._common import submit_request
+from lending.views.reservation_request import submit_request
 
 staff_only = role_required(Role.LENDING_STAFF)
 
@@ -61,7 +62,7 @@ def desk(request):
 
 @staff_only
 def reservation_detail(request, pk: int):
-    """Staff: one reservation with its units, actions and history."""
+    """Staff: one reservation with its units, actions and history (its own and its loans')."""
     reservation = selectors.reservation_with_details(pk)
     return render(
         request,
@@ -70,7 +71,7 @@ def reservation_detail(request, pk: int):
             "reservation": reservation,
             "reject_form": RejectForm(),
             "cancel_form": CancelForm(),
-            "history": audit_history(reservation)[:50],
+            "history": audit_history_of([reservation, *reservation.loans.all()], limit=50),
         },
     )
 
@@ -98,9 +99,10 @@ def reservation_approve_view(request, pk: int):
     reservation = get_object_or_404(Reservation, pk=pk)
     try:
         reservation_approve(reservation=reservation, by=request.user)
+    except Refusal as refusal:
+        show_refusal(request, refusal)
+    else:
         messages.success(request, _("Approved. A mail has been sent to the group."))
-    except LendingError as refusal:
-        messages.error(request, refusal.message)
     return redirect("lending:reservation_detail", pk=pk)
 
 
@@ -114,11 +116,11 @@ def reservation_reject_view(request, pk: int):
             reservation_reject(
                 reservation=reservation, by=request.user, reason=form.cleaned_data["reason"]
             )
-        except LendingError as refusal:
-            messages.error(request, refusal.message)
+        except Refusal as refusal:
+            put_on_form(form, refusal)
         else:
             messages.success(request, _("Rejected. A mail has been sent to the group."))
-        return redirect("lending:reservation_detail", pk=pk)
+            return redirect("lending:reservation_detail", pk=pk)
     return render(
         request, "lending/reservation_reject.html", {"reservation": reservation, "form": form}
     )
@@ -135,9 +137,10 @@ def reservation_cancel_view(request, pk: int):
         reservation_cancel(
             reservation=reservation, by=request.user, reason=form.cleaned_data.get("reason", "")
         )
+    except Refusal as refusal:
+        show_refusal(request, refusal)
+    else:
         messages.success(request, _("The reservation has been cancelled."))
-    except LendingError as refusal:
-        messages.error(request, refusal.message)
     return redirect("lending:reservation_detail", pk=pk)
 
 
@@ -151,8 +154,8 @@ def reservation_hand_out(request, pk: int):
             loan = loan_hand_out(
                 reservation=reservation, code=form.cleaned_data["code"], by=request.user
             )
-        except LendingError as refusal:
-            form.add_error("code", refusal.message)
+        except Refusal as refusal:
+            put_on_form(form, refusal)
         else:
             messages.success(request, _("%(tag)s handed out.") % {"tag": loan.item.tag_number})
             return redirect("lending:reservation_hand_out", pk=pk)
@@ -170,9 +173,10 @@ def reservation_release_view(request, pk: int):
     reservation = get_object_or_404(Reservation, pk=pk)
     try:
         count = reservation_release_unhanded(reservation=reservation, by=request.user)
+    except Refusal as refusal:
+        show_refusal(request, refusal)
+    else:
         messages.success(request, _("%(count)d unit(s) released.") % {"count": count})
-    except LendingError as refusal:
-        messages.error(request, refusal.message)
     return redirect("lending:reservation_detail", pk=pk)
 
 
@@ -241,8 +245,8 @@ def loan_inspect_view(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             loan_inspect(loan=loan, by=request.user, **form.cleaned_data)
-        except LendingError as refusal:
-            form.add_error(None, refusal.message)
+        except Refusal as refusal:
+            put_on_form(form, refusal)
         else:
             messages.success(
                 request, _("Inspection of %(tag)s recorded.") % {"tag": loan.item.tag_number}
@@ -278,9 +282,10 @@ def item_repair_finish_view(request, pk: int):
     item = get_object_or_404(Item, pk=pk)
     try:
         item_repair_finish(item=item, by=request.user)
+    except Refusal as refusal:
+        show_refusal(request, refusal)
+    else:
         messages.success(request, _("The item is available again."))
-    except LendingError as refusal:
-        messages.error(request, refusal.message)
     return redirect("lending:item_detail", pk=pk)
 
 
@@ -293,9 +298,10 @@ def item_retire_view(request, pk: int):
     if form.is_valid():
         try:
             item_retire(item=item, by=request.user, reason=form.cleaned_data["reason"])
+        except Refusal as refusal:
+            show_refusal(request, refusal)
+        else:
             messages.success(request, _("The item has been retired."))
-        except LendingError as refusal:
-            messages.error(request, refusal.message)
     else:
         messages.error(request, _("Please give the reason for retiring the item."))
     return redirect("lending:item_detail", pk=pk)
@@ -311,9 +317,13 @@ def organisation_edit(request, pk: int | None = None):
     before = organisation_snapshot(organisation) if pk else {}
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        organisation_save(organisation=form.instance, by=request.user, before=before)
-        messages.success(request, _("Saved."))
-        return redirect("lending:organisation_detail", pk=form.instance.pk)
+        try:
+            organisation_save(organisation=form.instance, by=request.user, before=before)
+        except Refusal as refusal:
+            put_on_form(form, refusal)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("lending:organisation_detail", pk=form.instance.pk)
     memberships = (
         organisation.memberships.select_related("user").order_by("status", "pk") if pk else []
     )
@@ -340,6 +350,7 @@ def membership_verify_view(request, pk: int):
 
 
 class _StaffList(ExportMixin, SingleTableMixin, FilterView):
+    export_class = TableExport
     export_formats = ("csv", "xlsx")
     paginate_by = 50
     template_name = "lending/list.html"

@@ -5,13 +5,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.audit import audit_history
+from core.refusals import Refusal, put_on_form, show_refusal
 from lending import selectors
 from lending.forms import CancelForm, JoinForm, ReservationRequestForm
 from lending.models import EquipmentType, Membership
-from lending.services import LendingError, membership_request, reservation_cancel
+from lending.services import membership_request, reservation_cancel
 from lending.tables import MyReservationTable
-from lending.views._common import submit_request
+from lending.views.reservation_request import submit_request
 
 
 def my_reservations(request):
@@ -41,11 +41,7 @@ def my_reservation_detail(request, pk: int):
     return render(
         request,
         "lending/my_reservation_detail.html",
-        {
-            "reservation": reservation,
-            "cancel_form": CancelForm(),
-            "history": audit_history(reservation)[:30],
-        },
+        {"reservation": reservation, "cancel_form": CancelForm()},
     )
 
 
@@ -59,9 +55,10 @@ def my_reservation_cancel(request, pk: int):
         reservation_cancel(
             reservation=reservation, by=request.user, reason=form.cleaned_data.get("reason", "")
         )
+    except Refusal as refusal:
+        show_refusal(request, refusal)
+    else:
         messages.success(request, _("The reservation has been cancelled."))
-    except LendingError as refusal:
-        messages.error(request, refusal.message)
     return redirect("lending:my_reservation_detail", pk=pk)
 
 
@@ -99,8 +96,8 @@ def my_join(request):
                 organisation=form.cleaned_data["organisation"],
                 position=form.cleaned_data["position"],
             )
-        except LendingError as refusal:
-            form.add_error(None, refusal.message)
+        except Refusal as refusal:
+            put_on_form(form, refusal)
         else:
             messages.success(
                 request,

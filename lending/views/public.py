@@ -1,12 +1,11 @@
 """Public pages: which equipment is free when (no sign-in)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 
-from lending.forms import AvailabilityForm
+from lending.forms import AvailabilityForm, MonthForm
 from lending.models import EquipmentType
 from lending.selectors import availability as availability_for
 from lending.selectors import type_calendar
@@ -27,24 +26,11 @@ def availability(request):
     )
 
 
-def _month(value: str | None) -> date:
-    today = timezone.localdate()
-    try:
-        year, month = (int(part) for part in (value or "").split("-"))
-        first = date(year, month, 1)
-    except ValueError:
-        return today.replace(day=1)
-    # A year back or ahead is plenty; beyond that nothing can be booked anyway.
-    if abs((first - today.replace(day=1)).days) > 400:
-        return today.replace(day=1)
-    return first
-
-
 @login_not_required
 def availability_calendar(request, pk: int):
     """Public: a month calendar of one type with the free units per day."""
     equipment_type = get_object_or_404(EquipmentType, pk=pk, is_active=True)
-    first = _month(request.GET.get("month"))
+    first = MonthForm(request.GET).first_day()
     days = type_calendar(equipment_type, first.year, first.month)
     weeks, week = [], [None] * first.weekday()
     for day in days:

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from core.models import AuditEntry, User
 from core.roles import Role
-from lending.kiosk_services import item_token_reissue
 from lending.models import Item, Loan, Organisation
+from lending.services import item_token_reissue
 
 from .loans import put_on_loan
 
@@ -278,7 +278,9 @@ def test_report_without_a_ticked_part_asks_again(kiosk, on_loan):
     scan(kiosk, item.qr_token)
     html = text(kiosk.post(f"/kiosk/returns/{loan.pk}/components/", {"report_missing": "1"}))
     assert "足りない部品にチェックを入れる" in html
-    assert not AuditEntry.objects.filter(action__startswith="loan.components").exists()
+    assert not AuditEntry.objects.filter(action__startswith="lending.loan.parts_").exists()
+    loan.refresh_from_db()
+    assert not loan.parts_check_answered
 
 
 @pytest.mark.django_db
@@ -301,6 +303,100 @@ def test_part_that_is_not_on_the_list_is_refused(kiosk, on_loan):
     kiosk.post(f"/kiosk/returns/{loan.pk}/components/", {"missing": ["<script>"]})
     loan.refresh_from_db()
     assert loan.missing_components == []
+
+
+def test_the_parts_check_is_open_after_a_kiosk_return_and_answered_by_a_field(kiosk, on_loan):
+    item, loan = on_loan
+    scan(kiosk, item.qr_token)
+    loan.refresh_from_db()
+    assert loan.returned_at is not None
+    assert loan.parts_checked_at is None
+    assert not loan.parts_check_answered
+    kiosk.post(f"/kiosk/returns/{loan.pk}/components/", {"all_present": "1"})
+    loan.refresh_from_db()
+    assert loan.parts_check_answered
+    assert loan.parts_checked_at >= loan.returned_at
+    assert loan.missing_components == []
+
+
+def test_missing_parts_are_answered_with_the_parts_that_did_not_come_back(kiosk, on_loan):
+    item, loan = on_loan
+    scan(kiosk, item.qr_token)
+    kiosk.post(
+        f"/kiosk/returns/{loan.pk}/components/",
+        {"missing": ["リモコン", "電源ケーブル"], "report_missing": "1"},
+    )
+    loan.refresh_from_db()
+    assert loan.parts_check_answered
+    assert loan.missing_components == ["リモコン", "電源ケーブル"]
+
+
+def test_the_kiosk_reads_the_field_and_never_the_audit_trail(kiosk, kiosk_user, on_loan):
+    from core.audit import audit_record
+
+    item, loan = on_loan
+    scan(kiosk, item.qr_token)
+    # A stray log entry saying "answered" does not close the check: the field decides.
+    audit_record(actor=kiosk_user, action="lending.loan.parts_complete", target=loan)
+    response = kiosk.post(f"/kiosk/returns/{loan.pk}/components/", {"missing": ["本体"]})
+    assert "足りない部品を職員に知らせました" in text(response)
+    loan.refresh_from_db()
+    assert loan.missing_components == ["本体"]
+
+
+def test_an_answered_parts_check_is_not_asked_again_even_from_the_same_session(kiosk, on_loan):
+    item, loan = on_loan
+    scan(kiosk, item.qr_token)
+    # Answered meanwhile (the field is set) while the kiosk session still remembers the return.
+    Loan.objects.filter(pk=loan.pk).update(
+        parts_checked_at=timezone.now(), missing_components=["リモコン"]
+    )
+    response = kiosk.post(f"/kiosk/returns/{loan.pk}/components/", {"all_present": "1"})
+    assert "この確認はすでに終わっています" in text(response)
+    loan.refresh_from_db()
+    assert loan.missing_components == ["リモコン"]
+    assert not AuditEntry.objects.filter(action="lending.loan.parts_complete").exists()
+
+
+def test_same_answer_twice_changes_nothing_and_a_new_answer_replaces_the_old(kiosk_user, on_loan):
+    from lending.services import loan_components_report, loan_return
+
+    item, loan = on_loan
+    loan_return(item=item, by=kiosk_user, via=Loan.Via.KIOSK)
+    first = loan_components_report(loan=loan, missing_components=["リモコン"], by=kiosk_user)
+    again = loan_components_report(loan=loan, missing_components=["リモコン"], by=kiosk_user)
+    assert first.changed and not again.changed
+    changed = loan_components_report(loan=loan, missing_components=[], by=kiosk_user)
+    assert changed.changed
+    loan.refresh_from_db()
+    assert loan.missing_components == []
+    assert loan.parts_check_answered
+    assert [e.action for e in AuditEntry.objects.filter(target_id=str(loan.pk)).order_by("pk")][
+        -2:
+    ] == ["lending.loan.parts_missing", "lending.loan.parts_complete"]
+
+
+def test_a_counter_return_answers_the_parts_check_with_the_return(lending_staff, on_loan):
+    from lending.services import loan_return
+
+    item, loan = on_loan
+    loan_return(item=item, by=lending_staff, via=Loan.Via.COUNTER, missing_components=["本体"])
+    loan.refresh_from_db()
+    assert loan.parts_checked_at == loan.returned_at
+    assert loan.missing_components == ["本体"]
+
+
+def test_the_inspection_page_says_when_the_parts_check_is_still_open(
+    kiosk, client_for, lending_staff, on_loan
+):
+    item, loan = on_loan
+    scan(kiosk, item.qr_token)
+    staff = client_for(lending_staff)
+    page = text(staff.get(f"/lending/loans/{loan.pk}/inspect/"))
+    assert re.search(r"不足の申告</dt><dd>まだ回答がありません</dd>", page)
+    kiosk.post(f"/kiosk/returns/{loan.pk}/components/", {"all_present": "1"})
+    page = text(staff.get(f"/lending/loans/{loan.pk}/inspect/"))
+    assert re.search(r"不足の申告</dt><dd>—</dd>", page)
 
 
 # --- limits, lock-down, privacy ----------------------------------------------

@@ -8,10 +8,15 @@ from django.conf import settings
 from qrcode.constants import ERROR_CORRECT_H, ERROR_CORRECT_L, ERROR_CORRECT_M, ERROR_CORRECT_Q
 
 from core.models import AuditEntry
+from lending import qr
 from lending.models import Item
-from lending.qr import qr_matrix
 
 pytestmark = pytest.mark.django_db
+
+
+def qr_matrix(data: str) -> list[list[bool]]:
+    """The module grid (True = dark), quiet zone included, of the code the labels draw."""
+    return qr._build(data).get_matrix()
 
 
 def svg_modules(svg: str) -> set[tuple[int, int]]:

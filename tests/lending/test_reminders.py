@@ -14,7 +14,15 @@ pytestmark = pytest.mark.django_db
 
 
 def test_reminders_overdue_notices_and_expiry(
-    frozen, make_org, make_type, make_item, make_rep, book, lending_staff, mailoutbox
+    frozen,
+    make_org,
+    make_type,
+    make_item,
+    make_rep,
+    book,
+    lending_staff,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
 ):
     projector = make_type()
     for _ in range(3):
@@ -48,7 +56,9 @@ def test_reminders_overdue_notices_and_expiry(
         provisional=True,
     )
     frozen(at(friday, 7))
-    call_command("lending_send_reminders")
+    # Mails leave once their transaction commits (core.messaging).
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("lending_send_reminders")
     recipients = sorted(tuple(m.to) for m in mailoutbox)
     assert recipients == sorted([(tomorrow_rep.email,), (late_rep.email,)])
     assert any(late_item.tag_number in m.body for m in mailoutbox)
@@ -60,5 +70,6 @@ def test_reminders_overdue_notices_and_expiry(
         date(2026, 6, 12),
     }
     # Running again the same day sends nothing twice.
-    call_command("lending_send_reminders")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("lending_send_reminders")
     assert len(mailoutbox) == 2

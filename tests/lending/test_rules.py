@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
+from core.refusals import Refusal
 from lending.models import Organisation
 from lending.rules import check_dates, current_rules
-from lending.services import RuleViolation
 
 from .conftest import TODAY, at
 
@@ -75,7 +75,7 @@ def test_pickup_today_is_allowed_until_midnight_japan_time(make_org, make_type, 
     make_item(projector)
     friday = date(2026, 6, 12)
     assert book(make_org(), {projector: 1}, friday, friday, now=at(friday, 23, 59)).pk
-    with pytest.raises(RuleViolation) as caught:
+    with pytest.raises(Refusal) as caught:
         book(make_org(), {projector: 1}, friday, friday, now=at(date(2026, 6, 13), 0, 0))
     assert "pickup_date" in caught.value.errors
 
@@ -85,7 +85,7 @@ def test_types_only_some_groups_may_borrow_are_refused_to_others(
 ):
     tent = make_type(name="集会用テント", category="tent", eligible_kinds=["neighbourhood"])
     make_item(tent)
-    with pytest.raises(RuleViolation, match="集会用テント"):
+    with pytest.raises(Refusal, match="集会用テント"):
         book(
             make_org(kind=Organisation.Kind.CIVIC), {tent: 1}, date(2026, 6, 15), date(2026, 6, 16)
         )
@@ -97,15 +97,15 @@ def test_declaration_verification_and_per_group_limits(make_org, make_type, make
     for _ in range(4):
         make_item(projector)
     org = make_org()
-    with pytest.raises(RuleViolation) as caught:
+    with pytest.raises(Refusal) as caught:
         book(org, {projector: 1}, date(2026, 6, 15), date(2026, 6, 15), declaration=False)
     assert "declaration" in caught.value.errors
-    with pytest.raises(RuleViolation):
+    with pytest.raises(Refusal):
         book(make_org(is_verified=False), {projector: 1}, date(2026, 6, 15), date(2026, 6, 15))
-    with pytest.raises(RuleViolation, match="2"):
+    with pytest.raises(Refusal, match="2"):
         book(org, {projector: 3}, date(2026, 6, 15), date(2026, 6, 15))
     for day in (15, 16, 17):
         book(org, {projector: 1}, date(2026, 6, day), date(2026, 6, day))
-    with pytest.raises(RuleViolation) as caught:
+    with pytest.raises(Refusal) as caught:
         book(org, {projector: 1}, date(2026, 6, 18), date(2026, 6, 18))
     assert "3" in caught.value.message

@@ -5,12 +5,11 @@ from datetime import date, timedelta
 import pytest
 
 from core.models import AuditEntry
+from core.refusals import Refusal
 from lending.models import Item, ItemDay, Loan, Reservation
 from lending.selectors import free_items, item_find_by_code
 from lending.services import (
-    InvalidState,
     ReservationConflict,
-    RuleViolation,
     item_retire,
     loan_hand_out,
     loan_inspect,
@@ -75,8 +74,9 @@ def test_cancel_and_reject_free_the_units_again(
     first = book(org, {projector: 1}, MON, WED)
     reservation_cancel(reservation=first, by=lending_staff, reason="行事中止")
     second = book(org, {projector: 1}, MON, WED)
-    with pytest.raises(RuleViolation):
+    with pytest.raises(Refusal) as caught:
         reservation_reject(reservation=second, by=lending_staff, reason="  ")
+    assert caught.value.field == "reason"
     with django_capture_on_commit_callbacks(execute=True):
         reservation_reject(
             reservation=second, by=lending_staff, reason="同じ日に市の行事で使います"
@@ -107,7 +107,7 @@ def test_approval_mails_the_group_and_cannot_repeat(
         reservation_approve(reservation=reservation, by=lending_staff)
     assert mailoutbox[-1].to == [rep.email]
     assert "承認しました" in mailoutbox[-1].body
-    with pytest.raises(InvalidState):
+    with pytest.raises(Refusal):
         reservation_approve(reservation=reservation, by=lending_staff)
 
 
@@ -117,7 +117,7 @@ def test_provisional_booking_by_phone_expires_and_frees_units(
     projector = make_type()
     make_item(projector)
     org = make_org()
-    with pytest.raises(InvalidState):
+    with pytest.raises(Refusal):
         book(org, {projector: 1}, MON, WED, by=org_rep_user, provisional=True)
     held = book(org, {projector: 1}, MON, WED, provisional=True)
     assert held.state == Reservation.State.PROVISIONAL
@@ -142,7 +142,7 @@ def test_hand_out_by_scanned_url_then_return_at_counter(
     item = make_item(projector)
     reservation = _approved(book, make_org(), {projector: 1}, MON, WED, lending_staff)
     scanned = f"{settings.SITE_URL}/t/{item.qr_token}"
-    with pytest.raises(InvalidState, match="06/15"):
+    with pytest.raises(Refusal, match="06/15"):
         loan_hand_out(
             reservation=reservation, code=scanned, by=lending_staff, now=at(FRI - timedelta(days=5))
         )
@@ -185,7 +185,7 @@ def test_staff_may_swap_units_at_hand_out_but_not_into_a_booked_one(
     reservation = _approved(book, make_org(), {projector: 1}, MON, WED, lending_staff)
     other = book(make_org(), {projector: 1}, WED, FRI)
     assert other.loans.get().item == spare
-    with pytest.raises(InvalidState, match="別の予約|another"):
+    with pytest.raises(Refusal, match="別の予約|another"):
         loan_hand_out(reservation=reservation, code=spare.tag_number, by=lending_staff, now=at(MON))
     loan = loan_hand_out(
         reservation=reservation, code=booked.tag_number, by=lending_staff, now=at(MON)
@@ -205,7 +205,7 @@ def test_unknown_foreign_and_retired_codes_are_refused_clearly(
     item_retire(item=retired, by=lending_staff, reason="レンズ破損")
     reservation = _approved(book, make_org(), {projector: 1}, MON, WED, lending_staff)
     for code in ["nonsense", stranger.tag_number, retired.tag_number]:
-        with pytest.raises(InvalidState):
+        with pytest.raises(Refusal):
             loan_hand_out(reservation=reservation, code=code, by=lending_staff, now=at(MON))
 
 
@@ -244,7 +244,7 @@ def test_inspection_ok_makes_available_damage_goes_to_repair_and_closes(
         loan_return(item=item, by=lending_staff, via="counter", now=at(WED))
     loans = {loan.item_id: loan for loan in reservation.loans.all()}
     loan_inspect(loan=loans[good.pk], by=lending_staff, result="ok")
-    with pytest.raises(InvalidState):
+    with pytest.raises(Refusal):
         loan_inspect(loan=loans[broken.pk], by=lending_staff, result="damaged", note="")
     inspected = loan_inspect(
         loan=loans[broken.pk],
@@ -281,7 +281,7 @@ def test_cancel_is_refused_after_hand_out(make_org, make_type, make_item, book, 
     item = make_item(projector)
     reservation = _approved(book, make_org(), {projector: 1}, MON, WED, lending_staff)
     loan_hand_out(reservation=reservation, code=item.tag_number, by=lending_staff, now=at(MON))
-    with pytest.raises(InvalidState):
+    with pytest.raises(Refusal):
         reservation_cancel(reservation=reservation, by=lending_staff)
     assert Loan.objects.get().returned_at is None
 

@@ -495,3 +495,147 @@ def test_item_retire_and_repair_from_the_item_page(client_for, lending_staff, ma
     item.refresh_from_db()
     assert item.status == Item.Status.RETIRED
     assert Item.objects.filter(pk=item.pk).exists()
+
+
+# --- refusals: shown on the form, never a server error ------------------------------------------
+
+
+def test_a_refused_rejection_is_shown_on_the_reject_form(client_for, lending_staff, scene):
+    from lending.services import reservation_cancel
+
+    reservation_cancel(reservation=scene["mine"], by=lending_staff)
+    response = client_for(lending_staff).post(
+        reverse("lending:reservation_reject", args=[scene["mine"].pk]), {"reason": "重複"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == ["承認待ちの申込だけが不承認にできます。"]
+    assert "data-error-summary" in response.content.decode()
+    scene["mine"].refresh_from_db()
+    assert scene["mine"].state == Reservation.State.CANCELLED
+
+
+def test_an_inspection_without_a_note_is_refused_beside_the_note_field(
+    client_for, lending_staff, make_item, make_org
+):
+    from .loans import put_on_loan
+
+    item = make_item()
+    loan = put_on_loan(item, make_org())
+    loan_return(item=item, by=lending_staff, via="counter")
+    response = client_for(lending_staff).post(
+        reverse("lending:loan_inspect", args=[loan.pk]), {"result": "damaged", "note": ""}
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert list(form.errors) == ["note"]
+    html = response.content.decode()
+    assert 'aria-invalid="true"' in html and 'href="#id_note"' in html
+    loan.refresh_from_db()
+    assert loan.inspected_at is None
+
+
+def test_a_hand_out_scan_that_is_refused_shows_under_the_scan_field(
+    client_for, lending_staff, scene, frozen
+):
+    reservation_approve(reservation=scene["mine"], by=lending_staff)
+    frozen(at(MON, 9))
+    response = client_for(lending_staff).post(
+        reverse("lending:reservation_hand_out", args=[scene["mine"].pk]), {"code": "MB-XX-999"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "code": ["このコードの備品はありません。ラベルを確認するか、備品番号を入力してください。"]
+    }
+
+
+def test_a_revoked_member_asking_again_is_refused_on_the_join_form(client_for, make_user, scene):
+    from lending.models import Membership
+
+    user = make_user()
+    Membership.objects.create(
+        organisation=scene["honno"], user=user, status=Membership.Status.REVOKED
+    )
+    response = client_for(user).post(
+        reverse("lending:my_join"), {"organisation": scene["honno"].pk}
+    )
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["organisation"]
+
+
+def test_a_refused_action_without_a_form_comes_back_as_a_message(client_for, lending_staff, scene):
+    client = client_for(lending_staff)
+    url = reverse("lending:reservation_approve", args=[scene["mine"].pk])
+    client.post(url, follow=True)
+    response = client.post(url, follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["承認待ちの申込だけが承認できます。"]
+
+
+def test_a_programming_error_in_a_service_is_a_server_error_not_a_message(
+    client_for, lending_staff, scene, monkeypatch
+):
+    from lending.views import desk
+
+    def broken(**kwargs):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(desk, "reservation_approve", broken)
+    with pytest.raises(ValueError, match="a bug"):
+        client_for(lending_staff).post(
+            reverse("lending:reservation_approve", args=[scene["mine"].pk])
+        )
+
+
+def test_the_public_calendar_ignores_a_month_it_cannot_read(client, scene):
+    url = reverse("lending:availability_calendar", args=[scene["projector"].pk])
+    for month in ("2026-13", "junk", "2026-06-01", "1999-01"):
+        response = client.get(url, {"month": month})
+        assert response.status_code == 200
+        assert response.context["first"] == TODAY.replace(day=1), month
+    assert client.get(url, {"month": "2026-7"}).context["first"] == date(2026, 7, 1)
+
+
+def test_exports_keep_numbers_dates_and_yes_no_as_data(client_for, lending_staff, scene):
+    import io
+
+    from openpyxl import load_workbook
+
+    client = client_for(lending_staff)
+    sheet = load_workbook(
+        io.BytesIO(client.get(reverse("lending:reservation_list"), {"_export": "xlsx"}).content)
+    ).active
+    number, _organisation, _event, pickup, ret, _state = next(
+        sheet.iter_rows(min_row=2, values_only=True)
+    )
+    assert isinstance(number, int)
+    assert (pickup.date(), ret.date()) == (MON, WED)
+    sheet = load_workbook(
+        io.BytesIO(client.get(reverse("lending:organisation_list"), {"_export": "xlsx"}).content)
+    ).active
+    assert next(sheet.iter_rows(min_row=2, values_only=True))[-2:] == (True, True)
+
+
+def test_histories_show_labels_and_names_never_codes_or_addresses(
+    client_for, lending_staff, scene, frozen
+):
+    reservation_approve(reservation=scene["mine"], by=lending_staff)
+    frozen(at(MON, 9))
+    item = scene["mine"].loans.get().item
+    loan_hand_out(reservation=scene["mine"], code=item.tag_number, by=lending_staff)
+    client = client_for(lending_staff)
+    pages = [
+        client.get(reverse("lending:reservation_detail", args=[scene["mine"].pk])),
+        client.get(reverse("lending:item_detail", args=[item.pk])),
+        client.get(reverse("lending:item_link", args=[item.qr_token])),
+    ]
+    reservation_page = pages[0].content.decode()
+    # The reservation's history includes what happened to its loans.
+    assert "予約の承認" in reservation_page and "備品の貸出し" in reservation_page
+    assert lending_staff.full_name in reservation_page
+    from core.audit import registered_actions
+
+    for response in pages:
+        html = response.content.decode()
+        assert 'class="history' in html
+        assert lending_staff.email not in html
+        for action in registered_actions():
+            assert action not in html

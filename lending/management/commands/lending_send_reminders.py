@@ -11,10 +11,12 @@ from datetime import date
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from core import office_calendar
-from lending.mails import send_reservation_mail
-from lending.models import Loan, Reservation
-from lending.services import loans_hold_overdue_days, reservation_expire_provisional
+from lending.services import (
+    loans_hold_overdue_days,
+    reservation_expire_provisional,
+    reservations_send_overdue_notices,
+    reservations_send_pickup_reminders,
+)
 
 
 class Command(BaseCommand):
@@ -30,42 +32,8 @@ class Command(BaseCommand):
         today = today or timezone.localdate(now)
         expired = reservation_expire_provisional(now=now)
         held = loans_hold_overdue_days(today=today)
-
-        # Tomorrow's pickups; on the last open day before a closed stretch, the
-        # reminder goes out for the next open day.
-        next_open = office_calendar.next_open_day(today, include_today=False)
-        reminders = 0
-        upcoming = Reservation.objects.filter(
-            state=Reservation.State.APPROVED,
-            pickup_date__gt=today,
-            pickup_date__lte=next_open,
-            pickup_reminder_sent_at__isnull=True,
-        ).select_related("organisation")
-        for reservation in upcoming:
-            if send_reservation_mail(reservation, "pickup_reminder"):
-                reminders += 1
-            Reservation.objects.filter(pk=reservation.pk).update(pickup_reminder_sent_at=now)
-
-        notices = 0
-        overdue = (
-            Reservation.objects.filter(
-                loans__handed_out_at__isnull=False,
-                loans__returned_at__isnull=True,
-                loans__due_date__lt=today,
-            )
-            # One notice per reservation; then the desk phones (contacts on the desk page).
-            .filter(overdue_notice_sent_at__isnull=True)
-            .distinct()
-            .select_related("organisation")
-        )
-        for reservation in overdue:
-            loans = Loan.objects.filter(
-                reservation=reservation, handed_out_at__isnull=False, returned_at__isnull=True
-            ).select_related("item__equipment_type")
-            if send_reservation_mail(reservation, "overdue", loans=list(loans)):
-                notices += 1
-            Reservation.objects.filter(pk=reservation.pk).update(overdue_notice_sent_at=now)
-
+        reminders = reservations_send_pickup_reminders(today=today, now=now)
+        notices = reservations_send_overdue_notices(today=today, now=now)
         self.stdout.write(
             f"expired={len(expired)} overdue_days_held={held} reminders={reminders} overdue_notices={notices}"
         )

@@ -2,14 +2,16 @@
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.exports import CSV_TYPE
+from core.imports import DEFAULT_MAX_BYTES, run_import
 from core.roles import Role, role_required
-from lending.imports import KINDS, MAX_BYTES, import_csv, template_csv
+from lending.imports import KINDS
 
 
 class ImportForm(forms.Form):
@@ -29,7 +31,7 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
+        if upload.size > DEFAULT_MAX_BYTES:
             raise forms.ValidationError(_("The file is too large (2 MB at most)."))
         return upload
 
@@ -42,17 +44,14 @@ def import_page(request):
     result = None
     if request.method == "POST" and form.is_valid():
         dry_run = "check_only" in request.POST
-        result = import_csv(
-            kind=form.cleaned_data["kind"],
+        result = run_import(
+            KINDS[form.cleaned_data["kind"]],
             data=form.cleaned_data["file"].read(),
             by=request.user,
             dry_run=dry_run,
         )
         if result.ok and not dry_run:
-            messages.success(
-                request,
-                _("%(count)s rows were added.") % {"count": result.created},
-            )
+            messages.success(request, _("%(count)s rows were added.") % {"count": result.saved})
             return redirect("lending:import")
     return render(
         request,
@@ -64,10 +63,9 @@ def import_page(request):
 @role_required(Role.LENDING_STAFF)
 @require_GET
 def import_template(request, kind: str):
-    """An empty CSV with the right headings and one example row."""
+    """An empty CSV with the right headings and one example row (with a BOM for Excel)."""
     if kind not in KINDS:
-        return HttpResponse(status=404)
-    # A BOM so that Excel opens the UTF-8 file with the right characters.
-    response = HttpResponse("\ufeff" + template_csv(kind), content_type="text/csv; charset=utf-8")
+        raise Http404
+    response = HttpResponse(KINDS[kind].template_csv(), content_type=CSV_TYPE)
     response["Content-Disposition"] = f'attachment; filename="tsunagu-{kind}.csv"'
     return response

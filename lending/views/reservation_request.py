@@ -1,15 +1,16 @@
-"""What the staff and group views share: submitting a reservation request."""
+"""Submitting a reservation request: shared by the staff's phone booking and the group's own form."""
 
 from django.contrib import messages
 from django.utils.translation import gettext as _
 
+from core.refusals import Refusal, put_on_form
 from lending.forms import ReservationRequestForm
 from lending.models import Reservation
-from lending.services import ReservationConflict, RuleViolation, reservation_request
+from lending.services import reservation_request
 
 
 def submit_request(request, form: ReservationRequestForm, *, staff: bool) -> Reservation | None:
-    """Run the service for a valid form; put refusals on the form (never a server error)."""
+    """Run the service for a valid form; a refusal goes on the form (never a server error)."""
     data = form.cleaned_data
     try:
         reservation = reservation_request(
@@ -24,13 +25,8 @@ def submit_request(request, form: ReservationRequestForm, *, staff: bool) -> Res
             provisional=staff and data.get("provisional", False),
             by=request.user,
         )
-    except RuleViolation as refusal:
-        for field, problems in refusal.errors.items():
-            for problem in problems:
-                form.add_error(None if field not in form.fields else field, problem)
-        return None
-    except ReservationConflict as conflict:
-        form.add_error(None, conflict.message)
+    except Refusal as refusal:
+        put_on_form(form, refusal)
         return None
     messages.success(
         request,

@@ -7,21 +7,19 @@ a group's name, because whoever stands at the kiosk next can read it.
 import time
 from functools import wraps
 
-from django import forms
 from django.conf import settings
-from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.ratelimit import RateLimit
+from core.refusals import Refusal
 from core.roles import Role, role_required
-from lending.kiosk_services import loan_components_report
+from lending.forms import KioskScanForm
 from lending.models import Item, Loan
 from lending.selectors import item_find_by_code
-from lending.services import loan_return
+from lending.services import loan_components_report, loan_return
 
 # Loans this kiosk session returned and may still confirm parts for.
 SESSION_RETURNS_KEY = "kiosk_returns"
@@ -35,15 +33,6 @@ def reset_seconds() -> float:
 
 def scans_per_minute() -> int:
     return int(getattr(settings, "TSUNAGU_KIOSK_SCANS_PER_MINUTE", 60))
-
-
-class ScanForm(forms.Form):
-    code = forms.CharField(
-        label=gettext_lazy("Scan the QR code on the item"),
-        max_length=500,
-        strip=True,
-        error_messages={"required": gettext_lazy("No code was read. Please scan again.")},
-    )
 
 
 def server_timing(view):
@@ -68,7 +57,7 @@ def kiosk_context(*, outcome: str = "", code: str = "", item: Item | None = None
         seconds = reset_seconds() * 5
     return {
         "outcome": outcome,
-        "form": ScanForm(initial={"code": ""}),
+        "form": KioskScanForm(initial={"code": ""}),
         "code": code,
         "item": item,
         "reset_seconds": seconds,
@@ -77,19 +66,11 @@ def kiosk_context(*, outcome: str = "", code: str = "", item: Item | None = None
 
 
 def _rate_limited(request) -> bool:
-    """True past ``scans_per_minute`` scans in this minute for this kiosk session.
-
-    A plain read and write rather than ``incr``: two scans in the same instant
-    may count as one, which is fine for a safety valve against a stuck scanner,
-    and it costs half the round trips on the database cache.
-    """
-    window = int(time.time() // 60)
-    key = f"kiosk-scans:{request.user.pk}:{request.session.session_key or '-'}:{window}"
-    count = cache.get(key, 0)
-    if count >= scans_per_minute():
-        return True
-    cache.set(key, count + 1, timeout=120)
-    return False
+    """True past ``scans_per_minute`` scans in this minute for this kiosk (its user and session):
+    a safety valve against a stuck scanner."""
+    limit = RateLimit("lending.kiosk_scan", limit=scans_per_minute(), window=60)
+    identity = f"{request.user.pk}:{request.session.session_key or '-'}"
+    return limit.exceeded(request, identity=identity)
 
 
 def _remember_return(request, loan: Loan) -> None:
@@ -114,7 +95,7 @@ def kiosk(request):
         return render(
             request, "lending/kiosk/scan.html", kiosk_context(outcome="rate_limited"), status=429
         )
-    form = ScanForm(request.POST)
+    form = KioskScanForm(request.POST)
     if not form.is_valid():
         context = kiosk_context(outcome="invalid")
         context["form"] = form
@@ -144,9 +125,17 @@ def kiosk(request):
 def kiosk_components(request, loan_id: int):
     """After a return: all parts present, or which are missing (flags the loan for staff)."""
     if loan_id not in request.session.get(SESSION_RETURNS_KEY, []):
-        # Not a return made on this kiosk session (or already answered): nothing to change.
+        # Not a return made on this kiosk session: nothing to change.
         return render(request, "lending/kiosk/scan.html", kiosk_context(outcome="expired"))
-    loan = Loan.objects.select_related("item__equipment_type").get(pk=loan_id)
+    loan = (
+        Loan.objects.select_related("item__equipment_type")
+        .filter(pk=loan_id, parts_checked_at__isnull=True)
+        .first()
+    )
+    if loan is None:
+        # The parts check was answered already (the field says so): ask nothing twice.
+        _forget_return(request, loan_id)
+        return render(request, "lending/kiosk/scan.html", kiosk_context(outcome="expired"))
     item = loan.item
     everything_present = "all_present" in request.POST
     missing = [] if everything_present else request.POST.getlist("missing")
@@ -161,7 +150,8 @@ def kiosk_components(request, loan_id: int):
         return render(request, "lending/kiosk/scan.html", context)
     try:
         loan_components_report(loan=loan, missing_components=missing, by=request.user)
-    except ValidationError:
+    except Refusal:
+        # Staff got to the item first, or the form was not ours: the counter takes it from here.
         _forget_return(request, loan.pk)
         return render(request, "lending/kiosk/scan.html", kiosk_context(outcome="expired"))
     _forget_return(request, loan.pk)

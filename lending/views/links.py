@@ -8,14 +8,14 @@ else (no sign-in needed) a public page without any personal data.
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Q
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from core.audit import audit_history
 from core.roles import Role, has_role
 from lending.models import Item, Loan, Membership, Reservation
-from lending.views_kiosk import kiosk_context, server_timing
+from lending.views.kiosk import kiosk_context, server_timing
 
 
 def find_item_by_token(token: str) -> Item | None:
@@ -43,15 +43,8 @@ def item_link(request, token: str):
     return render(request, "lending/links/public.html", {"item": item, **_public_links()})
 
 
-def _url_or_empty(name: str, **kwargs) -> str:
-    try:
-        return reverse(name, kwargs=kwargs or None)
-    except NoReverseMatch:
-        return ""
-
-
 def _public_links() -> dict:
-    return {"availability_url": _url_or_empty("lending:availability")}
+    return {"availability_url": reverse("lending:availability")}
 
 
 def _unknown(request):
@@ -63,11 +56,7 @@ def _kiosk_context(item: Item, token: str) -> dict:
 
 
 def _staff_actions(item: Item, loans: list[Loan]) -> list[tuple[str, str]]:
-    """Links to the desk's pages for what can be done with the item now.
-
-    Names that do not resolve are skipped, so this page works whatever desk
-    pages exist.
-    """
+    """Links to the desk's pages for what can be done with the item now."""
     actions = []
     out = next((loan for loan in loans if loan.is_out), None)
     to_inspect = next(
@@ -83,21 +72,19 @@ def _staff_actions(item: Item, loans: list[Loan]) -> list[tuple[str, str]]:
     )
     if out is not None:
         actions.append(
-            (_("Record the return"), _url_or_empty("lending:counter_return_item", pk=item.pk))
+            (_("Record the return"), reverse("lending:counter_return_item", args=[item.pk]))
         )
     if to_inspect is not None:
-        actions.append((_("Inspect"), _url_or_empty("lending:loan_inspect", pk=to_inspect.pk)))
+        actions.append((_("Inspect"), reverse("lending:loan_inspect", args=[to_inspect.pk])))
     if to_hand_out is not None and out is None:
         actions.append(
             (
                 _("Hand out"),
-                _url_or_empty("lending:reservation_hand_out", pk=to_hand_out.reservation_id),
+                reverse("lending:reservation_hand_out", args=[to_hand_out.reservation_id]),
             )
         )
-    actions.append(
-        (_("Item details and history"), _url_or_empty("lending:item_detail", pk=item.pk))
-    )
-    return [(label, url) for label, url in actions if url]
+    actions.append((_("Item details and history"), reverse("lending:item_detail", args=[item.pk])))
+    return actions
 
 
 def _staff_page(request, item: Item):
@@ -137,7 +124,7 @@ def _representative_page(request, item: Item):
         .order_by("-reservation__pickup_date")[:5]
     )
     for loan in loans:
-        loan.detail_url = _url_or_empty("lending:my_reservation_detail", pk=loan.reservation_id)
+        loan.detail_url = reverse("lending:my_reservation_detail", args=[loan.reservation_id])
     return render(
         request,
         "lending/links/representative.html",

@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.roles import Role, role_required
-from lending.kiosk_services import item_token_reissue
+from lending.forms import TokenReissueForm
 from lending.models import EquipmentType, Item
 from lending.qr import item_qr_svg
+from lending.services import item_token_reissue
 
 # A4 21面: 3 columns × 7 rows of 70 × 42.3 mm (static/lending/labels.css).
 LABELS_PER_SHEET = 21
@@ -83,13 +84,13 @@ def label_single(request, pk: int):
 def token_reissue(request, pk: int):
     """Confirm, then give the item a new QR token; the old label stops working."""
     item = get_object_or_404(_active_items(), pk=pk)
-    if request.method == "POST":
-        reason = request.POST.get("reason", "").strip()[:200]
-        item_token_reissue(item=item, by=request.user, reason=reason)
+    form = TokenReissueForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        item_token_reissue(item=item, by=request.user, reason=form.cleaned_data["reason"])
         messages.success(
             request,
             _("%(tag)s has a new QR code. Print the new label; the old label no longer works.")
             % {"tag": item.tag_number},
         )
         return redirect("lending:label_single", pk=item.pk)
-    return render(request, "lending/labels/reissue.html", {"item": item})
+    return render(request, "lending/labels/reissue.html", {"item": item, "form": form})
