@@ -64,8 +64,8 @@ def _cancel(session: ClassSession, by: User) -> None:
             )
     for person in (
         {
-            "name": "高橋 和子",
-            "name_kana": "たかはし かずこ",
+            "name": "石井 京子",
+            "name_kana": "いしい きょうこ",
             "phone": "0475-26-1502",
             "phone_type": PhoneType.RAKURAKU,
         },
