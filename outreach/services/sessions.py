@@ -215,10 +215,11 @@ def session_update(*, session: ClassSession, by, **values) -> ClassSession:
                 locked.moved_from_venue = where_before["venue"]
             locked.moved_at = now
         locked.save()
-        if moved:
-            tell_session_moved(locked, where_before)
         _promote_waitlisted(locked, by=by)
         _refresh_full_status(locked)
+        if moved:
+            # After the promotions: whoever just got a place hears the new date as theirs.
+            tell_session_moved(locked, where_before)
         if any(
             getattr(locked, key) > before[key] for key in ("instructor_places", "assistant_places")
         ):

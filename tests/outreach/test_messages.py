@@ -406,3 +406,20 @@ def test_the_class_list_and_the_dashboard_show_the_open_calls(
     client = client_for(dx_staff)
     for url in (reverse("outreach:session_list"), reverse("core:dashboard")):
         assert "連絡リスト：今日連絡する方 1人" in client.get(url).content.decode()
+
+
+def test_more_places_and_a_new_date_at_once_tell_the_one_moved_up_as_having_a_place(
+    make_session, make_application, dx_staff
+):
+    session, _taken, _waiting = _full_session_with_waiting(make_session, make_application)
+    later = session.starts_at + timedelta(days=7)
+    services.session_update(
+        session=session,
+        by=dx_staff,
+        capacity=2,
+        starts_at=later,
+        ends_at=later + timedelta(hours=2),
+    )
+    assert _messages("outreach.application.promoted", name="佐々木 幸子").count() == 1
+    moved = _messages("outreach.session.changed", name="佐々木 幸子").get()
+    assert "キャンセル待ち" not in moved.body
