@@ -423,3 +423,27 @@ def test_more_places_and_a_new_date_at_once_tell_the_one_moved_up_as_having_a_pl
     assert _messages("outreach.application.promoted", name="佐々木 幸子").count() == 1
     moved = _messages("outreach.session.changed", name="佐々木 幸子").get()
     assert "キャンセル待ち" not in moved.body
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "outreach/messages/promoted",
+        "outreach/messages/cancelled",
+        "outreach/messages/cancelled_volunteer",
+        "outreach/messages/moved",
+        "outreach/messages/moved_volunteer",
+        "outreach/messages/reminder",
+        "outreach/messages/signup_promoted",
+        "outreach/messages/signup_reminder",
+    ],
+)
+def test_dx_staff_can_edit_each_class_message_with_a_preview(
+    class_with_people, dx_staff, client_for, template
+):
+    services.session_cancel(session=class_with_people, by=dx_staff, reason="台風")
+    client = client_for(dx_staff)
+    assert template in client.get(reverse("core:message_templates")).content.decode()
+    for language in ("ja", "en"):
+        url = reverse("core:message_template_edit", args=[language, template])
+        assert client.get(url).status_code == 200
