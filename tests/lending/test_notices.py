@@ -202,3 +202,12 @@ def test_the_daily_job_reminds_warns_and_expires_once(
     for _run in range(2):
         reservations_send_overdue_notices(today=WED + timedelta(days=1))
     assert _messages("lending.reservation.overdue_notified").count() == 2
+
+
+@pytest.mark.parametrize("name", ["units_swapped", "units_released"])
+def test_the_desk_can_reword_the_letters_about_changed_units(name, lending_staff, client_for):
+    client = client_for(lending_staff)
+    template = f"lending/mail/{name}"
+    assert template in client.get(reverse("core:message_templates")).content.decode()
+    url = reverse("core:message_template_edit", args=["ja", template])
+    assert client.get(url).status_code == 200
