@@ -194,12 +194,15 @@ def messages_anonymise(*, about: Iterable[models.Model]) -> int:
     those records at the end of their retention period). Counts and dates stay."""
     from django.contrib.contenttypes.models import ContentType
 
-    query = models.Q(pk__in=[])
+    # One IN list per kind of record, not one OR per record: a year of applications is
+    # thousands of records, more than SQLite's expression depth allows.
+    ids_by_type: dict[int, list[str]] = {}
     for record in about:
-        query |= models.Q(
-            about_type=ContentType.objects.get_for_model(record, for_concrete_model=False),
-            about_id=str(record.pk),
-        )
+        content_type = ContentType.objects.get_for_model(record, for_concrete_model=False)
+        ids_by_type.setdefault(content_type.pk, []).append(str(record.pk))
+    query = models.Q(pk__in=[])
+    for type_id, ids in ids_by_type.items():
+        query |= models.Q(about_type_id=type_id, about_id__in=ids)
     return Message.objects.filter(query).update(
         user=None,
         name="",

@@ -46,6 +46,8 @@ class LendingConfig(AppConfig):
         "lending/mail/expired": _("Provisional reservation expired"),
         "lending/mail/pickup_reminder": _("Reminder of the pickup day"),
         "lending/mail/overdue": _("Request to return overdue equipment"),
+        "lending/mail/units_swapped": _("Another unit handed out than the one booked"),
+        "lending/mail/units_released": _("Units not taken released from the reservation"),
     }
     # Permissions each role gets, applied by `manage.py sync_roles` (see core.roles).
     # Views check roles; these permissions open the matching admin pages.

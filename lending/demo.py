@@ -31,7 +31,10 @@ from lending.services import (
     loan_inspect,
     loan_return,
     reservation_approve,
+    reservation_release_unhanded,
     reservation_request,
+    reservations_send_overdue_notices,
+    reservations_send_pickup_reminders,
 )
 
 ALL = []
@@ -277,16 +280,39 @@ def _reservation(
     return reservation, True
 
 
-def _lend(reservation, staff, *, returned_on=None, inspect=True):
+def _other_free_unit(loan: Loan, reservation: Reservation) -> Item | None:
+    """Another unit of the loan's type, free on every day of the reservation."""
+    return (
+        Item.objects.filter(
+            equipment_type_id=loan.item.equipment_type_id, status=Item.Status.AVAILABLE
+        )
+        .exclude(days__day__range=(reservation.pickup_date, reservation.return_date))
+        .exclude(pk__in=reservation.loans.values("item_id"))
+        .order_by("tag_number")
+        .first()
+    )
+
+
+def _lend(reservation, staff, *, returned_on=None, inspect=True, swap=False, leave_prefix=""):
+    """Approve and hand out through the services. ``swap``: the desk hands out another unit
+    than the first one booked; ``leave_prefix``: the group leaves those units behind and the
+    desk releases them. The group is told about each (the desk calls a group without e-mail)."""
     reservation_approve(
         reservation=reservation, by=staff, now=_at(reservation.created_at.date(), 15)
     )
-    for loan in reservation.loans.select_related("item"):
+    for index, loan in enumerate(reservation.loans.select_related("item").order_by("id")):
+        if leave_prefix and loan.item.tag_number.startswith(leave_prefix):
+            continue
+        other = _other_free_unit(loan, reservation) if swap and index == 0 else None
         loan_hand_out(
             reservation=reservation,
-            code=loan.item.tag_number,
+            code=(other or loan.item).tag_number,
             by=staff,
             now=_at(reservation.pickup_date),
+        )
+    if leave_prefix:
+        reservation_release_unhanded(
+            reservation=reservation, by=staff, now=_at(reservation.pickup_date, 11)
         )
     if returned_on is None:
         return
@@ -561,7 +587,14 @@ def seed(stdout=None) -> None:
             purpose=purpose,
         )
         if is_new:
-            _lend(reservation, staff)
+            # The desk gave the tablets' group another unit than the one booked, and the
+            # council took its projector but left the screen: both groups are told.
+            _lend(
+                reservation,
+                staff,
+                swap=key == "now-2",
+                leave_prefix="MB-SC" if key == "now-1" else "",
+            )
             created += 1
 
     # Came back yesterday, waiting for inspection.
@@ -631,6 +664,10 @@ def seed(stdout=None) -> None:
         if is_new and key == "approved":
             reservation_approve(reservation=reservation, by=staff)
         created += int(is_new)
+    # What the morning job (lending_send_reminders) tells groups today: the overdue group
+    # (no e-mail: on the desk's call list) and tomorrow's pickups.
+    reservations_send_pickup_reminders()
+    reservations_send_overdue_notices()
     if stdout is not None:
         stdout.write(
             f"lending: {created} demo reservations created, {history} from the 令和7年度 history"

@@ -20,6 +20,9 @@ class OutreachConfig(AppConfig):
         "outreach.session.changed": _("Class changed"),
         "outreach.session.cancelled": _("Class cancelled"),
         "outreach.session.held": _("Class marked as held"),
+        "outreach.session.reminded": _("Participants reminded of the class"),
+        "outreach.roster.printed": _("Reception list printed"),
+        "outreach.applicants.exported": _("Applicants exported"),
         "outreach.application.created": _("Application received"),
         "outreach.application.promoted": _("Moved up from the waiting list"),
         "outreach.application.cancelled": _("Application cancelled"),
@@ -30,8 +33,21 @@ class OutreachConfig(AppConfig):
         "outreach.signup.created": _("Volunteer signed up"),
         "outreach.signup.cancelled": _("Volunteer sign-up cancelled"),
         "outreach.signup.promoted": _("Volunteer moved up from the waiting list"),
+        "outreach.signup.released": _("Volunteer sign-up released (class cancelled)"),
         "outreach.signup.attendance_recorded": _("Volunteer's activity recorded"),
         "outreach.calendar.reset": _("Calendar link renewed"),
+    }
+    # Messages to applicants and volunteers: 総務課's call list and templates.
+    message_section = "dx"
+    message_templates = {
+        "outreach/messages/promoted": _("Class: moved up from the waiting list"),
+        "outreach/messages/cancelled": _("Class cancelled (to applicants)"),
+        "outreach/messages/cancelled_volunteer": _("Class cancelled (to volunteers)"),
+        "outreach/messages/moved": _("Class date, time or venue changed (to applicants)"),
+        "outreach/messages/moved_volunteer": _("Class date, time or venue changed (to volunteers)"),
+        "outreach/messages/reminder": _("Class reminder (to participants)"),
+        "outreach/messages/signup_promoted": _("Volunteer moved up from the waiting list"),
+        "outreach/messages/signup_reminder": _("Class reminder (to volunteers)"),
     }
     # 総務課 plans and runs the classes (also through the admin site for courses).
     role_permissions: dict[str, list[str]] = {

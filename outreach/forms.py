@@ -3,6 +3,7 @@
 from datetime import date, datetime, time
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +61,13 @@ class SessionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = Course.objects.filter(is_active=True)
         self.fields["venue"].queryset = _venues()
+        if self.instance.status != ClassSession.Status.CANCELLED:
+            # Cancelling tells everyone and releases the volunteers: its own page does it.
+            self.fields["status"].choices = [
+                choice
+                for choice in self.fields["status"].choices
+                if choice[0] != ClassSession.Status.CANCELLED
+            ]
         if self.instance.pk:
             start = timezone.localtime(self.instance.starts_at)
             end = timezone.localtime(self.instance.ends_at)
@@ -171,9 +179,18 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = ["name", "name_kana", "phone", "age_band", "phone_type", "wants_to_learn"]
+        fields = [
+            "name",
+            "name_kana",
+            "phone",
+            "email",
+            "age_band",
+            "phone_type",
+            "wants_to_learn",
+        ]
         widgets = {
             "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
             "wants_to_learn": forms.Textarea(attrs={"rows": 3}),
             "phone_type": forms.RadioSelect,
@@ -213,12 +230,31 @@ class StaffApplicationForm(ApplicationForm):
     )
 
     class Meta(ApplicationForm.Meta):
+        # Someone phoning in English hears (and reads) our messages in English.
+        fields = [*ApplicationForm.Meta.fields, "language"]
         widgets = {**ApplicationForm.Meta.widgets, "phone_type": forms.Select}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # A select starting empty, so a hurried entry cannot keep a wrong first choice.
         self.fields["phone_type"].choices = [("", "---------"), *PhoneType.choices]
+        self.fields["language"].required = False
+
+    def clean_language(self) -> str:
+        return self.cleaned_data.get("language") or settings.LANGUAGE_CODE
+
+
+class SessionCancelForm(forms.Form):
+    """Cancelling a class: the reason is told to everyone and shown on the public page."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        help_text=_(
+            "Told to the applicants and volunteers and shown on the class's public page, "
+            "for example: 講師の急病のため."
+        ),
+    )
 
 
 class CancelByReferenceForm(forms.Form):

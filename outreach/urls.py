@@ -6,7 +6,16 @@ and their my page under /volunteering/.
 
 from django.urls import path
 
-from outreach.views import analysis, attendance, mypage, opendata, public, signups, staff
+from outreach.views import (
+    analysis,
+    attendance,
+    mypage,
+    opendata,
+    public,
+    roster,
+    signups,
+    staff,
+)
 
 app_name = "outreach"
 
@@ -19,6 +28,12 @@ urlpatterns: list = [
     path("outreach/classes/<int:pk>/edit/", staff.session_edit, name="session_edit"),
     path("outreach/classes/<int:pk>/cancel/", staff.session_cancel, name="session_cancel"),
     path("outreach/classes/<int:pk>/apply/", staff.staff_apply, name="staff_apply"),
+    path("outreach/classes/<int:pk>/roster/", roster.session_roster, name="session_roster"),
+    path(
+        "outreach/classes/<int:pk>/applicants.<str:export_format>",
+        roster.applicants_export,
+        name="applicants_export",
+    ),
     path(
         "outreach/classes/<int:pk>/attendance/",
         attendance.attendance_sheet,

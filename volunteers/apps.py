@@ -16,6 +16,12 @@ class VolunteersConfig(AppConfig):
         "volunteers.appointment.reminder_sent": _("Appointment reminder sent"),
         "volunteers.note.added": _("Staff note added"),
     }
+    # Messages to volunteers: 総務課 answers for them (its call list, its templates).
+    message_section = "dx"
+    message_templates = {
+        "volunteers/mail/approved": _("Volunteer registration approved"),
+        "volunteers/mail/appointment_reminder": _("デジタル推進委員 appointment about to lapse"),
+    }
     role_permissions: dict[str, list[str]] = {
         "dx_staff": [
             "volunteers.view_volunteerprofile",

@@ -42,6 +42,7 @@ class ProfileForm(forms.ModelForm):
             "full_name",
             "full_name_kana",
             "phone",
+            "language",
             "affiliation",
             "affiliation_detail",
             "skills",
@@ -52,10 +53,15 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, ask_consent: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        # Not asked again on every edit: left out, the language stays as it was.
+        self.fields["language"].required = False
         if self.instance.pk:
             self.initial.setdefault("skills", self.instance.skill_codes())
         if not ask_consent:
             del self.fields["consent"]
+
+    def clean_language(self) -> str:
+        return self.cleaned_data.get("language") or self.instance.language or "ja"
 
 
 class StatusForm(forms.Form):

@@ -94,6 +94,13 @@ class VolunteerProfile(models.Model):
         ],
         help_text=_("Optional. We call only about classes you signed up for."),
     )
+    # The language they joined in (and may change): the one our messages to them are in.
+    language = models.CharField(
+        _("language of our messages"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="ja",
+    )
     affiliation = models.CharField(_("affiliation"), max_length=20, choices=Affiliation.choices)
     affiliation_detail = models.CharField(
         _("affiliation details"),

@@ -7,6 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from core.fiscal import fiscal_year, fiscal_year_end
+from core.messaging import Recipient
 from core.roles import Role, has_role
 from volunteers.models import Appointment, Skill, TrainingRecord, VolunteerProfile
 
@@ -14,6 +15,20 @@ from volunteers.models import Appointment, Skill, TrainingRecord, VolunteerProfi
 def all_profiles() -> QuerySet[VolunteerProfile]:
     """Every profile (for other apps that annotate their own facts onto volunteers)."""
     return VolunteerProfile.objects.all()
+
+
+def recipient_for(profile: VolunteerProfile) -> Recipient:
+    """The volunteer as someone our messages reach: their account's address, phone and
+    language (outreach's sign-up messages use it too)."""
+    return Recipient(
+        kind=Recipient.VOLUNTEER,
+        name=profile.full_name,
+        name_kana=profile.full_name_kana,
+        email=profile.user.email,
+        phone=profile.phone,
+        language=profile.language,
+        user=profile.user,
+    )
 
 
 def profiles_for_lists() -> QuerySet[VolunteerProfile]:

@@ -25,12 +25,18 @@ from volunteers.models import (
     VolunteerProfile,
     VolunteerSkill,
 )
-from volunteers.selectors import appointments_lapsing, dx_contact, volunteer_settings
+from volunteers.selectors import (
+    appointments_lapsing,
+    dx_contact,
+    recipient_for,
+    volunteer_settings,
+)
 
 PROFILE_FIELDS = [
     "full_name",
     "full_name_kana",
     "phone",
+    "language",
     "affiliation",
     "affiliation_detail",
     "available_weekdays",
@@ -119,7 +125,7 @@ def profile_update(
 
 
 def _to(profile: VolunteerProfile) -> list[Recipient]:
-    return [Recipient(email=profile.user.email, name=profile.full_name)]
+    return [recipient_for(profile)]
 
 
 def profile_approve(*, profile: VolunteerProfile, by, now: datetime | None = None) -> None:

@@ -69,7 +69,10 @@ def join(request):
     """Apply to become a デジタル活用支援員: profile and consent to the privacy notice."""
     if selectors.profile_for_user(request.user) is not None:
         return redirect("volunteers:me")
-    form = ProfileForm(request.POST or None, initial={"full_name": request.user.full_name})
+    form = ProfileForm(
+        request.POST or None,
+        initial={"full_name": request.user.full_name, "language": request.LANGUAGE_CODE},
+    )
     if request.method == "POST" and form.is_valid():
         data, skills = _profile_data(form)
         try:

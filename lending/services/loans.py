@@ -13,6 +13,7 @@ from core.audit import audit_record
 from core.refusals import Refusal
 from lending.models import Item, ItemDay, Loan, Reservation
 from lending.selectors import item_find_by_code
+from lending.services.notices import reservation_notify
 
 HANDOUT_STATES = (Reservation.State.APPROVED, Reservation.State.HANDED_OUT)
 
@@ -75,7 +76,7 @@ def loan_hand_out(*, reservation: Reservation, code: str, by, now: datetime | No
                     % {"tag": item.tag_number, "type": item.equipment_type.name},
                     field="code",
                 )
-            _swap(loan, item, locked, today, by)
+            _swap(loan, item, locked, today, by, now)
         if item.status != Item.Status.AVAILABLE:
             raise Refusal(
                 _("%(tag)s cannot be handed out now: %(status)s.")
@@ -103,7 +104,9 @@ def loan_hand_out(*, reservation: Reservation, code: str, by, now: datetime | No
     return loan
 
 
-def _swap(loan: Loan, item: Item, reservation: Reservation, today: date, by) -> None:
+def _swap(loan: Loan, item: Item, reservation: Reservation, today: date, by, now: datetime) -> None:
+    """Staff hand out another unit of the type than the one assigned: the group is told
+    which unit it has (it returns that one), in the hand-out's transaction."""
     old = loan.item
     start = max(reservation.pickup_date, today)
     try:
@@ -129,6 +132,17 @@ def _swap(loan: Loan, item: Item, reservation: Reservation, today: date, by) -> 
         target=loan,
         changes={"item": [old.tag_number, item.tag_number]},
     )
+    reservation_notify(
+        reservation,
+        "units_swapped",
+        event="lending.loan.swapped",
+        about=loan,
+        # A unit swapped again (a second scan of another unit) is told again.
+        occurrence=item.tag_number,
+        now=now,
+        old_item=old,
+        new_item=item,
+    )
 
 
 def reservation_release_unhanded(
@@ -141,7 +155,8 @@ def reservation_release_unhanded(
         if locked.state != Reservation.State.HANDED_OUT:
             raise Refusal(_("Only a handed-out reservation has units to release."))
         pending = locked.loans.filter(handed_out_at__isnull=True, released_at__isnull=True)
-        tags = list(pending.values_list("item__tag_number", flat=True))
+        released = list(pending.select_related("item__equipment_type").order_by("item__tag_number"))
+        tags = [loan.item.tag_number for loan in released]
         ItemDay.objects.filter(loan__in=pending).delete()
         count = pending.update(released_at=now)
         if count:
@@ -150,6 +165,15 @@ def reservation_release_unhanded(
                 action="lending.reservation.units_released",
                 target=locked,
                 note=", ".join(tags),
+            )
+            # The group learns which units it no longer has booked (they stay free for others).
+            reservation_notify(
+                locked,
+                "units_released",
+                event="lending.reservation.units_released",
+                occurrence=",".join(tags),
+                now=now,
+                released=[loan.item for loan in released],
             )
         _settle(locked, now)
     return count

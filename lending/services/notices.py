@@ -47,14 +47,26 @@ def reservation_recipients(reservation: Reservation) -> list[Recipient]:
     return [by_email[email] for email in sorted(by_email)]
 
 
-def reservation_notify(reservation: Reservation, name: str, *, event: str, **context) -> int:
-    """Send ``lending/mail/<name>`` about ``reservation`` to its group; returns how many were recorded."""
+def reservation_notify(
+    reservation: Reservation,
+    name: str,
+    *,
+    event: str,
+    about=None,
+    occurrence: str = "",
+    now: datetime | None = None,
+    **context,
+) -> int:
+    """Send ``lending/mail/<name>`` about ``reservation`` (or ``about``, e.g. one loan) to its
+    group, recorded at ``now`` (the time of the change); returns how many were recorded."""
     return send_message(
         event=event,
         template=f"lending/mail/{name}",
         recipients=reservation_recipients(reservation),
         context={"reservation": reservation, **context},
-        about=reservation,
+        about=about or reservation,
+        occurrence=occurrence,
+        now=now,
     )
 
 

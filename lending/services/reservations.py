@@ -258,7 +258,7 @@ def reservation_approve(
             target=locked,
             changes={"state": [before, locked.state]},
         )
-        reservation_notify(locked, "approved", event="lending.reservation.approved")
+        reservation_notify(locked, "approved", event="lending.reservation.approved", now=now)
     return locked
 
 
@@ -288,7 +288,7 @@ def reservation_reject(
             changes={"state": [before, locked.state]},
             note=reason,
         )
-        reservation_notify(locked, "rejected", event="lending.reservation.rejected")
+        reservation_notify(locked, "rejected", event="lending.reservation.rejected", now=now)
     return locked
 
 
@@ -346,6 +346,6 @@ def reservation_expire_provisional(*, now: datetime | None = None) -> list[Reser
                 target=locked,
                 changes={"state": [Reservation.State.PROVISIONAL, locked.state]},
             )
-            reservation_notify(locked, "expired", event="lending.reservation.expired")
+            reservation_notify(locked, "expired", event="lending.reservation.expired", now=now)
         expired.append(locked)
     return expired

@@ -14,6 +14,7 @@ from core.audit import audit_history, audit_history_of
 from core.exports import TableExport
 from core.refusals import Refusal, put_on_form, show_refusal
 from core.roles import Role, role_required
+from core.selectors import open_call_count
 from lending import selectors
 from lending.filters import ItemFilter, OrganisationFilter, ReservationFilter
 from lending.forms import (
@@ -53,7 +54,13 @@ def desk(request):
     return render(
         request,
         "lending/desk.html",
-        {"desk": selectors.desk(), "today": timezone.localdate(), "scan_form": ScanForm()},
+        {
+            "desk": selectors.desk(),
+            "today": timezone.localdate(),
+            "scan_form": ScanForm(),
+            # Groups without e-mail to phone about their reservations (the 連絡リスト).
+            "open_calls": open_call_count(request.user),
+        },
     )
 
 

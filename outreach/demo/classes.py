@@ -25,7 +25,12 @@ from outreach.models import (
     Series,
     person_key_for,
 )
-from outreach.services import application_create, participants_anonymise, series_create
+from outreach.services import (
+    application_cancel_by_reference,
+    application_create,
+    participants_anonymise,
+    series_create,
+)
 
 SURNAMES = [
     "佐藤",
@@ -352,9 +357,14 @@ def _upcoming_series(*, venue: Facility, by: User, rng: random.Random) -> int:
         by=by,
     )
     people = _people(rng, 30)
+    # Some give an e-mail address (their messages are mails); the others are called.
+    for n, person in enumerate(people):
+        if n % 3 == 0:
+            person["email"] = f"mobara.resident{n}@example.jp"
     sessions = list(series.sessions.order_by("starts_at"))
-    # First session full with a waiting list, the second nearly full, the rest filling up.
-    wanted = [10, 6, 3, 1]
+    # First session full (its waiting list comes with the story below), the second nearly
+    # full, the rest filling up.
+    wanted = [8, 6, 3, 1]
     created = 0
     for session, count in zip(sessions, wanted, strict=False):
         for person in rng.sample(people, k=count):
@@ -369,7 +379,43 @@ def _upcoming_series(*, venue: Facility, by: User, rng: random.Random) -> int:
                 created += 1
             except Refusal:  # an invented person drawn twice: skip
                 pass
+    created += _sasaki_moves_up(sessions[0], by=by, rng=rng)
     return created
+
+
+SASAKI = {
+    "name": "佐々木 幸子",
+    "name_kana": "ささき さちこ",
+    "phone": "0475-22-4411",
+    "age_band": AgeBand.AGE_80S,
+    "phone_type": PhoneType.RAKURAKU,
+}
+
+
+def _sasaki_moves_up(session: ClassSession, *, by: User, rng: random.Random) -> int:
+    """The issue's story, through the real services: 佐々木 幸子 (a らくらくホン, a phone
+    number only) phones in for the full class and waits; another resident joins the list
+    online; then someone with a place cancels online with the reference number, and
+    佐々木さん moves up: she is on 総務課's 連絡リスト, to be called."""
+    application_create(session=session, channel=Application.Channel.PHONE, by=by, **SASAKI)
+    application_create(
+        session=session,
+        channel=Application.Channel.ONLINE,
+        name="吉田 進",
+        name_kana="よしだ すすむ",
+        phone="0475-24-3180",
+        email="yoshida.susumu@example.jp",
+        age_band=AgeBand.AGE_70S,
+        phone_type=PhoneType.ANDROID,
+    )
+    leaving = (
+        session.applications.filter(status=Application.Status.CONFIRMED)
+        .exclude(name=SASAKI["name"])
+        .order_by("id")
+        .first()
+    )
+    application_cancel_by_reference(reference=leaving.reference, phone=leaving.phone)
+    return 2
 
 
 def seed(stdout=None) -> None:

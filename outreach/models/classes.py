@@ -206,6 +206,24 @@ class ClassSession(models.Model):
         _("confirmed applications"), default=0, editable=False
     )
     notes = models.TextField(_("notes"), blank=True)
+    # What residents read on the class's page once it is cancelled or has moved.
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reason for the cancellation"), max_length=500, blank=True)
+    moved_at = models.DateTimeField(
+        _("date, time or venue changed"),
+        null=True,
+        blank=True,
+        help_text=_("The last change the applicants were told about."),
+    )
+    moved_from_starts_at = models.DateTimeField(_("previous start"), null=True, blank=True)
+    moved_from_venue = models.ForeignKey(
+        "core.Facility",
+        verbose_name=_("previous venue"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -245,6 +263,19 @@ class ClassSession(models.Model):
     def places_left(self) -> int:
         return max(self.capacity - self.confirmed_count, 0)
 
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def has_moved_date(self) -> bool:
+        """The start changed after people were told the first one (shown on the public page)."""
+        return self.moved_from_starts_at is not None and self.moved_from_starts_at != self.starts_at
+
+    @property
+    def has_moved_venue(self) -> bool:
+        return self.moved_from_venue_id is not None and self.moved_from_venue_id != self.venue_id
+
 
 class Application(models.Model):
     """A request for a place, taken by phone, at the counter or online."""
@@ -269,6 +300,18 @@ class Application(models.Model):
     name = models.CharField(_("name (氏名)"), max_length=100)
     name_kana = models.CharField(_("name in kana (ふりがな)"), max_length=100, blank=True)
     phone = models.CharField(_("phone number"), max_length=20)
+    email = models.EmailField(
+        _("e-mail address"),
+        blank=True,
+        help_text=_(
+            "Optional. We send reminders and changes of the class by e-mail; "
+            "without an address we call you."
+        ),
+    )
+    # The language the resident used to apply: the one our messages to them are in.
+    language = models.CharField(
+        _("language for messages"), max_length=10, choices=settings.LANGUAGES, default="ja"
+    )
     age_band = models.CharField(
         _("age"), max_length=10, choices=AgeBand.choices, default=AgeBand.UNKNOWN
     )

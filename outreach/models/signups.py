@@ -48,6 +48,10 @@ class VolunteerSignup(models.Model):
     signed_up_at = models.DateTimeField(_("signed up at"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # Set when the class itself was cancelled: the volunteer did not cancel, the city did.
+    released_at = models.DateTimeField(
+        _("released because the class was cancelled"), null=True, blank=True
+    )
     # None until 総務課 confirms after the class whether the volunteer came.
     attended = models.BooleanField(_("came"), null=True, blank=True)
     hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=2, null=True, blank=True)

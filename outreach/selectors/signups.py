@@ -260,6 +260,17 @@ def upcoming_signups(volunteer, *, now: datetime | None = None) -> QuerySet[Volu
     )
 
 
+def released_signups(volunteer, *, now: datetime | None = None) -> QuerySet[VolunteerSignup]:
+    """Upcoming classes that were cancelled while the volunteer was signed up (their
+    sign-up was released): shown on the my page so nobody comes to a cancelled class."""
+    now = now or timezone.now()
+    return (
+        signups_for_volunteer(volunteer)
+        .filter(released_at__isnull=False, session__starts_at__gt=now)
+        .order_by("session__starts_at", "id")
+    )
+
+
 def past_signups(volunteer, *, now: datetime | None = None) -> QuerySet[VolunteerSignup]:
     now = now or timezone.now()
     return (

@@ -18,6 +18,7 @@ from .attendance import (
     attendance_update_survey,
 )
 from .calendar import calendar_feed_for, calendar_feed_reset
+from .notices import applicant_recipient, application_reminders_send
 from .privacy import AnonymiseReport, participants_anonymise, retention_cutoff_fiscal_year
 from .sessions import (
     SeriesPreview,
@@ -39,9 +40,11 @@ __all__ = [
     "AnonymiseReport",
     "DuplicateApplication",
     "SeriesPreview",
+    "applicant_recipient",
     "application_cancel",
     "application_cancel_by_reference",
     "application_create",
+    "application_reminders_send",
     "attendance_add_walk_in",
     "attendance_mark",
     "attendance_update_survey",

@@ -8,6 +8,7 @@ constraint (``confirmed_count <= capacity``).
 
 import secrets
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -16,6 +17,8 @@ from django.utils.translation import gettext as _
 from core.audit import RESIDENT_ONLINE, audit_record
 from core.refusals import Refusal
 from outreach.models import Application, ClassSession, normalise_phone, person_key_for
+
+from .notices import tell_promoted
 
 REFERENCE_DIGITS = 8  # read out over the phone as 4 + 4 digits
 
@@ -78,8 +81,8 @@ def _take_place(session: ClassSession) -> bool:
 
 
 def _promote_waitlisted(session: ClassSession, *, by, actor_label: str = "") -> list[Application]:
-    """Move people up from the waiting list, first come first served, while places are left.
-    The caller holds the session lock."""
+    """Move people up from the waiting list, first come first served, while places are left,
+    and tell each of them (whatever freed the place). The caller holds the session lock."""
     promoted = []
     waiting = session.applications.filter(status=Application.Status.WAITLISTED).order_by(
         "created_at", "id"
@@ -97,8 +100,15 @@ def _promote_waitlisted(session: ClassSession, *, by, actor_label: str = "") -> 
             target=application,
             changes={"status": [Application.Status.WAITLISTED, Application.Status.CONFIRMED]},
         )
+        tell_promoted(application, session)
         promoted.append(application)
     return promoted
+
+
+def _supported_language(language: str) -> str:
+    codes = [code for code, _name in settings.LANGUAGES]
+    base = (language or "").split("-")[0].lower()
+    return base if base in codes else settings.LANGUAGE_CODE
 
 
 def application_create(
@@ -111,11 +121,15 @@ def application_create(
     name_kana: str = "",
     age_band: str = "unknown",
     wants_to_learn: str = "",
+    email: str = "",
+    language: str = "",
     by=None,
 ) -> Application:
     """Take an application: a confirmed place while any is left, else the waiting list.
 
     ``by`` is the staff member for phone/counter applications, None online.
+    ``language`` is the one the resident used (our messages to them are in it);
+    ``email`` is optional: without it, messages become calls on 総務課's list.
     Raises DuplicateApplication if the same name + phone already holds an active
     application for this session, a Refusal if the session takes none."""
     is_staff_entry = by is not None and getattr(by, "is_authenticated", False)
@@ -151,6 +165,8 @@ def application_create(
                     name=name,
                     name_kana=" ".join(name_kana.split()),
                     phone=phone.strip(),
+                    email=email.strip(),
+                    language=_supported_language(language),
                     age_band=age_band,
                     phone_type=phone_type,
                     wants_to_learn=wants_to_learn.strip(),

@@ -2,7 +2,8 @@
 
 Records of a session are kept until the end of the fiscal year
 ``participant_retention_fiscal_years`` after the session's fiscal year, then
-anonymised: names, kana, phone numbers, wishes and free comments are cleared.
+anonymised: names, kana, phone numbers, e-mail addresses, wishes and free comments are
+cleared, and so are the messages to these people in the outbox.
 Every count stays the same: the rows stay, and each person key is replaced by a
 random token shared by all rows of that person in the batch (a batch is whole
 fiscal years, so 実人数 per fiscal year is kept too).
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from core.audit import SCHEDULED_JOB, audit_record
 from core.fiscal import current_fiscal_year, fiscal_year_bounds
+from core.services import messages_anonymise
 from outreach.models import Application, Attendance, ClassSession
 
 
@@ -69,7 +71,17 @@ def participants_anonymise(
         for key, token in tokens.items():
             applications.filter(person_key=key).update(person_key=token)
             attendances.filter(person_key=key).update(person_key=token)
-        applications.update(name="", name_kana="", phone="", wants_to_learn="", anonymised_at=now)
+        # Messages to these people (reminders, waiting-list moves, cancellations) hold
+        # the same names and numbers: they go too.
+        messages_anonymise(
+            about=[
+                *applications.only("pk"),
+                *ClassSession.objects.filter(pk__in=session_ids).only("pk"),
+            ]
+        )
+        applications.update(
+            name="", name_kana="", phone="", email="", wants_to_learn="", anonymised_at=now
+        )
         walk_ins.update(name="", phone="")
         attendances.update(comment="", anonymised_at=now)
         audit_record(

@@ -14,7 +14,8 @@ from core.refusals import Refusal
 from outreach.models import ClassSession, Course, Series
 
 from .applications import _promote_waitlisted, _refresh_full_status
-from .signups import signups_fill_places
+from .notices import tell_session_cancelled, tell_session_moved
+from .signups import signups_fill_places, signups_release
 
 MAX_SESSIONS_PER_SERIES = 300  # a year of weekdays; more is a typo in the rule
 
@@ -160,13 +161,29 @@ def _snapshot(session: ClassSession) -> dict:
     return values
 
 
+# What residents and volunteers are told about when it changes: the date, the times, the place.
+WHEN_AND_WHERE = ("starts_at", "ends_at", "venue", "room")
+# A class whose people still expect it (a held or cancelled one has nobody left to tell).
+STILL_AHEAD = (ClassSession.Status.PLANNED, ClassSession.Status.OPEN, ClassSession.Status.FULL)
+
+
 def session_update(*, session: ClassSession, by, **values) -> ClassSession:
     """Edit one session (also one of a series). Capacity cannot drop below the
-    confirmed places; a larger capacity moves people up from the waiting list, and
-    more places for volunteers move waiting volunteers up."""
+    confirmed places; a larger capacity moves people up from the waiting list (each
+    is told), and more places for volunteers move waiting volunteers up. A new date,
+    time or venue of a class still ahead is told to every applicant and volunteer,
+    each change again. Cancelling has its own service (``session_cancel``)."""
+    now = timezone.now()
     with transaction.atomic():
         locked = ClassSession.objects.select_for_update().get(pk=session.pk)
         before = _snapshot(locked)
+        where_before = {key: getattr(locked, key) for key in WHEN_AND_WHERE}
+        if (
+            values.get("status") == ClassSession.Status.CANCELLED
+            and locked.status != ClassSession.Status.CANCELLED
+        ):
+            # Cancelling releases volunteers and tells everyone: only session_cancel does it.
+            raise Refusal(_("Use “Cancel session” to cancel a class."), field="status")
         new_capacity = values.get("capacity", locked.capacity)
         if new_capacity < locked.confirmed_count:
             raise Refusal(
@@ -186,9 +203,23 @@ def session_update(*, session: ClassSession, by, **values) -> ClassSession:
         for key, value in values.items():
             if key in SESSION_FIELDS:
                 setattr(locked, key, value)
+        moved = locked.status in STILL_AHEAD and locked.starts_at > now
+        moved = moved and any(getattr(locked, key) != where_before[key] for key in WHEN_AND_WHERE)
+        if moved:
+            if (
+                where_before["starts_at"] != locked.starts_at
+                and locked.moved_from_starts_at is None
+            ):
+                locked.moved_from_starts_at = where_before["starts_at"]
+            if where_before["venue"] != locked.venue and locked.moved_from_venue_id is None:
+                locked.moved_from_venue = where_before["venue"]
+            locked.moved_at = now
         locked.save()
         _promote_waitlisted(locked, by=by)
         _refresh_full_status(locked)
+        if moved:
+            # After the promotions: whoever just got a place hears the new date as theirs.
+            tell_session_moved(locked, where_before)
         if any(
             getattr(locked, key) > before[key] for key in ("instructor_places", "assistant_places")
         ):
@@ -202,16 +233,21 @@ def session_update(*, session: ClassSession, by, **values) -> ClassSession:
 
 
 def session_cancel(*, session: ClassSession, by, reason: str = "") -> ClassSession:
-    """Cancel one session. Applications stay as they are so staff can phone everyone."""
+    """Cancel one session: every applicant (confirmed or waiting) is told, e-mail or a call
+    on 総務課's list; every volunteer's sign-up is released and they are told. Applications
+    stay as they are (the history of who had a place); the public page shows the notice."""
+    now = timezone.now()
     with transaction.atomic():
         locked = ClassSession.objects.select_for_update().get(pk=session.pk)
         if locked.status == ClassSession.Status.HELD:
             raise Refusal(_("A session that was held cannot be cancelled."))
+        if locked.status == ClassSession.Status.CANCELLED:
+            raise Refusal(_("This session is already cancelled."))
         before = locked.status
         locked.status = ClassSession.Status.CANCELLED
-        if reason:
-            locked.notes = f"{locked.notes}\n{reason}".strip()
-        locked.save(update_fields=["status", "notes", "updated_at"])
+        locked.cancelled_at = now
+        locked.cancel_reason = reason.strip()
+        locked.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
         audit_record(
             actor=by,
             action="outreach.session.cancelled",
@@ -219,4 +255,6 @@ def session_cancel(*, session: ClassSession, by, reason: str = "") -> ClassSessi
             changes={"status": [before, locked.status]},
             note=reason,
         )
+        released = signups_release(session=locked, now=now)
+        tell_session_cancelled(locked, released)
     return locked

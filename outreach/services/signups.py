@@ -59,8 +59,7 @@ def _check_may_sign_up(*, session: ClassSession, volunteer, role: str, now: date
 
 
 def _volunteer(signup: VolunteerSignup) -> Recipient:
-    user = signup.volunteer.user
-    return Recipient(email=user.email, name=signup.volunteer.full_name)
+    return volunteer_selectors.recipient_for(signup.volunteer)
 
 
 def signup_create(
@@ -182,7 +181,7 @@ def _promote_first_waiting(
         )
         send_message(
             event="outreach.signup.promoted",
-            template="outreach/mail/signup_promoted",
+            template="outreach/messages/signup_promoted",
             recipients=[_volunteer(candidate)],
             context={
                 "signup": candidate,
@@ -190,9 +189,46 @@ def _promote_first_waiting(
                 "url": settings.SITE_URL + reverse("outreach:volunteer_mypage"),
             },
             about=candidate,
+            # A sign-up row is reused after a cancellation: each promotion is told.
+            occurrence=now.isoformat(),
         )
         promoted = promoted or candidate
     return promoted
+
+
+def signups_release(*, session: ClassSession, now: datetime) -> list[VolunteerSignup]:
+    """The class is cancelled: every volunteer's place or waiting-list entry is released
+    (the volunteer did not cancel; the my page says why). The caller holds the session
+    lock and tells the volunteers. Returns the released sign-ups."""
+    released = list(
+        VolunteerSignup.objects.select_for_update()
+        .filter(session=session, status__in=[Status.CONFIRMED, Status.WAITLISTED])
+        .order_by("signed_up_at", "id")
+    )
+    for signup in released:
+        was = signup.status
+        signup.status = Status.CANCELLED
+        signup.cancelled_at = now
+        signup.released_at = now
+        signup.save(update_fields=["status", "cancelled_at", "released_at"])
+        audit_record(
+            actor=None,
+            actor_label=SYSTEM,
+            action="outreach.signup.released",
+            target=signup,
+            changes={"status": [was, Status.CANCELLED]},
+        )
+    # The volunteers are loaded after the lock (select_for_update with a join would lock
+    # their rows too, and a nullable join cannot be locked on PostgreSQL).
+    volunteers = {
+        v.pk: v
+        for v in volunteer_selectors.all_profiles()
+        .select_related("user")
+        .filter(pk__in=[s.volunteer_id for s in released])
+    }
+    for signup in released:
+        signup.volunteer = volunteers[signup.volunteer_id]
+    return released
 
 
 def signups_fill_places(*, session: ClassSession, now: datetime | None = None) -> int:
@@ -286,7 +322,7 @@ def signup_reminders_send(*, now: datetime | None = None) -> int:
                 continue
             send_message(
                 event="outreach.signup.reminder",
-                template="outreach/mail/signup_reminder",
+                template="outreach/messages/signup_reminder",
                 recipients=[_volunteer(signup)],
                 context={
                     "signup": signup,
@@ -294,6 +330,8 @@ def signup_reminders_send(*, now: datetime | None = None) -> int:
                     "contact": volunteer_selectors.dx_contact(),
                 },
                 about=signup,
+                # A class moved to another day is reminded of again.
+                occurrence=signup.session.starts_at.isoformat(),
             )
         sent += 1
     return sent

@@ -26,8 +26,15 @@ def get_application_for_staff(request, pk: int) -> Application:
 
 
 def get_public_session(pk: int) -> ClassSession:
-    """Residents see resident classes that are open or full and have not started."""
-    return get_object_or_404(upcoming_sessions(public_only=True), pk=pk)
+    """Residents see resident classes that are open or full and have not started, and a
+    cancelled class (its page says so: a flyer or a mail may still point to it)."""
+    session = get_object_or_404(
+        ClassSession.objects.for_residents().select_related("course", "venue", "moved_from_venue"),
+        pk=pk,
+    )
+    if session.is_cancelled or upcoming_sessions(public_only=True).filter(pk=pk).exists():
+        return session
+    raise Http404
 
 
 def get_session_for_volunteers(pk: int) -> ClassSession:

@@ -47,6 +47,7 @@ def mypage(request):
             signup.may_cancel = selectors.may_cancel_self(signup)
         context.update(
             upcoming=upcoming,
+            released=list(selectors.released_signups(profile)[:50]),
             past=selectors.past_signups(profile)[:100],
             hours=selectors.hours_by_fiscal_year(profile),
             current_fiscal_year=current_fiscal_year(),

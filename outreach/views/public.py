@@ -44,8 +44,19 @@ def public_classes(request):
 
 @login_not_required
 def public_session(request, pk: int):
-    """One class and its application form (plain Japanese, large text)."""
+    """One class and its application form (plain Japanese, large text); a cancelled
+    class says so, with the reason and whom to call."""
     session = get_public_session(pk)
+    if session.is_cancelled:
+        return render(
+            request,
+            "outreach/public_session_cancelled.html",
+            {
+                "session": session,
+                "city": settings.TSUNAGU["city"],
+                "section": settings.TSUNAGU["sections"]["dx"],
+            },
+        )
     form = ApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if APPLY_LIMIT.exceeded(request):
@@ -58,6 +69,9 @@ def public_session(request, pk: int):
                     name=data["name"],
                     name_kana=data["name_kana"],
                     phone=data["phone"],
+                    email=data["email"],
+                    # The language of the page they applied on is the one we write to them in.
+                    language=request.LANGUAGE_CODE,
                     age_band=data["age_band"] or "unknown",
                     phone_type=data["phone_type"],
                     wants_to_learn=data["wants_to_learn"],
@@ -74,13 +88,19 @@ def public_session(request, pk: int):
                         "reference": services.format_reference(application.reference),
                         "confirmed": application.status == Application.Status.CONFIRMED,
                         "needs_tablet": application.needs_tablet,
+                        "has_email": bool(application.email),
                         "city": settings.TSUNAGU["city"],
                     },
                 )
     return render(
         request,
         "outreach/public_session.html",
-        {"session": session, "form": form, "city": settings.TSUNAGU["city"]},
+        {
+            "session": session,
+            "form": form,
+            "city": settings.TSUNAGU["city"],
+            "section": settings.TSUNAGU["sections"]["dx"],
+        },
     )
 
 

@@ -1,7 +1,7 @@
 """総務課 pages: the session list, planning single sessions and series, applications."""
 
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,10 +12,11 @@ from core.exports import FORMATS, table_export_response
 from core.fiscal import current_fiscal_year
 from core.refusals import Refusal, put_on_form, show_refusal
 from core.roles import Role, role_required
+from core.selectors import open_call_count
 from outreach import services
 from outreach.filters import SessionFilter
-from outreach.forms import SeriesForm, SessionForm, StaffApplicationForm
-from outreach.models import Application, ClassSession
+from outreach.forms import SeriesForm, SessionCancelForm, SessionForm, StaffApplicationForm
+from outreach.models import Application, ClassSession, VolunteerSignup
 from outreach.tables import SessionTable
 
 from ._access import get_application_for_staff, get_session_for_staff
@@ -41,7 +42,12 @@ def session_list(request):
     return render(
         request,
         "outreach/session_list.html",
-        {"filter": session_filter, "table": table, "flagged": flagged},
+        {
+            "filter": session_filter,
+            "table": table,
+            "flagged": flagged,
+            "open_calls": open_call_count(request.user),
+        },
     )
 
 
@@ -75,21 +81,45 @@ def session_edit(request, pk: int):
 
 @role_required(Role.DX_STAFF)
 def session_cancel(request, pk: int):
-    """Cancel one session after a confirmation page."""
+    """Cancel one session after a confirmation page: everyone concerned is told."""
     session = get_session_for_staff(request, pk)
-    if request.method == "POST":
+    form = SessionCancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
             services.session_cancel(
-                session=session, by=request.user, reason=request.POST.get("reason", "")[:500]
+                session=session, by=request.user, reason=form.cleaned_data["reason"]
             )
         except Refusal as refusal:
             show_refusal(request, refusal)
         else:
+            calls = open_call_count(request.user)
             messages.success(
-                request, _("The session was cancelled. Please contact the people who applied.")
+                request,
+                _(
+                    "The session was cancelled. Everyone who applied and every volunteer is "
+                    "told: by e-mail, or on the call list (%(calls)s open calls)."
+                )
+                % {"calls": calls},
             )
         return redirect("outreach:session_detail", pk=session.pk)
-    return render(request, "outreach/session_cancel.html", {"session": session})
+    people = session.applications.filter(
+        status__in=[Application.Status.CONFIRMED, Application.Status.WAITLISTED]
+    ).aggregate(
+        total=Count("id"),
+        without_email=Count("id", filter=Q(email="")),
+    )
+    return render(
+        request,
+        "outreach/session_cancel.html",
+        {
+            "session": session,
+            "form": form,
+            "people": people,
+            "volunteers": session.volunteer_signups.exclude(
+                status=VolunteerSignup.Status.CANCELLED
+            ).count(),
+        },
+    )
 
 
 @role_required(Role.DX_STAFF)
@@ -168,6 +198,8 @@ def staff_apply(request, pk: int):
                 name=data["name"],
                 name_kana=data["name_kana"],
                 phone=data["phone"],
+                email=data["email"],
+                language=data["language"],
                 age_band=data["age_band"] or "unknown",
                 phone_type=data["phone_type"],
                 wants_to_learn=data["wants_to_learn"],
@@ -200,9 +232,9 @@ def application_cancel(request, pk: int):
     else:
         messages.success(request, _("The application was cancelled."))
         for moved in promoted:
-            messages.info(
-                request,
-                _("%(name)s moved up from the waiting list: please call %(phone)s.")
-                % {"name": moved.name, "phone": moved.phone},
-            )
+            if moved.email:
+                text = _("%(name)s moved up from the waiting list and is told by e-mail.")
+            else:
+                text = _("%(name)s moved up from the waiting list: they are on the call list.")
+            messages.info(request, text % {"name": moved.name})
     return redirect("outreach:session_detail", pk=application.session_id)

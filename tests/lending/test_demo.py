@@ -10,7 +10,9 @@ from lending.selectors import kpi_all_loan_groups, kpi_digital_loan_groups
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_has_loans_now_an_overdue_one_a_request_and_two_years_of_facts(settings):
+def test_seed_demo_has_loans_now_an_overdue_one_a_request_and_two_years_of_facts(
+    settings, make_user
+):
     settings.DEBUG = True
     call_command("seed_demo")
     counts = (Reservation.objects.count(), Loan.objects.count(), Item.objects.count())
@@ -31,3 +33,19 @@ def test_seed_demo_has_loans_now_an_overdue_one_a_request_and_two_years_of_facts
         user__email="jichikai@example.jp", status=Membership.Status.VERIFIED
     ).exists()
     assert Organisation.objects.filter(kind=Organisation.Kind.NEIGHBOURHOOD).count() >= 12
+    # Groups hear about their reservations through the outbox: the desk's call list has
+    # today's calls (a phone-only group's approval, the overdue group), earlier ones are done.
+    from core.models import Message
+    from core.roles import Role
+    from core.selectors import call_list
+
+    desk_calls = call_list(make_user(Role.LENDING_STAFF))
+    events = set(desk_calls.values_list("event", flat=True))
+    assert {"lending.reservation.approved", "lending.reservation.overdue_notified"} <= events
+    assert desk_calls.count() <= 5  # a few, not the demo's whole history
+    lending = Message.objects.filter(event__startswith="lending.")
+    assert lending.filter(status=Message.Status.CALLED).exists()
+    assert lending.filter(event="lending.loan.swapped").exists()
+    assert lending.filter(event="lending.reservation.units_released").exists()
+    dx_calls = call_list(make_user(Role.DX_STAFF))
+    assert dx_calls.filter(event="outreach.application.promoted", name="佐々木 幸子").exists()

@@ -51,3 +51,29 @@ def test_demo_is_idempotent():
         VolunteerSignup.objects.count(),
         ClassSession.objects.count(),
     )
+
+
+def test_demo_people_hear_about_their_classes_through_the_outbox(make_user):
+    from core import demo as core_demo
+    from core.models import Message
+    from core.roles import Role
+    from core.selectors import call_list
+    from outreach.selectors import released_signups
+
+    _seed_all()
+    counts = Message.objects.count()
+    _seed_all()  # idempotent: no story runs twice, nobody is told twice
+    assert Message.objects.count() == counts
+    core_demo.settle_outbox()
+    calls = call_list(make_user(Role.DX_STAFF))
+    sasaki = calls.get(event="outreach.application.promoted")
+    assert (sasaki.name, sasaki.phone) == ("佐々木 幸子", "0475-22-4411")
+    assert calls.filter(event="outreach.session.cancelled").exists()  # phone only
+    outreach = Message.objects.filter(event__startswith="outreach.")
+    assert outreach.filter(status=Message.Status.SENT).exists()
+    assert outreach.filter(status=Message.Status.FAILED).exists()
+    assert outreach.filter(event="outreach.session.changed").exists()
+    ichiro = VolunteerProfile.objects.get(user__email="volunteer@example.jp")
+    released = released_signups(ichiro).get()
+    assert released.session.status == ClassSession.Status.CANCELLED
+    assert released.session.cancel_reason

@@ -22,6 +22,7 @@ STAFF_PAGES = [
     ("outreach:session_cancel", True),
     ("outreach:staff_apply", True),
     ("outreach:attendance_sheet", True),
+    ("outreach:session_roster", True),
     ("outreach:analysis", False),
     ("outreach:privacy_register", False),
 ]

@@ -216,3 +216,23 @@ def test_appointment_reminder_is_sent_once_before_it_lapses(
         assert services.appointment_reminders_send(today=date(2026, 3, 2)) == 1
     assert mail.outbox[-1].to == [profile.user.email]
     assert services.appointment_reminders_send(today=date(2026, 3, 3)) == 0
+
+
+def test_someone_who_joins_in_english_gets_english_messages(
+    make_user, client_for, dx_staff, settings
+):
+    from core.models import Message
+    from volunteers.services import profile_approve
+
+    user = make_user()
+    client = client_for(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/volunteers/join/").content.decode()
+    assert 'value="en" selected' in page  # the language of the page they joined on
+    client.post("/volunteers/join/", {**JOIN_FORM, "language": "en"})
+    profile = VolunteerProfile.objects.get(user=user)
+    assert profile.language == "en"
+    profile_approve(profile=profile, by=dx_staff)
+    message = Message.objects.get(event="volunteers.volunteer.approved")
+    assert message.language == "en" and message.recipient_kind == "volunteer"
+    assert "is approved" in message.subject and "Dear" in message.body

@@ -1,4 +1,8 @@
-"""Cron (daily, e.g. 17:00): mail volunteers whose class is tomorrow."""
+"""Cron (daily): mail volunteers whose class is tomorrow.
+
+Kept for existing cron entries: ``outreach_send_reminders`` does this and the
+residents' reminders in one run.
+"""
 
 from django.core.management.base import BaseCommand
 
