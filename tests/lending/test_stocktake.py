@@ -181,7 +181,7 @@ def test_stocktake_list_and_count_queries_do_not_grow_with_rows(
             assert client.get(url).status_code == 200
         counts.append(len(one))
     last = fill(1, 49)
-    for n in range(49):
+    for _n in range(49):
         make_item(equipment_type, storage_place=last.storage_place)
     big = Stocktake.objects.get(pk=last.pk)
     for item in Item.objects.filter(storage_place=big.storage_place):
