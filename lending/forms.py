@@ -263,7 +263,10 @@ class StocktakeCloseForm(forms.Form):
         help_text=_("Set on every item counted here."),
     )
     note = forms.CharField(
-        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+        label=_("Notes on the count"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
     )
 
 
