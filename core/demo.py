@@ -25,8 +25,12 @@ DEMO_ACCOUNTS = [
     ("kiosk@example.jp", "返却キオスク 1", Role.KIOSK),
 ]
 
-# Roles some demo accounts hold besides their own: 総務課 also runs the staff accounts.
-DEMO_EXTRA_ROLES = {"somu@example.jp": [Role.ADMINISTRATOR]}
+# Roles some demo accounts hold besides their own: 総務課 also runs the staff accounts,
+# and the 生活課 account is the desk's lead (it may change the lending rules).
+DEMO_EXTRA_ROLES = {
+    "somu@example.jp": [Role.ADMINISTRATOR],
+    "seikatsu@example.jp": [Role.LENDING_LEAD],
+}
 # An invitation waiting for sign-up, so the demo shows the 管理者's list with one in it.
 DEMO_INVITATION = {
     "email": "shinnin@example.jp",

@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 class Role(models.TextChoices):
     LENDING_STAFF = "lending_staff", _("Lending desk staff")
+    # 生活課's lead (係長): changes the lending rules of the 要綱 (with a date and a
+    # reason). Given beside lending_staff by the 管理者, like any staff role.
+    LENDING_LEAD = "lending_lead", _("Lending desk lead")
     DX_STAFF = "dx_staff", _("DX office staff")
     VOLUNTEER = "volunteer", _("Digital support volunteer")
     ORG_REPRESENTATIVE = "org_representative", _("Organisation representative")
@@ -24,12 +27,18 @@ class Role(models.TextChoices):
 
 
 # City staff: they must use two-factor when the setting requires it.
-STAFF_ROLES = frozenset({Role.LENDING_STAFF, Role.DX_STAFF, Role.ADMINISTRATOR})
+STAFF_ROLES = frozenset({Role.LENDING_STAFF, Role.LENDING_LEAD, Role.DX_STAFF, Role.ADMINISTRATOR})
 # What the 管理者 gives and takes away on the staff pages. Volunteers and group
 # representatives get their roles through their own flows (approval, membership).
-ASSIGNABLE_ROLES = (Role.LENDING_STAFF, Role.DX_STAFF, Role.ADMINISTRATOR, Role.KIOSK)
+ASSIGNABLE_ROLES = (
+    Role.LENDING_STAFF,
+    Role.LENDING_LEAD,
+    Role.DX_STAFF,
+    Role.ADMINISTRATOR,
+    Role.KIOSK,
+)
 # The section (key of the city file's [sections]) whose staff a role is.
-ROLE_SECTIONS = {Role.LENDING_STAFF: "lending", Role.DX_STAFF: "dx"}
+ROLE_SECTIONS = {Role.LENDING_STAFF: "lending", Role.LENDING_LEAD: "lending", Role.DX_STAFF: "dx"}
 
 
 def user_roles(user) -> frozenset[str]:

@@ -36,6 +36,19 @@ class LendingConfig(AppConfig):
         "lending.membership.requested": _("Asked to join a group"),
         "lending.membership.verified": _("Group member confirmed"),
         "lending.membership.revoked": _("Group member removed"),
+        "lending.invitation.sent": _("Representative invited"),
+        "lending.invitation.resent": _("Representative's invitation sent again"),
+        "lending.invitation.cancelled": _("Representative's invitation withdrawn"),
+        "lending.invitation.accepted": _("Representative's invitation accepted"),
+        "lending.stocktake.started": _("Stocktake started"),
+        "lending.stocktake.closed": _("Stocktake closed"),
+        "lending.maintenance_plan.created": _("Maintenance plan created"),
+        "lending.maintenance_plan.changed": _("Maintenance plan changed"),
+        "lending.item.maintained": _("Maintenance recorded"),
+        "lending.item.handed_out_maintenance_due": _(
+            "Handed out although maintenance was due (confirmed by staff)"
+        ),
+        "lending.rule.changed": _("Lending rules changed"),
     }
     # Messages (core.messaging): the 生活課 answers for the calls of this app, and staff
     # may reword these letters to groups (templates/lending/mail/<name>.subject.txt, .txt).
@@ -48,16 +61,32 @@ class LendingConfig(AppConfig):
         "lending/mail/overdue": _("Request to return overdue equipment"),
         "lending/mail/units_swapped": _("Another unit handed out than the one booked"),
         "lending/mail/units_released": _("Units not taken released from the reservation"),
+        "lending/mail/invitation": _("Invitation to act for a group"),
     }
+    # Called with (user=..., email=...) once allauth has verified an address
+    # (core.adapters.AccountAdapter.confirm_email): invited representatives join their group.
+    email_verified_hooks = ["lending.services.representative_invitation_accept_for"]
     # Permissions each role gets, applied by `manage.py sync_roles` (see core.roles).
     # Views check roles; these permissions open the matching admin pages.
     role_permissions: dict[str, list[str]] = {
         "lending_staff": [
             f"lending.{action}_{model}"
-            for model in ("organisation", "membership", "equipmenttype", "item", "reservation")
+            for model in (
+                "organisation",
+                "membership",
+                "equipmenttype",
+                "item",
+                "reservation",
+                "stocktake",
+                "maintenanceplan",
+                "maintenancerecord",
+                "representativeinvitation",
+            )
             for action in ("view", "add", "change")
         ]
-        + ["lending.view_loan", "lending.change_loan", "lending.view_itemday"],
+        + ["lending.view_loan", "lending.change_loan", "lending.view_itemday"]
+        + ["lending.view_stocktakeline", "lending.view_lendingrule"],
+        "lending_lead": ["lending.view_lendingrule", "lending.add_lendingrule"],
         "dx_staff": ["lending.view_organisation", "lending.view_equipmenttype"],
     }
     nav_items = [
@@ -66,6 +95,9 @@ class LendingConfig(AppConfig):
         (_("Reservations"), "lending:reservation_list", ["lending_staff"]),
         (_("Organisations"), "lending:organisation_list", ["lending_staff"]),
         (_("QR labels"), "lending:labels", ["lending_staff"]),
+        (_("Stocktake"), "lending:stocktake_list", ["lending_staff"]),
+        (_("Maintenance"), "lending:maintenance_due", ["lending_staff"]),
+        (_("Lending rules"), "lending:rules", ["lending_staff", "lending_lead"]),
         (_("CSV import"), "lending:import", ["lending_staff"]),
         (_("Return kiosk"), "lending:kiosk", ["kiosk"]),
         (_("My group's reservations"), "lending:my_reservations", ["org_representative"]),

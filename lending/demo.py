@@ -21,10 +21,14 @@ from lending.models import (
     Item,
     ItemDay,
     Loan,
+    MaintenancePlan,
+    MaintenanceRecord,
     Membership,
     Organisation,
+    RepresentativeInvitation,
     Reservation,
     ReservationLine,
+    Stocktake,
 )
 from lending.services import (
     loan_hand_out,
@@ -668,7 +672,81 @@ def seed(stdout=None) -> None:
     # (no e-mail: on the desk's call list) and tomorrow's pickups.
     reservations_send_pickup_reminders()
     reservations_send_overdue_notices()
+    seed_operations(staff=staff, types=types, organisations=organisations, today=today)
     if stdout is not None:
         stdout.write(
             f"lending: {created} demo reservations created, {history} from the 令和7年度 history"
+        )
+
+
+# --- the equipment's upkeep and a group's people (issue 15) ------------------------------
+
+DEMO_STOCKTAKE_PLACE = "本納支所 倉庫"
+DEMO_INVITED_REPRESENTATIVE = {
+    "email": "yakuin@example.jp",
+    "full_name": "豊田南 新役員",
+    "position": "副会長",
+}
+
+
+def seed_operations(*, staff, types, organisations, today: date) -> None:
+    """Maintenance plans with one tablet due today, a stocktake in progress, and an
+    invited representative who has not signed up yet. Idempotent."""
+    from lending.services import (
+        representative_invite,
+        stocktake_open,
+        stocktake_scan,
+    )
+
+    if staff is None:
+        return
+    tablets, routers = types["MB-TB"], types["MB-WF"]
+    tablet_plan, created = MaintenancePlan.objects.get_or_create(
+        equipment_type=tablets,
+        name="リセット・充電・OS更新",
+        defaults={
+            "tasks": "データを消去して初期化し、満充電にし、OSとアプリを更新する。",
+            "interval_days": 30,
+            "after_each_loan": True,
+            "starts_on": today,
+        },
+    )
+    if created:
+        # Every tablet on the shelf was done recently, the first one exactly 30 days
+        # ago: it is due today.
+        shelf = Item.objects.filter(equipment_type=tablets).exclude(
+            status__in=[Item.Status.ON_LOAN, Item.Status.RETIRED]
+        )
+        for index, item in enumerate(shelf.order_by("tag_number")):
+            done_on = today - timedelta(days=30 if index == 0 else 6)
+            MaintenanceRecord.objects.create(
+                item=item,
+                plan=tablet_plan,
+                done_on=done_on,
+                done_by=staff,
+                work="初期化、充電、OS更新",
+                result=MaintenanceRecord.Result.DONE,
+                cost_yen=0,
+                recorded_at=_at(done_on, 16),
+            )
+    MaintenancePlan.objects.get_or_create(
+        equipment_type=routers,
+        name="SIM契約の確認",
+        defaults={
+            "tasks": "通信契約の期間と残りの容量を確認する。",
+            "interval_days": 365,
+            "starts_on": today + timedelta(days=60),
+        },
+    )
+    if not Stocktake.objects.filter(storage_place=DEMO_STOCKTAKE_PLACE).exists():
+        stocktake = stocktake_open(storage_place=DEMO_STOCKTAKE_PLACE, by=staff)
+        # Half the shelf counted so far.
+        lines = stocktake.lines.select_related("item").order_by("item__tag_number")
+        for line in list(lines)[::2]:
+            stocktake_scan(stocktake=stocktake, code=line.item.tag_number, by=staff)
+    if not RepresentativeInvitation.objects.filter(
+        email=DEMO_INVITED_REPRESENTATIVE["email"]
+    ).exists():
+        representative_invite(
+            organisation=organisations["豊田南自治会"], by=staff, **DEMO_INVITED_REPRESENTATIVE
         )

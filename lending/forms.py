@@ -6,8 +6,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lending.models import EquipmentType, Loan, Organisation
-from lending.rules import current_rules
+from lending.models import (
+    EquipmentType,
+    LendingRule,
+    Loan,
+    MaintenancePlan,
+    MaintenanceRecord,
+    Organisation,
+)
+from lending.rules import rules_by_kind
 
 
 class DateInput(forms.DateInput):
@@ -84,7 +91,7 @@ class ReservationRequestForm(forms.Form):
         if not staff and organisations.count() == 1:
             self.fields["organisation"].initial = organisations.first()
             self.fields["organisation"].widget = forms.HiddenInput()
-        most = current_rules().max_items_per_reservation
+        most = max(r.max_items_per_reservation for r in rules_by_kind().values())
         for equipment_type in self.types:
             self.fields[self.quantity_field(equipment_type)] = forms.IntegerField(
                 label=equipment_type.name,
@@ -230,3 +237,109 @@ class JoinForm(forms.Form):
         help_text=_("If your group is not listed, please call the desk to register it."),
     )
     position = forms.CharField(label=_("Your position in the group"), max_length=50, required=False)
+
+
+class HandOutForm(ScanForm):
+    """The hand-out scan; ``confirm_maintenance`` is sent by the "hand out anyway" button."""
+
+    confirm_maintenance = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+# --- stocktake ------------------------------------------------------------------------------
+
+
+class StocktakeOpenForm(forms.Form):
+    storage_place = forms.ChoiceField(label=_("Storage place"))
+
+    def __init__(self, *args, places: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["storage_place"].choices = [(p, p) for p in places]
+
+
+class StocktakeCloseForm(forms.Form):
+    next_stocktake_on = forms.DateField(
+        label=_("Next stocktake"),
+        widget=DateInput(),
+        help_text=_("Set on every item counted here."),
+    )
+    note = forms.CharField(
+        label=_("Notes on the count"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+
+# --- maintenance ----------------------------------------------------------------------------
+
+
+class MaintenancePlanForm(forms.ModelForm):
+    class Meta:
+        model = MaintenancePlan
+        fields = [
+            "equipment_type",
+            "name",
+            "tasks",
+            "interval_days",
+            "after_each_loan",
+            "starts_on",
+            "is_active",
+        ]
+        widgets = {"starts_on": DateInput(), "tasks": forms.Textarea(attrs={"rows": 3})}
+
+
+class MaintenanceRecordForm(forms.ModelForm):
+    class Meta:
+        model = MaintenanceRecord
+        fields = ["plan", "done_on", "work", "result", "cost_yen"]
+        widgets = {
+            "done_on": DateInput(),
+            "work": forms.Textarea(attrs={"rows": 3}),
+            "result": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, item, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = MaintenancePlan.objects.filter(
+            equipment_type_id=item.equipment_type_id, is_active=True
+        )
+        self.fields["result"].choices = MaintenanceRecord.Result.choices
+
+
+# --- lending rules --------------------------------------------------------------------------
+
+
+class LendingRuleForm(forms.ModelForm):
+    class Meta:
+        model = LendingRule
+        fields = [
+            "effective_from",
+            "may_borrow",
+            "max_loan_days",
+            "booking_window_days",
+            "max_items_per_reservation",
+            "max_open_reservations_per_group",
+            "provisional_hold_days",
+            "reason",
+        ]
+        widgets = {"effective_from": DateInput(), "reason": forms.Textarea(attrs={"rows": 3})}
+
+
+# --- organisations' people ------------------------------------------------------------------
+
+
+class RepresentativeInviteForm(forms.Form):
+    full_name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("Shown in histories instead of the address.")
+    )
+    email = forms.EmailField(label=_("Email address"))
+    position = forms.CharField(
+        label=_("Position in the group"),
+        max_length=50,
+        required=False,
+        help_text=_("For example 会長."),
+    )
+
+
+class MembershipRemoveForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (optional)"), max_length=200, required=False)

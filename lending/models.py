@@ -212,6 +212,9 @@ class Item(models.Model):
     retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
     retired_reason = models.CharField(_("reason for retiring"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Stocktake (棚卸): written by lending.services.stocktakes, never by a form.
+    last_seen_on = models.DateField(_("last seen in a stocktake"), null=True, blank=True)
+    next_stocktake_on = models.DateField(_("next stocktake"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("item")
@@ -319,6 +322,17 @@ class Reservation(models.Model):
     overdue_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     notes = models.TextField(_("staff notes"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # The lending rules the request was checked under (None: the city file's first
+    # values, before anyone changed a rule). A later rule change never touches it.
+    rule = models.ForeignKey(
+        "LendingRule",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("lending rules applied"),
+    )
 
     class Meta:
         verbose_name = _("reservation")
@@ -489,3 +503,359 @@ class ItemDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} @ {self.day}"
+
+
+# --- stocktake (棚卸) ----------------------------------------------------------------------
+
+
+class Stocktake(models.Model):
+    """Counting what is really on the shelves of one storage place.
+
+    Opening it lists the items expected there (``StocktakeLine`` with
+    ``expected=True``); each scan marks one item seen; closing it freezes the
+    findings and sets the next stocktake date on every item counted.
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open", _("In progress")
+        CLOSED = "closed", _("Closed")
+
+    storage_place = models.CharField(_("storage place"), max_length=100)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+    next_stocktake_on = models.DateField(_("next stocktake"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("stocktake")
+        verbose_name_plural = _("stocktakes")
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["storage_place"],
+                condition=Q(state="open"),
+                name="lending_stocktake_one_open_per_place",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["open", "closed"]), name="lending_stocktake_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="open") | Q(closed_at__isnull=False),
+                name="lending_stocktake_closed_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.storage_place} {timezone.localdate(self.started_at)}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+
+class StocktakeLine(models.Model):
+    """One item in a stocktake: expected at the start, seen by a scan, or both."""
+
+    class Finding(models.TextChoices):
+        PRESENT = "present", _("Present")
+        MISSING = "missing", _("Expected but not seen")
+        ON_LOAN = "on_loan", _("Seen, but should be on loan")
+        OTHER_PLACE = "other_place", _("Seen, but belongs to another place")
+        RETIRED = "retired", _("Seen, but retired")
+
+    stocktake = models.ForeignKey(Stocktake, on_delete=models.PROTECT, related_name="lines")
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, related_name="stocktake_lines", verbose_name=_("item")
+    )
+    expected = models.BooleanField(_("expected here"), default=False)
+    finding = models.CharField(
+        _("finding"), max_length=20, choices=Finding.choices, default=Finding.MISSING
+    )
+    item_status = models.CharField(_("status in the records"), max_length=20, blank=True)
+    item_place = models.CharField(_("place in the records"), max_length=100, blank=True)
+    seen_at = models.DateTimeField(_("seen at"), null=True, blank=True)
+    seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("stocktake line")
+        verbose_name_plural = _("stocktake lines")
+        ordering = ["item__tag_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stocktake", "item"], name="lending_stocktakeline_unique_item"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    finding__in=["present", "missing", "on_loan", "other_place", "retired"]
+                ),
+                name="lending_stocktakeline_finding_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(expected=True) | Q(seen_at__isnull=False),
+                name="lending_stocktakeline_expected_or_seen",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stocktake_id}: {self.item_id} {self.finding}"
+
+
+# --- maintenance ---------------------------------------------------------------------------
+
+
+class MaintenancePlan(models.Model):
+    """Regular work on every unit of a type: every N days, after each loan, or both."""
+
+    equipment_type = models.ForeignKey(
+        EquipmentType,
+        on_delete=models.PROTECT,
+        related_name="maintenance_plans",
+        verbose_name=_("type"),
+    )
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("For example リセット・充電・更新.")
+    )
+    tasks = models.TextField(_("what to do"), blank=True)
+    interval_days = models.PositiveSmallIntegerField(
+        _("every (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Days between two maintenances; empty when only after each loan."),
+    )
+    after_each_loan = models.BooleanField(
+        _("after each loan"),
+        default=False,
+        help_text=_("Due again as soon as a unit comes back from a loan."),
+    )
+    starts_on = models.DateField(
+        _("first due on"),
+        default=timezone.localdate,
+        help_text=_("When units never maintained under this plan are first due."),
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("maintenance plan")
+        verbose_name_plural = _("maintenance plans")
+        ordering = ["equipment_type__sort_order", "equipment_type__name", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(interval_days__gt=0) | Q(after_each_loan=True),
+                name="lending_maintenanceplan_has_trigger",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.equipment_type.name}: {self.name}"
+
+
+class MaintenanceRecord(models.Model):
+    """Maintenance done on one unit: who, when, what, the result and the cost."""
+
+    class Result(models.TextChoices):
+        DONE = "done", _("Done: ready to lend")
+        NEEDS_REPAIR = "needs_repair", _("Problem found: needs repair")
+
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, related_name="maintenance_records", verbose_name=_("item")
+    )
+    plan = models.ForeignKey(
+        MaintenancePlan,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="records",
+        verbose_name=_("plan"),
+        help_text=_("Empty for work outside any plan."),
+    )
+    done_on = models.DateField(_("done on"), default=timezone.localdate)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
+    work = models.TextField(_("work done"))
+    result = models.CharField(_("result"), max_length=20, choices=Result.choices)
+    cost_yen = models.PositiveIntegerField(_("cost (yen)"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("maintenance record")
+        verbose_name_plural = _("maintenance records")
+        ordering = ["-done_on", "-recorded_at", "-pk"]
+        indexes = [models.Index(fields=["item", "plan"], name="lending_maint_item_plan")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(result__in=["done", "needs_repair"]),
+                name="lending_maintenancerecord_result_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.done_on}"
+
+
+# --- lending rules as data ---------------------------------------------------------------
+
+
+class LendingRule(models.Model):
+    """The 要綱's rules for one kind of borrower from a date on. Never edited: a change
+    is a new row (with its reason), and a reservation keeps the row it was made under."""
+
+    borrower_kind = models.CharField(
+        _("kind of group"), max_length=20, choices=Organisation.Kind.choices
+    )
+    effective_from = models.DateField(
+        _("effective from"), help_text=_("New requests from this day on follow these rules.")
+    )
+    may_borrow = models.BooleanField(
+        _("may borrow"), default=True, help_text=_("Whether groups of this kind may borrow at all.")
+    )
+    max_loan_days = models.PositiveSmallIntegerField(_("longest loan (days)"))
+    booking_window_days = models.PositiveSmallIntegerField(
+        _("booking window (days ahead)"), help_text=_("How far ahead a pickup may be booked.")
+    )
+    max_items_per_reservation = models.PositiveSmallIntegerField(_("most items per reservation"))
+    max_open_reservations_per_group = models.PositiveSmallIntegerField(
+        _("most open reservations per group"),
+        help_text=_("Reservations not yet returned, per group."),
+    )
+    provisional_hold_days = models.PositiveSmallIntegerField(
+        _("provisional booking held (days)"),
+        help_text=_("A 仮予約 taken by phone expires after this many days unless approved."),
+    )
+    reason = models.TextField(_("reason for the change"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    created_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("lending rule")
+        verbose_name_plural = _("lending rules")
+        ordering = ["borrower_kind", "-effective_from", "-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(borrower_kind__in=["neighbourhood", "civic", "other"]),
+                name="lending_lendingrule_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_loan_days__gte=0)
+                & Q(booking_window_days__gte=1)
+                & Q(max_items_per_reservation__gte=1)
+                & Q(max_open_reservations_per_group__gte=1)
+                & Q(provisional_hold_days__gte=1),
+                name="lending_lendingrule_limits_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_borrower_kind_display()} {self.effective_from}"
+
+
+# --- invitations of representatives -------------------------------------------------------
+
+
+class RepresentativeInvitation(models.Model):
+    """An invitation by e-mail to act for a group.
+
+    Like core's staff invitation: the link leads to sign-up with the address filled
+    in, and the membership comes once allauth has verified the address
+    (``lending.services.representative_invitation_accept_for``, an
+    ``email_verified_hook``). The token only finds the invitation.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="invitations",
+        verbose_name=_("organisation"),
+    )
+    email = models.EmailField(_("email address"))
+    full_name = models.CharField(
+        _("name"), max_length=100, help_text=_("Shown in histories instead of the address.")
+    )
+    position = models.CharField(
+        _("position in the group"), max_length=50, blank=True, help_text=_("For example 会長.")
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("valid until"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account"),
+    )
+    cancelled_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for sign-up")
+        ACCEPTED = "accepted", _("Accepted")
+        EXPIRED = "expired", _("Expired")
+        CANCELLED = "cancelled", _("Withdrawn")
+
+    class Meta:
+        verbose_name = _("invitation of a representative")
+        verbose_name_plural = _("invitations of representatives")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=Q(accepted_at__isnull=True, cancelled_at__isnull=True),
+                name="lending_repinvitation_one_open_per_group_email",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(cancelled_at__isnull=True),
+                name="lending_repinvitation_accepted_or_cancelled",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return self.Status.ACCEPTED
+        if self.cancelled_at:
+            return self.Status.CANCELLED
+        if self.expires_at <= timezone.now():
+            return self.Status.EXPIRED
+        return self.Status.OPEN
+
+    def get_status_display(self) -> str:
+        return str(self.Status(self.status).label)

@@ -1,10 +1,14 @@
-"""The lending rules of the city's 要綱, read from ``settings.TSUNAGU["lending"]``.
+"""The lending rules of the city's 要綱: one ``LendingRule`` row per kind of borrower
+and effective date, changed by 生活課's lead on ``/lending/rules/``.
 
-Why settings and not a database table: the rules change with the 要綱 (rarely,
-by a decision, with a date), a deployment reads them from the city file, and
-every rule here has one value per city. What does vary per record lives on the
-records: which borrower kinds may borrow a type (``EquipmentType.eligible_kinds``)
-and the most units of a type per reservation (``EquipmentType.max_per_reservation``).
+The city file (``settings.TSUNAGU["lending"]``) gives the first values only: a kind
+of group for which nobody has recorded a rule yet reads them from there; from the
+first change on, the database decides (and the city file is no longer read for it).
+A rule applies to the requests made from its effective date on (by the request's
+day, Japan time); each reservation keeps the row it was checked under
+(``Reservation.rule``), so changing a rule never changes a reservation already made.
+What varies per equipment type stays on the type (``eligible_kinds``,
+``max_per_reservation``).
 """
 
 from collections.abc import Mapping
@@ -12,41 +16,97 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core import office_calendar
-from lending.models import EquipmentType, Organisation, Reservation
+from lending.models import EquipmentType, LendingRule, Organisation, Reservation
+
+# The values a rule carries, in the order the pages show them.
+RULE_FIELDS = (
+    "may_borrow",
+    "max_loan_days",
+    "booking_window_days",
+    "max_items_per_reservation",
+    "max_open_reservations_per_group",
+    "provisional_hold_days",
+)
 
 
 @dataclass(frozen=True)
 class LendingRules:
+    """The rules for one kind of borrower; ``rule`` is the row they come from (None:
+    the city file's first values)."""
+
+    kind: str
+    may_borrow: bool
     max_loan_days: int
-    booking_window_days_neighbourhood: int
-    booking_window_days_other: int
+    booking_window_days: int
     max_items_per_reservation: int
     max_open_reservations_per_group: int
     provisional_hold_days: int
+    rule: LendingRule | None = None
 
-    def booking_window_days(self, kind: str) -> int:
-        if kind == Organisation.Kind.NEIGHBOURHOOD:
-            return self.booking_window_days_neighbourhood
-        return self.booking_window_days_other
+    def last_bookable_day(self, today: date) -> date:
+        return today + timedelta(days=self.booking_window_days)
 
-    def last_bookable_day(self, kind: str, today: date) -> date:
-        return today + timedelta(days=self.booking_window_days(kind))
+    def values(self) -> dict:
+        return {name: getattr(self, name) for name in RULE_FIELDS}
 
 
-def current_rules() -> LendingRules:
+def city_file_rules(kind: str) -> LendingRules:
+    """The first values, from the city file (``[lending]``)."""
     values = settings.TSUNAGU.get("lending", {})
+    window = (
+        values.get("booking_window_days_neighbourhood", 90)
+        if kind == Organisation.Kind.NEIGHBOURHOOD
+        else values.get("booking_window_days_other", 60)
+    )
     return LendingRules(
+        kind=kind,
+        may_borrow=True,
         max_loan_days=int(values.get("max_loan_days", 14)),
-        booking_window_days_neighbourhood=int(values.get("booking_window_days_neighbourhood", 90)),
-        booking_window_days_other=int(values.get("booking_window_days_other", 60)),
+        booking_window_days=int(window),
         max_items_per_reservation=int(values.get("max_items_per_reservation", 10)),
         max_open_reservations_per_group=int(values.get("max_open_reservations_per_group", 3)),
         provisional_hold_days=int(values.get("provisional_hold_days", 3)),
     )
+
+
+def rules_from_row(rule: LendingRule) -> LendingRules:
+    return LendingRules(
+        kind=rule.borrower_kind, rule=rule, **{name: getattr(rule, name) for name in RULE_FIELDS}
+    )
+
+
+def rules_by_kind(on: date | None = None) -> dict[str, LendingRules]:
+    """{kind: the rules in force on ``on``} for every kind of group, in one query."""
+    on = on or timezone.localdate()
+    found: dict[str, LendingRules] = {}
+    # Newest first: the first row met per kind is the one in force.
+    for rule in LendingRule.objects.filter(effective_from__lte=on).order_by(
+        "-effective_from", "-created_at", "-pk"
+    ):
+        found.setdefault(rule.borrower_kind, rules_from_row(rule))
+    return {kind: found.get(kind) or city_file_rules(kind) for kind in Organisation.Kind.values}
+
+
+def rules_for(kind: str, on: date | None = None) -> LendingRules:
+    """The rules for ``kind`` in force on ``on`` (today by default)."""
+    on = on or timezone.localdate()
+    rule = (
+        LendingRule.objects.filter(borrower_kind=kind, effective_from__lte=on)
+        .order_by("-effective_from", "-created_at", "-pk")
+        .first()
+    )
+    return rules_from_row(rule) if rule else city_file_rules(kind)
+
+
+def rules_of_reservation(reservation: Reservation) -> LendingRules:
+    """The rules a reservation was made under (never the ones in force today)."""
+    if reservation.rule_id:
+        return rules_from_row(reservation.rule)
+    return city_file_rules(reservation.organisation.kind)
 
 
 def _day(value: date) -> str:
@@ -91,14 +151,14 @@ def check_dates(
                 ),
             },
         )
-    last = rules.last_bookable_day(kind, today)
+    last = rules.last_bookable_day(today)
     if pickup_date > last:
         add(
             "pickup_date",
             _(
                 "Your group can book at most %(days)d days ahead: choose a pickup date up to %(last)s."
             )
-            % {"days": rules.booking_window_days(kind), "last": _day(last)},
+            % {"days": rules.booking_window_days, "last": _day(last)},
         )
     return errors
 
@@ -136,6 +196,12 @@ def check_request(
 
     if not organisation.is_verified or not organisation.is_active:
         add("__all__", _("This group has not been verified by staff yet, so it cannot book."))
+    if not rules.may_borrow:
+        add(
+            "__all__",
+            _("Under the current rules, groups of this kind (%(kind)s) cannot borrow equipment.")
+            % {"kind": organisation.get_kind_display()},
+        )
     if not declaration:
         add(
             "declaration",

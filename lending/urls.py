@@ -7,7 +7,19 @@ typed into kiosk devices.
 
 from django.urls import path, re_path
 
-from lending.views import desk, group, imports, kiosk, labels, links, public
+from lending.views import (
+    desk,
+    group,
+    imports,
+    invitations,
+    kiosk,
+    labels,
+    links,
+    maintenance,
+    public,
+    rules,
+    stocktake,
+)
 
 app_name = "lending"
 
@@ -78,6 +90,57 @@ urlpatterns = [
         desk.membership_verify_view,
         name="membership_verify",
     ),
+    # A group's people: invitations of representatives, removing a member (staff)
+    path(
+        "lending/organisations/<int:pk>/invite/", invitations.invite, name="representative_invite"
+    ),
+    path(
+        "lending/invitations/<int:pk>/resend/",
+        invitations.invitation_resend,
+        name="representative_invitation_resend",
+    ),
+    path(
+        "lending/invitations/<int:pk>/cancel/",
+        invitations.invitation_cancel,
+        name="representative_invitation_cancel",
+    ),
+    path(
+        "lending/memberships/<int:pk>/remove/",
+        invitations.membership_remove,
+        name="membership_remove",
+    ),
+    # The link in a representative's invitation mail (no sign-in: no account yet).
+    path(
+        "lending/invitation/<str:token>/", invitations.invitation_accept, name="invitation_accept"
+    ),
+    # Stocktake (棚卸)
+    path("lending/stocktakes/", stocktake.stocktake_list, name="stocktake_list"),
+    path("lending/stocktakes/<int:pk>/", stocktake.stocktake_detail, name="stocktake_detail"),
+    path(
+        "lending/stocktakes/<int:pk>/close/",
+        stocktake.stocktake_close_view,
+        name="stocktake_close",
+    ),
+    path(
+        "lending/stocktakes/<int:pk>/report/", stocktake.stocktake_report, name="stocktake_report"
+    ),
+    # Maintenance
+    path("lending/maintenance/", maintenance.maintenance_due, name="maintenance_due"),
+    path("lending/maintenance/plans/", maintenance.plan_list, name="maintenance_plan_list"),
+    path("lending/maintenance/plans/new/", maintenance.plan_edit, name="maintenance_plan_new"),
+    path(
+        "lending/maintenance/plans/<int:pk>/",
+        maintenance.plan_edit,
+        name="maintenance_plan_edit",
+    ),
+    path(
+        "lending/items/<int:pk>/maintenance/",
+        maintenance.item_maintenance,
+        name="item_maintenance",
+    ),
+    # The lending rules (read: 生活課; change: its lead)
+    path("lending/rules/", rules.rules, name="rules"),
+    path("lending/rules/<str:kind>/change/", rules.rule_change, name="rule_change"),
     # QR labels and CSV import (staff)
     path("lending/labels/", labels.label_sheet, name="labels"),
     path("lending/labels/<int:pk>/", labels.label_single, name="label_single"),

@@ -1,7 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-_CLASS_MODELS = ("course", "series", "classsession", "application", "attendance")
+_CLASS_MODELS = (
+    "course",
+    "courseskill",
+    "series",
+    "classsession",
+    "application",
+    "attendance",
+)
 
 
 class OutreachConfig(AppConfig):
@@ -36,6 +43,8 @@ class OutreachConfig(AppConfig):
         "outreach.signup.released": _("Volunteer sign-up released (class cancelled)"),
         "outreach.signup.attendance_recorded": _("Volunteer's activity recorded"),
         "outreach.calendar.reset": _("Calendar link renewed"),
+        "outreach.course.created": _("Course created"),
+        "outreach.course.changed": _("Course changed"),
     }
     # Messages to applicants and volunteers: 総務課's call list and templates.
     message_section = "dx"
@@ -50,6 +59,7 @@ class OutreachConfig(AppConfig):
         "outreach/messages/signup_reminder": _("Class reminder (to volunteers)"),
     }
     # 総務課 plans and runs the classes (also through the admin site for courses).
+    # 総務課 plans and runs the classes, and keeps the courses (/outreach/courses/).
     role_permissions: dict[str, list[str]] = {
         "dx_staff": [
             f"outreach.{action}_{model}"
@@ -59,6 +69,7 @@ class OutreachConfig(AppConfig):
     }
     nav_items: list = [
         (_("Classes"), "outreach:session_list", ["dx_staff"]),
+        (_("Courses"), "outreach:course_list", ["dx_staff"]),
         (_("Class analysis"), "outreach:analysis", ["dx_staff"]),
         (_("Class staffing"), "outreach:staffing_list", ["dx_staff"]),
         (_("Volunteer my page"), "outreach:volunteer_mypage", ["volunteer"]),

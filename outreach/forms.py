@@ -464,3 +464,48 @@ class SignupAttendanceForm(forms.Form):
             for s in self.signups
             if (value := self.cleaned_data.get(f"hours_{s.pk}")) is not None
         }
+
+
+class CourseForm(forms.ModelForm):
+    """A course and the skills its 講師 needs (the skills volunteers declare)."""
+
+    skills = forms.MultipleChoiceField(
+        label=_("Skills a 講師 needs"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Volunteers with these skills see the course's classes when they look for classes "
+            "matching what they can help with."
+        ),
+    )
+
+    class Meta:
+        model = Course
+        fields = [
+            "code",
+            "name",
+            "name_kana",
+            "category",
+            "audience",
+            "typical_minutes",
+            "what_to_bring",
+            "description",
+            "is_active",
+            "sort_order",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["skills"].choices = skill_choices()
+        if self.instance.pk:
+            self.fields["skills"].initial = self.instance.skill_codes()
+
+
+class CourseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name or code"), required=False)
+    skill = forms.ChoiceField(label=_("Skill a 講師 needs"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["skill"].choices = [("", _("All skills")), *skill_choices()]

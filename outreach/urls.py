@@ -9,6 +9,7 @@ from django.urls import path
 from outreach.views import (
     analysis,
     attendance,
+    courses,
     mypage,
     opendata,
     public,
@@ -44,6 +45,9 @@ urlpatterns: list = [
         staff.application_cancel,
         name="application_cancel",
     ),
+    path("outreach/courses/", courses.course_list, name="course_list"),
+    path("outreach/courses/new/", courses.course_edit, name="course_new"),
+    path("outreach/courses/<int:pk>/", courses.course_edit, name="course_edit"),
     path("outreach/analysis/", analysis.analysis, name="analysis"),
     path("outreach/privacy/", analysis.privacy_register, name="privacy_register"),
     # Residents (no sign-in)

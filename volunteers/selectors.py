@@ -97,6 +97,15 @@ def appointments_lapsing(*, today: date, within_days: int) -> QuerySet[Appointme
     )
 
 
+def profiles_with_skills(skills: list[str]) -> QuerySet[VolunteerProfile]:
+    """Volunteers who may sign up and declared every one of ``skills`` (for matching
+    classes to volunteers; the courses say which skills their 講師 need)."""
+    queryset = profiles_for_lists().filter(status__in=VolunteerProfile.SIGN_UP_STATUSES)
+    for skill in skills:
+        queryset = queryset.filter(skills__skill=skill)
+    return queryset.distinct().order_by("full_name_kana", "pk")
+
+
 def skill_choices() -> list[tuple[str, str]]:
     """The skills volunteers can declare, for other apps' filters."""
     return list(Skill.choices)

@@ -5,6 +5,12 @@ are split by topic only to keep them short. A refused request raises
 ``core.refusals.Refusal`` (a ``ReservationConflict`` also offers free dates).
 """
 
+from lending.services.invitations import (
+    representative_invitation_accept_for,
+    representative_invitation_cancel,
+    representative_invitation_resend,
+    representative_invite,
+)
 from lending.services.items import item_repair_finish, item_retire, item_token_reissue
 from lending.services.loans import (
     ComponentCheck,
@@ -15,6 +21,11 @@ from lending.services.loans import (
     loan_return,
     loans_hold_overdue_days,
     reservation_release_unhanded,
+)
+from lending.services.maintenance import (
+    hand_out_despite_maintenance,
+    maintenance_plan_save,
+    maintenance_record,
 )
 from lending.services.notices import (
     reservation_notify,
@@ -36,11 +47,30 @@ from lending.services.reservations import (
     reservation_reject,
     reservation_request,
 )
+from lending.services.rules import lending_rule_change
+from lending.services.stocktakes import (
+    ScanResult,
+    stocktake_close,
+    stocktake_open,
+    stocktake_scan,
+)
 
 __all__ = [
     "ComponentCheck",
     "ReservationConflict",
     "ReturnResult",
+    "ScanResult",
+    "hand_out_despite_maintenance",
+    "lending_rule_change",
+    "maintenance_plan_save",
+    "maintenance_record",
+    "representative_invitation_accept_for",
+    "representative_invitation_cancel",
+    "representative_invitation_resend",
+    "representative_invite",
+    "stocktake_close",
+    "stocktake_open",
+    "stocktake_scan",
     "item_repair_finish",
     "item_retire",
     "item_token_reissue",

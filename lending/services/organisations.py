@@ -85,15 +85,29 @@ def membership_verify(*, membership: Membership, by) -> Membership:
     return membership
 
 
-def membership_revoke(*, membership: Membership, by) -> Membership:
+def membership_revoke(*, membership: Membership, by, reason: str = "") -> Membership:
+    """Staff remove a member from a group; the account no longer sees the group's
+    reservations, and loses the representative role when it acts for no other group."""
     with transaction.atomic():
-        before = membership.status
-        Membership.objects.filter(pk=membership.pk).update(status=Membership.Status.REVOKED)
+        locked = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+        if locked.status == Membership.Status.REVOKED:
+            raise Refusal(_("This member has been removed already."))
+        before = locked.status
+        locked.status = Membership.Status.REVOKED
+        locked.save(update_fields=["status"])
+        user = locked.user
+        still_member = Membership.objects.filter(
+            user=user, status=Membership.Status.VERIFIED
+        ).exists()
+        if not still_member:
+            user.groups.remove(Group.objects.get(name=Role.ORG_REPRESENTATIVE))
+            user.__dict__.pop("_tsunagu_roles", None)
         audit_record(
             actor=by,
             action="lending.membership.revoked",
-            target=membership,
+            target=locked,
             changes={"status": [before, Membership.Status.REVOKED]},
+            note=(reason or "").strip(),
         )
     membership.refresh_from_db()
     return membership

@@ -54,14 +54,14 @@ def _short(day: date) -> str:
 def _conflict(
     reservation_like: dict, equipment_type: EquipmentType, quantity: int, free: int, today: date
 ) -> ReservationConflict:
-    rules = lending_rules.current_rules()
+    rules = lending_rules.rules_for(reservation_like["kind"], today)
     pickup, ret = reservation_like["pickup_date"], reservation_like["return_date"]
     periods = free_periods(
         equipment_type,
         quantity,
         nights=(ret - pickup).days,
         near=pickup,
-        last_pickup=rules.last_bookable_day(reservation_like["kind"], today),
+        last_pickup=rules.last_bookable_day(today),
         today=today,
     )
     if periods:
@@ -176,7 +176,8 @@ def reservation_request(
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
-    rules = lending_rules.current_rules()
+    # The rules in force on the day of the request; the reservation keeps them.
+    rules = lending_rules.rules_for(organisation.kind, today)
     if provisional and not has_role(by, Role.LENDING_STAFF):
         raise Refusal(_("Only lending staff can take a provisional booking."), field="provisional")
     wanted = {t: int(q) for t, q in lines.items() if q}
@@ -206,6 +207,7 @@ def reservation_request(
             ),
             requested_by=by if getattr(by, "is_authenticated", False) else None,
             created_at=now,
+            rule=rules.rule,
         )
         ReservationLine.objects.bulk_create(
             [

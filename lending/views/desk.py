@@ -15,11 +15,13 @@ from core.exports import TableExport
 from core.refusals import Refusal, put_on_form, show_refusal
 from core.roles import Role, role_required
 from core.selectors import open_call_count
-from lending import selectors
+from lending import maintenance, selectors
 from lending.filters import ItemFilter, OrganisationFilter, ReservationFilter
 from lending.forms import (
     CancelForm,
+    HandOutForm,
     InspectionForm,
+    MembershipRemoveForm,
     OrganisationForm,
     RejectForm,
     ReservationRequestForm,
@@ -29,6 +31,7 @@ from lending.forms import (
 )
 from lending.models import EquipmentType, Item, Loan, Membership, Organisation, Reservation
 from lending.services import (
+    hand_out_despite_maintenance,
     item_repair_finish,
     item_retire,
     loan_hand_out,
@@ -60,6 +63,7 @@ def desk(request):
             "scan_form": ScanForm(),
             # Groups without e-mail to phone about their reservations (the 連絡リスト).
             "open_calls": open_call_count(request.user),
+            "maintenance_due": maintenance.desk_due(),
         },
     )
 
@@ -155,21 +159,38 @@ def reservation_cancel_view(request, pk: int):
 def reservation_hand_out(request, pk: int):
     """Staff: hand out by scanning each unit's QR label (or typing its tag number)."""
     reservation = selectors.reservation_with_details(pk)
-    form = ScanForm(request.POST or None)
+    form = HandOutForm(request.POST or None)
+    maintenance_due = []
     if request.method == "POST" and form.is_valid():
-        try:
-            loan = loan_hand_out(
-                reservation=reservation, code=form.cleaned_data["code"], by=request.user
-            )
-        except Refusal as refusal:
-            put_on_form(form, refusal)
-        else:
-            messages.success(request, _("%(tag)s handed out.") % {"tag": loan.item.tag_number})
-            return redirect("lending:reservation_hand_out", pk=pk)
+        code = form.cleaned_data["code"]
+        item = selectors.item_find_by_code(code)
+        # A unit due for maintenance goes out only after staff confirm they know.
+        maintenance_due = maintenance.due_at_hand_out(item) if item else []
+        if not maintenance_due or form.cleaned_data["confirm_maintenance"]:
+            try:
+                loan = loan_hand_out(reservation=reservation, code=code, by=request.user)
+            except Refusal as refusal:
+                put_on_form(form, refusal)
+                maintenance_due = []
+            else:
+                if maintenance_due:
+                    hand_out_despite_maintenance(
+                        item=loan.item,
+                        by=request.user,
+                        plans=[d.plan.name for d in maintenance_due],
+                    )
+                messages.success(request, _("%(tag)s handed out.") % {"tag": loan.item.tag_number})
+                return redirect("lending:reservation_hand_out", pk=pk)
     return render(
         request,
         "lending/hand_out.html",
-        {"reservation": reservation, "form": form, "loans": reservation.loans.all()},
+        {
+            "reservation": reservation,
+            "form": form,
+            "loans": reservation.loans.all(),
+            "maintenance_due": maintenance_due,
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -278,6 +299,7 @@ def item_detail(request, pk: int):
             "loans": loans,
             "retire_form": RetireForm(),
             "history": audit_history(item)[:30],
+            "maintenance_records": maintenance.history_of(item)[:10],
         },
     )
 
@@ -332,12 +354,25 @@ def organisation_edit(request, pk: int | None = None):
             messages.success(request, _("Saved."))
             return redirect("lending:organisation_detail", pk=form.instance.pk)
     memberships = (
-        organisation.memberships.select_related("user").order_by("status", "pk") if pk else []
+        list(organisation.memberships.select_related("user").order_by("status", "pk")) if pk else []
     )
+    invitations = (
+        list(organisation.invitations.select_related("invited_by").order_by("-created_at")[:20])
+        if pk
+        else []
+    )
+    history = audit_history_of([organisation, *memberships, *invitations], limit=50) if pk else []
     return render(
         request,
         "lending/organisation_form.html",
-        {"form": form, "organisation": organisation, "memberships": memberships},
+        {
+            "form": form,
+            "organisation": organisation,
+            "memberships": memberships,
+            "invitations": invitations,
+            "remove_form": MembershipRemoveForm(),
+            "history": history,
+        },
     )
 
 

@@ -19,12 +19,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from volunteers.models import Skill
+
 __all__ = [
     "AgeBand",
     "Application",
     "Attendance",
     "ClassSession",
     "Course",
+    "CourseSkill",
     "PhoneType",
     "Series",
     "normalise_phone",
@@ -106,6 +109,30 @@ class Course(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def skill_codes(self) -> list[str]:
+        return sorted(s.skill for s in self.skills.all())
+
+
+class CourseSkill(models.Model):
+    """A skill a 講師 of the course needs; volunteers declare the same skills
+    (``volunteers.models.Skill``), so classes are matched to volunteers by these rows."""
+
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="skills"
+    )
+    skill = models.CharField(_("skill"), max_length=30, choices=Skill.choices)
+
+    class Meta:
+        verbose_name = _("skill the course needs")
+        verbose_name_plural = _("skills the course needs")
+        ordering = ["course", "skill"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "skill"], name="outreach_courseskill_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course_id}: {self.skill}"
 
 
 class Series(models.Model):

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -38,25 +39,10 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from core.fiscal import fiscal_year, fiscal_year_bounds
-from outreach.models import CalendarFeed, ClassSession, Course, VolunteerSignup
+from outreach.models import CalendarFeed, ClassSession, Course, CourseSkill, VolunteerSignup
 from volunteers import selectors as volunteer_selectors
 
 PARTICIPANTS_PER_HELPER = 4
-
-# Which classes a skill helps with: words looked for in the course name, the
-# class title and the course description (courses carry no skill field).
-SKILL_KEYWORDS: dict[str, list[str]] = {
-    "iphone": ["iPhone", "アイフォン", "iOS"],
-    "android": ["Android", "アンドロイド"],
-    "mynumber_card": ["マイナンバー"],
-    "mynaportal": ["マイナポータル", "保険証", "公金受取"],
-    "line": ["LINE", "ライン", "SNS"],
-    "cashless": ["キャッシュレス", "決済", "PayPay"],
-    "online_application": ["電子申請", "オンライン申請"],
-    "e_tax": ["e-Tax", "確定申告"],
-    "maps": ["地図", "マップ"],
-    "online_medical": ["医療", "受診", "診療"],
-}
 
 
 @dataclass(frozen=True)
@@ -181,15 +167,11 @@ def sessions_for_volunteers(
         )
     if venue:
         queryset = queryset.filter(venue=venue)
-    if skill in SKILL_KEYWORDS:
-        words = Q()
-        for word in SKILL_KEYWORDS[skill]:
-            words |= (
-                Q(course__name__icontains=word)
-                | Q(title__icontains=word)
-                | Q(course__description__icontains=word)
-            )
-        queryset = queryset.filter(words)
+    if skill:
+        # The course says which skills its 講師 need (CourseSkill rows, edited by 総務課).
+        queryset = queryset.filter(
+            Exists(CourseSkill.objects.filter(course_id=OuterRef("course_id"), skill=skill))
+        )
     queryset = with_signup_counts(queryset)
     if only_open:
         queryset = queryset.filter(Q(open_instructor_places__gt=0) | Q(open_assistant_places__gt=0))
@@ -357,3 +339,19 @@ def calendar_feed_by_token(token: str) -> CalendarFeed | None:
     if not token or len(token) > 64:
         return None
     return CalendarFeed.objects.select_related("volunteer").filter(token=token).first()
+
+
+def matching_volunteers(session: ClassSession, *, limit: int = 20) -> list:
+    """Volunteers not yet signed up for ``session`` who have every skill its course
+    needs (``CourseSkill``): whom 総務課 may ask when the class lacks helpers."""
+    skills = sorted(
+        CourseSkill.objects.filter(course_id=session.course_id).values_list("skill", flat=True)
+    )
+    signed_up = VolunteerSignup.objects.filter(session=session).exclude(
+        status=VolunteerSignup.Status.CANCELLED
+    )
+    return list(
+        volunteer_selectors.profiles_with_skills(skills).exclude(
+            pk__in=signed_up.values("volunteer_id")
+        )[:limit]
+    )

@@ -18,6 +18,7 @@ from .attendance import (
     attendance_update_survey,
 )
 from .calendar import calendar_feed_for, calendar_feed_reset
+from .courses import course_save
 from .notices import applicant_recipient, application_reminders_send
 from .privacy import AnonymiseReport, participants_anonymise, retention_cutoff_fiscal_year
 from .sessions import (
@@ -50,6 +51,7 @@ __all__ = [
     "attendance_update_survey",
     "calendar_feed_for",
     "calendar_feed_reset",
+    "course_save",
     "format_reference",
     "participants_anonymise",
     "retention_cutoff_fiscal_year",

@@ -164,6 +164,8 @@ def _staffing_detail(request, session, form=None, *, status: int = 200):
             "can_record": session.starts_at <= timezone.now(),
             "form": form,
             "history": with_changes(audit_history_of(signups, limit=50), VolunteerSignup),
+            "course_skills": list(session.course.skills.all()),
+            "matching": selectors.matching_volunteers(session),
         },
         status=status,
     )

@@ -26,6 +26,8 @@ PUBLIC_URL_NAMES = {
     "core:opendata_facilities",
     # The link in a staff invitation mail: the invitee has no account yet.
     "core:invitation_accept",
+    # The link in a group representative's invitation mail: no account yet either.
+    "lending:invitation_accept",
     # A volunteer's private calendar feed: opened by its secret token, not a sign-in.
     "outreach:signup_calendar_feed",
     "lending:availability",
@@ -162,3 +164,70 @@ def test_kiosk_lands_on_the_scan_screen_after_sign_in(client, kiosk_user):
     assert response.status_code == 302
     assert response["Location"] == "/kiosk/"
     assert client.get("/").headers["Location"] == "/kiosk/"
+
+
+# Pages of issue 15 (stocktake, maintenance, lending rules, a group's people, courses):
+# URL name → the roles that open them. Every other role gets 403 (the sweep above
+# already proves that anonymous visitors are sent to sign in).
+ROLE_PAGES = {
+    "lending:stocktake_list": {Role.LENDING_STAFF},
+    "lending:stocktake_detail": {Role.LENDING_STAFF},
+    "lending:stocktake_report": {Role.LENDING_STAFF},
+    "lending:maintenance_due": {Role.LENDING_STAFF},
+    "lending:maintenance_plan_list": {Role.LENDING_STAFF},
+    "lending:maintenance_plan_new": {Role.LENDING_STAFF},
+    "lending:maintenance_plan_edit": {Role.LENDING_STAFF},
+    "lending:item_maintenance": {Role.LENDING_STAFF},
+    "lending:rules": {Role.LENDING_STAFF, Role.LENDING_LEAD},
+    "lending:rule_change": {Role.LENDING_LEAD},
+    "lending:representative_invite": {Role.LENDING_STAFF},
+    "outreach:course_list": {Role.DX_STAFF},
+    "outreach:course_new": {Role.DX_STAFF},
+    "outreach:course_edit": {Role.DX_STAFF},
+}
+# POST-only actions: every role but these gets 403 before anything happens.
+ROLE_ACTIONS = {
+    "lending:stocktake_close": {Role.LENDING_STAFF},
+    "lending:representative_invitation_resend": {Role.LENDING_STAFF},
+    "lending:representative_invitation_cancel": {Role.LENDING_STAFF},
+    "lending:membership_remove": {Role.LENDING_STAFF},
+}
+
+
+def _route_of(name: str):
+    for route, pattern, namespace in _our_patterns():
+        if _name(pattern, namespace) == name:
+            return route, pattern
+    raise LookupError(name)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(ROLE_PAGES | ROLE_ACTIONS))
+@pytest.mark.parametrize("role", [role.value for role in Role])
+def test_new_staff_pages_open_only_for_their_roles(client_for, make_user, name, role):
+    route, pattern = _route_of(name)
+    path = _sample_path(route, pattern).replace("/x/", "/neighbourhood/")
+    client = client_for(make_user(role))
+    allowed = (ROLE_PAGES | ROLE_ACTIONS)[name]
+    response = client.post(path) if name in ROLE_ACTIONS else client.get(path)
+    if role in allowed:
+        assert response.status_code != 403, (name, role)
+    else:
+        assert response.status_code == 403, (name, role)
+
+
+def test_every_new_page_is_in_some_roles_navigation():
+    from django.apps import apps
+
+    in_navigation = {
+        url_name
+        for config in apps.get_app_configs()
+        for _l, url_name, _r in getattr(config, "nav_items", [])
+    }
+    for name in (
+        "lending:stocktake_list",
+        "lending:maintenance_due",
+        "lending:rules",
+        "outreach:course_list",
+    ):
+        assert name in in_navigation

@@ -49,3 +49,36 @@ def test_seed_demo_has_loans_now_an_overdue_one_a_request_and_two_years_of_facts
     assert lending.filter(event="lending.reservation.units_released").exists()
     dx_calls = call_list(make_user(Role.DX_STAFF))
     assert dx_calls.filter(event="outreach.application.promoted", name="佐々木 幸子").exists()
+
+
+def test_seed_demo_has_a_stocktake_in_progress_maintenance_due_and_an_invited_representative(
+    settings,
+):
+    from lending import maintenance
+    from lending.models import MaintenanceRecord, RepresentativeInvitation, Stocktake
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    counts = (
+        Stocktake.objects.count(),
+        MaintenanceRecord.objects.count(),
+        RepresentativeInvitation.objects.count(),
+    )
+    call_command("seed_demo")
+    assert (
+        Stocktake.objects.count(),
+        MaintenanceRecord.objects.count(),
+        RepresentativeInvitation.objects.count(),
+    ) == counts
+
+    stocktake = Stocktake.objects.get(state=Stocktake.State.OPEN)
+    assert stocktake.lines.filter(seen_at__isnull=False).exists()
+    assert stocktake.lines.filter(seen_at__isnull=True).exists()
+    today = timezone.localdate()
+    assert any(d.due_on == today for d in maintenance.desk_due(today))
+    invitation = RepresentativeInvitation.objects.get(email="yakuin@example.jp")
+    assert invitation.status == RepresentativeInvitation.Status.OPEN
+    from core.models import User
+
+    assert not User.objects.filter(email="yakuin@example.jp").exists()
+    assert User.objects.get(email="seikatsu@example.jp").groups.filter(name="lending_lead").exists()

@@ -6,7 +6,7 @@ import pytest
 
 from core.refusals import Refusal
 from lending.models import Organisation
-from lending.rules import check_dates, current_rules
+from lending.rules import check_dates, rules_for
 
 from .conftest import TODAY, at
 
@@ -15,15 +15,16 @@ pytestmark = pytest.mark.django_db
 
 def _errors(kind, pickup, ret, today=TODAY):
     return check_dates(
-        kind=kind, pickup_date=pickup, return_date=ret, today=today, rules=current_rules()
+        kind=kind, pickup_date=pickup, return_date=ret, today=today, rules=rules_for(kind, today)
     )
 
 
-def test_rules_come_from_the_city_file(settings):
-    rules = current_rules()
+def test_first_rules_come_from_the_city_file(settings):
+    rules = rules_for(Organisation.Kind.NEIGHBOURHOOD)
+    assert rules.rule is None
     assert rules.max_loan_days == settings.TSUNAGU["lending"]["max_loan_days"] == 14
-    assert rules.booking_window_days(Organisation.Kind.NEIGHBOURHOOD) == 90
-    assert rules.booking_window_days(Organisation.Kind.CIVIC) == 60
+    assert rules.booking_window_days == 90
+    assert rules_for(Organisation.Kind.CIVIC).booking_window_days == 60
 
 
 def test_pickup_on_a_saturday_is_refused_with_the_next_open_day():
