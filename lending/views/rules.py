@@ -16,10 +16,11 @@ from lending.services import lending_rule_change
 
 
 def _kind_label(kind: str) -> str:
-    try:
-        return str(Organisation.Kind(kind).label)
-    except ValueError:
-        raise Http404 from None
+    """The label of a kind of group named in the URL; 404 for anything else."""
+    labels = dict(Organisation.Kind.choices)
+    if kind not in labels:
+        raise Http404
+    return str(labels[kind])
 
 
 @role_required(Role.LENDING_STAFF, Role.LENDING_LEAD)
