@@ -108,8 +108,7 @@ class StaffingTable(tables.Table):
         attrs = {"class": "staffing-table"}
 
     def render_starts_at(self, value):
-        local = timezone.localtime(value)
-        return f"{local:%Y-%m-%d %H:%M}"
+        return short_datetime(value)
 
     def value_title(self, value):
         return value

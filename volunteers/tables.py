@@ -22,7 +22,7 @@ class RosterTable(tables.Table):
     )
     email = tables.Column(verbose_name=_("Email"), accessor="user__email")
     phone = tables.Column(verbose_name=_("Phone"))
-    created_at = tables.DateColumn(verbose_name=_("Applied on"), format="Y-m-d")
+    created_at = tables.DateColumn(verbose_name=_("Applied on"))  # SHORT_DATE_FORMAT
 
     class Meta:
         model = VolunteerProfile

@@ -9,6 +9,6 @@ register = template.Library()
 
 @register.filter
 def person_name(user) -> str:
-    """{{ change.recorded_by|person_name }} → 「生活 太郎」, or 「名前のないアカウント」; never the
+    """{{ change.recorded_by|person_name }} → 「生活 太郎」, or 「名前が未登録のアカウント」; never the
     address a user's ``str`` falls back to."""
     return _person_name(user) if user is not None else ""

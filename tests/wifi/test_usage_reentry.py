@@ -44,3 +44,33 @@ def test_replacing_a_month_needs_the_box_ticked_and_says_what_was_replaced(
     usage = MonthlyUsage.objects.get(machine=machine)
     assert (usage.connections, usage.source) == (700, "estimate")
     assert AuditEntry.objects.filter(action="wifi.usage.changed").count() == 1
+
+
+def test_status_history_names_who_recorded_a_step_never_their_address(
+    make_machine, make_user, dx_staff, client_for
+):
+    from datetime import date
+
+    from core.roles import Role
+    from wifi.services import machine_status_change
+
+    machine = make_machine(history=[("operating", date(2025, 4, 1))])
+    nameless = make_user(Role.DX_STAFF, email="nameless@example.jp")  # full_name = the address
+    named = make_user(Role.DX_STAFF, full_name="総務 一郎")
+    machine_status_change(
+        machine=machine,
+        status="suspended",
+        effective_on=date(2025, 6, 1),
+        reason="故障",
+        by=nameless,
+    )
+    machine_status_change(
+        machine=machine,
+        status="operating",
+        effective_on=date(2025, 7, 1),
+        reason="修理済み",
+        by=named,
+    )
+    html = client_for(dx_staff).get(f"/wifi/machines/{machine.pk}/").content.decode()
+    assert "nameless@example.jp" not in html
+    assert "名前が未登録のアカウント" in html and "総務 一郎" in html
