@@ -163,3 +163,20 @@ def test_label_text_breaks_between_words_only():
     rule = re.search(r"\.label__text\s*\{([^}]*)\}", css).group(1)
     assert "word-break: keep-all" in rule and "line-break: strict" in rule
     assert "anywhere" not in rule  # overflow-wrap: anywhere split 「ルータ / ー」
+
+
+def test_reservation_page_writes_dates_in_the_language_of_the_page(
+    client_for, lending_staff, approved
+):
+    client = client_for(lending_staff)
+    url = reverse("lending:reservation_detail", args=[approved.pk])
+    japanese = client.get(url).content.decode()
+    assert "令和8年6月15日（月）" in japanese and "令和8年6月17日（水）" in japanese
+    client.post(reverse("set_language"), {"language": "en", "next": url})
+    english = client.get(url).content.decode()
+    assert "Monday 15 June 2026" in english and "Wednesday 17 June 2026" in english
+    assert "令和" not in english and "（Mon）" not in english
+    # The history table's short form.
+    assert re.search(
+        r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d", english
+    )
