@@ -10,7 +10,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export.views import ExportMixin
 
-from core.audit import audit_history, audit_history_of
+from core.audit import audit_history, audit_history_of, person_name
 from core.exports import TableExport
 from core.fiscal import short_datetime
 from core.refusals import Refusal, put_on_form, show_refusal
@@ -404,7 +404,8 @@ def membership_verify_view(request, pk: int):
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk)
     membership_verify(membership=membership, by=request.user)
     messages.success(
-        request, _("%(user)s can now reserve for the group.") % {"user": membership.user}
+        request,
+        _("%(user)s can now reserve for the group.") % {"user": person_name(membership.user)},
     )
     return redirect("lending:organisation_detail", pk=membership.organisation_id)
 
