@@ -119,4 +119,4 @@ def test_class_list_counts_those_who_attended_as_the_attendance_sheet_does(
     assert row.get_cell("attended") == 4  # not the 6 rows
     assert page.context["table"].columns["attended"].header == "出席"
     sheet = client.get(reverse("outreach:attendance_sheet", args=[session.pk]))
-    assert "4" in sheet.content.decode()
+    assert "現在の出席 4人" in sheet.content.decode()
