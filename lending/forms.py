@@ -195,6 +195,16 @@ class InspectionForm(forms.Form):
         label=_("The group must compensate (弁償)"), required=False
     )
 
+    @staticmethod
+    def initial_for(loan: Loan) -> dict:
+        """Parts reported missing (at the kiosk or the counter) preselect 「部品不足」 and the note."""
+        if not loan.missing_components:
+            return {}
+        return {
+            "result": Loan.Inspection.MISSING,
+            "note": _("Missing: %(parts)s") % {"parts": "、".join(loan.missing_components)},
+        }
+
 
 class RetireForm(forms.Form):
     reason = forms.CharField(label=_("Reason for retiring"), max_length=200)

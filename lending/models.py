@@ -272,6 +272,7 @@ class Reservation(models.Model):
     # States in which assigned items hold their days.
     HOLDING_STATES = ("provisional", "requested", "approved", "handed_out")
     CANCELLABLE_STATES = ("provisional", "requested", "approved")
+    HANDOUT_STATES = ("approved", "handed_out")
 
     organisation = models.ForeignKey(
         Organisation,
@@ -359,6 +360,14 @@ class Reservation(models.Model):
     @property
     def can_cancel(self) -> bool:
         return self.state in self.CANCELLABLE_STATES
+
+    def can_hand_out_on(self, day) -> bool:
+        """Whether ``loan_hand_out`` accepts a unit on ``day``: pages offer 貸し出す only then."""
+        return self.state in self.HANDOUT_STATES and self.pickup_date <= day <= self.return_date
+
+    @property
+    def can_hand_out_today(self) -> bool:
+        return self.can_hand_out_on(timezone.localdate())
 
 
 class ReservationLine(models.Model):

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import office_calendar
+from core.fiscal import short_date
 from lending.models import EquipmentType, LendingRule, Organisation, Reservation
 
 # The values a rule carries, in the order the pages show them.
@@ -110,9 +111,7 @@ def rules_of_reservation(reservation: Reservation) -> LendingRules:
 
 
 def _day(value: date) -> str:
-    return (
-        formats.date_format(value, "SHORT_DATE_FORMAT") + f"（{'月火水木金土日'[value.weekday()]}）"
-    )
+    return short_date(value)
 
 
 def check_dates(

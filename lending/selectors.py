@@ -312,6 +312,16 @@ def open_loan_for_item(item: Item) -> Loan | None:
     )
 
 
+def returned_loan_awaiting_inspection(item: Item) -> Loan | None:
+    """The item's last loan when it is back (at the kiosk or the counter) but not inspected."""
+    return (
+        Loan.objects.filter(item=item, returned_at__isnull=False, inspected_at__isnull=True)
+        .select_related("item", "reservation__organisation")
+        .order_by("-returned_at")
+        .first()
+    )
+
+
 # --- KPI sources (read by the kpi app) -------------------------------------------
 
 

@@ -94,7 +94,7 @@ def sheet_xlsx(request, fiscal_year: int):
     """The check sheet as an Excel file."""
     with translation.override("ja"):  # a data file in Japanese, like the public CSV
         data = sheet_or_404(fiscal_year)
-        header, *rows = sheet_table(data)
+        header, *rows = sheet_table(data, notes_apart=True)
         return export_response(
             f"kpi-{fiscal_year}", "xlsx", header, rows, title=data["label"], landscape=True
         )

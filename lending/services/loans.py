@@ -15,7 +15,7 @@ from lending.models import Item, ItemDay, Loan, Reservation
 from lending.selectors import item_find_by_code
 from lending.services.notices import reservation_notify
 
-HANDOUT_STATES = (Reservation.State.APPROVED, Reservation.State.HANDED_OUT)
+HANDOUT_STATES = Reservation.HANDOUT_STATES
 
 
 def _days(start: date, end: date) -> list[date]:

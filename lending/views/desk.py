@@ -10,8 +10,9 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export.views import ExportMixin
 
-from core.audit import audit_history, audit_history_of
+from core.audit import audit_history, audit_history_of, person_name
 from core.exports import TableExport
+from core.fiscal import short_datetime
 from core.refusals import Refusal, put_on_form, show_refusal
 from core.roles import Role, role_required
 from core.selectors import open_call_count
@@ -83,6 +84,7 @@ def reservation_detail(request, pk: int):
             "reject_form": RejectForm(),
             "cancel_form": CancelForm(),
             "history": audit_history_of([reservation, *reservation.loans.all()], limit=50),
+            "today": timezone.localdate(),
         },
     )
 
@@ -230,11 +232,30 @@ def counter_return(request):
             )
         elif item.is_retired:
             form.add_error("code", _("%(tag)s is retired.") % {"tag": item.tag_number})
-        elif selectors.open_loan_for_item(item) is None:
-            form.add_error("code", _("%(tag)s is not on loan.") % {"tag": item.tag_number})
-        else:
+        elif selectors.open_loan_for_item(item) is not None:
             return redirect("lending:counter_return_item", pk=item.pk)
+        elif (returned := selectors.returned_loan_awaiting_inspection(item)) is not None:
+            # Returned at the kiosk already: say so, with the parts it reported missing,
+            # and go on to the inspection, where they are filled in.
+            messages.info(request, _already_returned_text(returned))
+            return redirect("lending:loan_inspect", pk=returned.pk)
+        else:
+            form.add_error("code", _("%(tag)s is not on loan.") % {"tag": item.tag_number})
     return render(request, "lending/counter_return.html", {"form": form})
+
+
+def _already_returned_text(loan: Loan) -> str:
+    """「…は返却済みです（キオスク）。不足の報告: 電源ケーブル」 for a scan of a unit already back."""
+    text = _("%(tag)s was already returned (%(via)s, %(when)s).") % {
+        "tag": loan.item.tag_number,
+        "via": loan.get_returned_via_display(),
+        "when": short_datetime(loan.returned_at),
+    }
+    if loan.missing_components:
+        text += " " + _("Reported missing: %(parts)s.") % {
+            "parts": "、".join(loan.missing_components)
+        }
+    return text
 
 
 @staff_only
@@ -256,7 +277,7 @@ def counter_return_item(request, pk: int):
                 text += " " + _("It came back after the due date.")
             messages.success(request, text)
         else:
-            messages.info(request, _("%(tag)s was already returned.") % {"tag": item.tag_number})
+            messages.info(request, _already_returned_text(result.loan))
         return redirect("lending:counter_return")
     return render(
         request, "lending/counter_return_item.html", {"item": item, "loan": loan, "form": form}
@@ -269,7 +290,7 @@ def loan_inspect_view(request, pk: int):
     loan = get_object_or_404(
         Loan.objects.select_related("item__equipment_type", "reservation__organisation"), pk=pk
     )
-    form = InspectionForm(request.POST or None)
+    form = InspectionForm(request.POST or None, initial=InspectionForm.initial_for(loan))
     if request.method == "POST" and form.is_valid():
         try:
             loan_inspect(loan=loan, by=request.user, **form.cleaned_data)
@@ -383,7 +404,8 @@ def membership_verify_view(request, pk: int):
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk)
     membership_verify(membership=membership, by=request.user)
     messages.success(
-        request, _("%(user)s can now reserve for the group.") % {"user": membership.user}
+        request,
+        _("%(user)s can now reserve for the group.") % {"user": person_name(membership.user)},
     )
     return redirect("lending:organisation_detail", pk=membership.organisation_id)
 

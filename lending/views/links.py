@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -58,6 +59,7 @@ def _kiosk_context(item: Item, token: str) -> dict:
 def _staff_actions(item: Item, loans: list[Loan]) -> list[tuple[str, str]]:
     """Links to the desk's pages for what can be done with the item now."""
     actions = []
+    today = timezone.localdate()
     out = next((loan for loan in loans if loan.is_out), None)
     to_inspect = next(
         (loan for loan in loans if loan.returned_at and loan.inspected_at is None), None
@@ -66,7 +68,9 @@ def _staff_actions(item: Item, loans: list[Loan]) -> list[tuple[str, str]]:
         (
             loan
             for loan in loans
-            if loan.handed_out_at is None and loan.reservation.state == Reservation.State.APPROVED
+            if loan.handed_out_at is None
+            and loan.reservation.state == Reservation.State.APPROVED
+            and loan.reservation.can_hand_out_on(today)
         ),
         None,
     )

@@ -17,7 +17,7 @@ from datetime import datetime
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.figures import Column, Figure
 from core.fiscal import fiscal_year_bounds
@@ -31,12 +31,27 @@ SESSION_COLUMNS = (
     Column("venue", gettext_lazy("Venue")),
     Column("attended", gettext_lazy("Attendances"), is_people_count=True),
 )
-BREAKDOWN_COLUMNS = (
-    Column("label", gettext_lazy("Group")),
-    Column("attendances", gettext_lazy("Attendances (延べ)"), is_people_count=True),
-    Column("people", gettext_lazy("People (実人数)"), is_people_count=True),
-)
 DIMENSIONS = ("course", "venue", "month", "weekday", "time_of_day", "age_band")
+# The first column is headed by what the rows are (講座, 会場, 月…). A shared msgid like
+# "Group" took lending's 団体; the context keeps these words to this table.
+DIMENSION_HEADINGS = {
+    "course": pgettext_lazy("class analysis column", "Course"),
+    "venue": pgettext_lazy("class analysis column", "Venue"),
+    "month": pgettext_lazy("class analysis column", "Month"),
+    "weekday": pgettext_lazy("class analysis column", "Weekday"),
+    "time_of_day": pgettext_lazy("class analysis column", "Time of day"),
+    "age_band": pgettext_lazy("class analysis column", "Age"),
+}
+
+
+def breakdown_columns(dimension: str) -> tuple[Column, ...]:
+    return (
+        Column("label", DIMENSION_HEADINGS[dimension]),
+        Column("attendances", gettext_lazy("Attendances (延べ)"), is_people_count=True),
+        Column("people", gettext_lazy("People (実人数)"), is_people_count=True),
+    )
+
+
 WEEKDAY_LABELS = ("月", "火", "水", "木", "金", "土", "日")
 
 
@@ -197,7 +212,7 @@ def _breakdown(rows: list[dict], dimension: str) -> Figure:
     return Figure(
         value=len(rows),
         rows=table,
-        columns=BREAKDOWN_COLUMNS,
+        columns=breakdown_columns(dimension),
         explanation=str(DIMENSION_TITLES[dimension]),
     )
 

@@ -26,19 +26,33 @@ class SeriesPreview:
 
     days: list[date] = field(default_factory=list)
     skipped: list[tuple[date, str]] = field(default_factory=list)
+    today: date | None = None
+
+    @property
+    def past_days(self) -> list[date]:
+        """Kept days already gone: saved as sessions, but nobody can apply for them."""
+        return [day for day in self.days if self.today and day < self.today]
 
 
 def _aware(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=timezone.get_default_timezone())
 
 
-def series_preview(*, rule: str, first_date: date, last_date: date) -> SeriesPreview:
+def series_preview(
+    *,
+    rule: str,
+    first_date: date,
+    last_date: date,
+    status: str | None = None,
+    today: date | None = None,
+) -> SeriesPreview:
     """Expand ``rule`` (RRULE text without DTSTART) between the two days, skipping
     days the city office is closed (weekends, 国民の祝日, 年末年始).
 
-    Refuses a rule it cannot read or a period it cannot fill."""
+    Refuses a rule it cannot read or a period it cannot fill, and a series wholly in
+    the past that would open for applications (``status`` 申込受付中)."""
     if last_date < first_date:
-        raise Refusal(_("The last day must not be before the first day."), field="last_date")
+        raise Refusal(_("The end date must be after the start date."), field="last_date")
     text = rule.strip()
     if text.upper().startswith("RRULE:"):
         text = text[6:]
@@ -46,7 +60,7 @@ def series_preview(*, rule: str, first_date: date, last_date: date) -> SeriesPre
         parsed = rrulestr(text, dtstart=datetime.combine(first_date, time.min))
     except (ValueError, TypeError) as exc:  # dateutil's way of saying the text is not a rule
         raise Refusal(_("The repeat rule could not be read."), field="rule") from exc
-    preview = SeriesPreview()
+    preview = SeriesPreview(today=today or timezone.localdate())
     end = datetime.combine(last_date, time.max)
     for occurrence in parsed.xafter(
         datetime.combine(first_date, time.min), count=MAX_SESSIONS_PER_SERIES + 1, inc=True
@@ -63,6 +77,19 @@ def series_preview(*, rule: str, first_date: date, last_date: date) -> SeriesPre
             _("The rule gives more than %(n)s classes; please shorten the period.")
             % {"n": MAX_SESSIONS_PER_SERIES},
             field="last_date",
+        )
+    if (
+        status == ClassSession.Status.OPEN
+        and preview.days
+        and len(preview.past_days) == len(preview.days)
+    ):
+        raise Refusal(
+            _(
+                "Every day of this series is in the past, so nobody could apply. "
+                "Change the dates, or choose “%(planned)s” to record past classes."
+            )
+            % {"planned": ClassSession.Status.PLANNED.label},
+            field="status",
         )
     return preview
 
@@ -87,7 +114,7 @@ def series_create(
     """Save the series and one session per kept day (the same days the preview showed)."""
     if end_time <= start_time:
         raise Refusal(_("The end time must be after the start time."), field="end_time")
-    preview = series_preview(rule=rule, first_date=first_date, last_date=last_date)
+    preview = series_preview(rule=rule, first_date=first_date, last_date=last_date, status=status)
     if not preview.days:
         raise Refusal(_("The rule gives no open days in this period."))
     with transaction.atomic():

@@ -16,7 +16,7 @@ from core.selectors import open_call_count
 from outreach import services
 from outreach.filters import SessionFilter
 from outreach.forms import SeriesForm, SessionCancelForm, SessionForm, StaffApplicationForm
-from outreach.models import Application, ClassSession, VolunteerSignup
+from outreach.models import Application, Attendance, ClassSession, VolunteerSignup
 from outreach.tables import SessionTable
 
 from ._access import get_application_for_staff, get_session_for_staff
@@ -25,8 +25,11 @@ from ._access import get_application_for_staff, get_session_for_staff
 @role_required(Role.DX_STAFF)
 def session_list(request):
     """All sessions with filters; held sessions without attendance are flagged."""
+    # The column says how many attended (what the attendance sheet calls 出席); the row
+    # count only flags a held class whose attendance was never taken.
     sessions = ClassSession.objects.select_related("course", "venue").annotate(
-        attendance_rows=Count("attendances")
+        attendance_rows=Count("attendances"),
+        attended=Count("attendances", filter=Q(attendances__status=Attendance.Status.ATTENDED)),
     )
     # Without a choice, show this fiscal year rather than every session ever planned.
     session_filter = SessionFilter(
@@ -131,7 +134,10 @@ def series_create(request):
         data = form.cleaned_data
         try:
             preview = services.series_preview(
-                rule=data["rule"], first_date=data["first_date"], last_date=data["last_date"]
+                rule=data["rule"],
+                first_date=data["first_date"],
+                last_date=data["last_date"],
+                status=data["status"],
             )
             if "confirm" in request.POST:
                 series = services.series_create(

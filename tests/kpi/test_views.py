@@ -330,3 +330,19 @@ def test_dashboard_after_the_plan_ends_points_to_the_version_up(
     assert response.context["fiscal_year"] == 2025  # the plan's last year, under review
     assert response.context["no_current_period"] is True
     assert "令和8年度を含む計画期間がまだない" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_closed_sheet_names_who_closed_it_never_their_address(
+    texts, facts, client_for, dx_staff, make_user
+):
+    """Issue 14: histories and 'closed by' lines show a name, not the e-mail address
+    ``get_full_name`` falls back to."""
+    from core.roles import Role
+    from kpi import services
+
+    nameless = make_user(Role.DX_STAFF, email="closer@example.jp")  # full_name = the address
+    services.year_close(fiscal_year=2025, by=nameless)
+    html = client_for(dx_staff).get(reverse("kpi:sheet", args=[2025])).content.decode()
+    assert "closer@example.jp" not in html
+    assert "名前が未登録のアカウント" in html
