@@ -260,6 +260,10 @@ class ClassSession(models.Model):
         verbose_name = _("class session")
         verbose_name_plural = _("class sessions")
         ordering = ["starts_at", "id"]
+        # The KPI sources and the analysis read held sessions of one fiscal year.
+        indexes = [
+            models.Index(fields=["status", "starts_at"], name="outreach_session_status_start")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(capacity__gte=0), name="outreach_classsession_capacity_non_negative"
