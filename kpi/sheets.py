@@ -16,7 +16,7 @@ from core.figures import Figure
 from core.fiscal import current_fiscal_year, fiscal_year_dates, wareki_fiscal_year_label
 
 from .models import KpiComment, KpiDefinition, PlanPeriod, YearClosing
-from .rating import percent, rate_and_grade
+from .rating import NOT_ASSESSABLE, Rating, percent, rate_and_grade
 from .sources import SourceUnavailable, compute_figure
 
 # Where a year's value came from.
@@ -54,12 +54,31 @@ def period_for_year(fiscal_year: int) -> PlanPeriod | None:
     )
 
 
+def sheet_period(fiscal_year: int) -> PlanPeriod | None:
+    """The period whose KPIs the sheet of ``fiscal_year`` counts.
+
+    The current year always has provisional figures: until a version-up starts a
+    period covering it, the KPIs of the newest earlier period are counted, with no
+    targets (``sheet["targets_set"]`` is false).
+    """
+    period = period_for_year(fiscal_year)
+    if period is None and fiscal_year == current_fiscal_year():
+        period = (
+            PlanPeriod.objects.filter(first_fiscal_year__lte=fiscal_year)
+            .order_by("-last_fiscal_year", "-first_fiscal_year")
+            .first()
+        )
+    return period
+
+
 def published_years() -> list[int]:
     """Fiscal years that have a sheet, up to the current one, newest first."""
     today_fy = current_fiscal_year()
     years: set[int] = set()
     for first, last in PlanPeriod.objects.values_list("first_fiscal_year", "last_fiscal_year"):
         years.update(range(first, min(last, today_fy) + 1))
+        if first <= today_fy:
+            years.add(today_fy)
     return sorted(years, reverse=True)
 
 
@@ -152,9 +171,13 @@ def _kpis(period: PlanPeriod, fiscal_year: int):
     )
 
 
-def kpi_row(kpi: KpiDefinition, fiscal_year: int, calculator: Calculator) -> dict[str, Any]:
+def kpi_row(
+    kpi: KpiDefinition, fiscal_year: int, calculator: Calculator, *, targets_set: bool = True
+) -> dict[str, Any]:
     values = []
-    for year in kpi.years:
+    # A year after the target year (the current year before a version-up) gets its own
+    # column, so that its provisional value shows beside the period's years.
+    for year in range(kpi.baseline_year, max(kpi.target_year, fiscal_year) + 1):
         if year > fiscal_year:
             values.append(
                 {
@@ -176,20 +199,24 @@ def kpi_row(kpi: KpiDefinition, fiscal_year: int, calculator: Calculator) -> dic
                 "note": part.note,
             }
         )
-    if kpi.baseline_year <= fiscal_year <= kpi.target_year:
+    if kpi.baseline_year <= fiscal_year:
         current = next(v for v in values if v["fiscal_year"] == fiscal_year)
     else:
         part = calculator.value(kpi, fiscal_year)
         current = {"value": number(part.value), "origin": part.origin, "note": part.note}
-    target = year_target(kpi, fiscal_year)
-    rating = rate_and_grade(
-        direction=kpi.direction,
-        method=kpi.rate_method,
-        grading=kpi.grading,
-        value=decimal(current["value"]),
-        baseline=kpi.baseline_value,
-        target=target,
-    )
+    if targets_set:
+        target = year_target(kpi, fiscal_year)
+        rating = rate_and_grade(
+            direction=kpi.direction,
+            method=kpi.rate_method,
+            grading=kpi.grading,
+            value=decimal(current["value"]),
+            baseline=kpi.baseline_value,
+            target=target,
+        )
+    else:
+        # No period covers the year yet: no target, so nothing to rate against.
+        target, rating = None, Rating(None, None, NOT_ASSESSABLE)
     comment = kpi.year_comments[0] if kpi.year_comments else None
     return {
         "code": kpi.code,
@@ -223,9 +250,10 @@ def kpi_row(kpi: KpiDefinition, fiscal_year: int, calculator: Calculator) -> dic
 
 def live_sheet(fiscal_year: int, period: PlanPeriod | None = None) -> dict[str, Any] | None:
     """The sheet computed from today's facts (what a closing would freeze)."""
-    period = period or period_for_year(fiscal_year)
+    period = period or sheet_period(fiscal_year)
     if period is None:
         return None
+    targets_set = period.first_fiscal_year <= fiscal_year <= period.last_fiscal_year
     calculator = Calculator()
     return {
         "fiscal_year": fiscal_year,
@@ -239,7 +267,11 @@ def live_sheet(fiscal_year: int, period: PlanPeriod | None = None) -> dict[str, 
         },
         "status": PROVISIONAL,
         "closed_at": None,
-        "rows": [kpi_row(kpi, fiscal_year, calculator) for kpi in _kpis(period, fiscal_year)],
+        "targets_set": targets_set,
+        "rows": [
+            kpi_row(kpi, fiscal_year, calculator, targets_set=targets_set)
+            for kpi in _kpis(period, fiscal_year)
+        ],
     }
 
 

@@ -473,3 +473,81 @@ def test_sheet_page_query_count_does_not_grow_with_the_apps_facts(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("kpi:sheet", args=[2025]))
     assert rows_of(response.context["sheet"])["digital-classes"]["value"] == 5 + 60
+
+
+def _recount_2026_by_hand_from_the_tables() -> dict[str, int]:
+    """The FY2026 figures recounted from the raw rows, without the apps' selectors."""
+    from lending.models import Loan
+    from outreach.models import Attendance
+    from wifi.models import MachineStatusChange
+
+    start, end = jst(2026, 4, 1), jst(2027, 4, 1)
+    first_digital: dict[int, datetime] = {}
+    for loan in Loan.objects.filter(handed_out_at__isnull=False, was_digital_ready=True):
+        at = first_digital.get(loan.reservation_id)
+        first_digital[loan.reservation_id] = (
+            min(at, loan.handed_out_at) if at else loan.handed_out_at
+        )
+    loans = sum(1 for at in first_digital.values() if start <= at < end)
+    attended = [
+        a
+        for a in Attendance.objects.select_related("session__course")
+        if a.status == "attended"
+        and a.session.status == "held"
+        and start <= a.session.starts_at < end
+    ]
+    residents = sum(1 for a in attended if a.session.course.audience == "residents")
+    training = sum(1 for a in attended if a.session.course.category == "security_training")
+    last = {}
+    for step in MachineStatusChange.objects.filter(effective_on__lte=date(2027, 3, 31)).order_by(
+        "effective_on", "id"
+    ):
+        last[step.machine_id] = step.status
+    machines = sum(1 for status in last.values() if status == "operating")
+    return {
+        "community-loans": loans,
+        "digital-classes": residents,
+        # 延べ since the baseline: 30 + typed 28 + 31 + 27 + recorded 12 (FY2025) + FY2026
+        "security-training": 30 + 28 + 31 + 27 + 12 + training,
+        "wifi-machines": machines,
+        "security-incidents": 0,
+    }
+
+
+def test_current_year_without_a_plan_period_has_provisional_figures_equal_to_a_recount(
+    all_facts, client, monkeypatch
+):
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "now", lambda: jst(2026, 11, 30, 12))
+    out = StringIO()
+    call_command("kpi_report", "--fiscal-year", "2026", "--format", "json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert (data["status"], data["targets_set"]) == ("provisional", False)
+    values = {row["code"]: row["value"] for row in data["rows"]}
+    assert values == _recount_2026_by_hand_from_the_tables()
+    # worked out by hand from the fixtures
+    assert values == {
+        "community-loans": 1,
+        "digital-classes": 4,
+        "security-training": 128,
+        "wifi-machines": 2,
+        "security-incidents": 0,
+    }
+    for row in data["rows"]:  # no targets until a version-up sets them
+        assert (row["year_target"], row["rate_percent"], row["grade"]) == (None, None, "−")
+        assert row["values"][-1]["fiscal_year"] == 2026
+
+    as_json = client.get("/kpi/2026.json")
+    assert as_json.status_code == 200 and as_json.content == out.getvalue().encode()
+    as_csv = client.get("/kpi/2026.csv")
+    assert as_csv.status_code == 200
+    header, *lines = csv.reader(io.StringIO(as_csv.content.decode()))
+    assert "実績値(令和8年度)" in header
+    assert [line[1] for line in lines] == ["暫定"] * 5
+    page = client.get("/kpi/2026/")
+    assert page.status_code == 200
+    assert page.context["sheet"]["targets_set"] is False
+    assert "暫定" in page.content.decode()
+    # a year after the current one still has no sheet
+    assert client.get("/kpi/2027.json").status_code == 404
