@@ -551,3 +551,28 @@ def test_current_year_without_a_plan_period_has_provisional_figures_equal_to_a_r
     assert "暫定" in page.content.decode()
     # a year after the current one still has no sheet
     assert client.get("/kpi/2027.json").status_code == 404
+
+
+def test_every_policy_source_counts_in_one_query_and_builds_rows_only_when_asked(
+    all_facts, django_assert_num_queries
+):
+    from core.figures import LazyRows
+
+    keys = [
+        "lending.digital_loan_groups",
+        "lending.all_loan_groups",
+        "outreach.resident_class_participants",
+        "outreach.staff_security_training_attendees",
+        "wifi.machines_operating_at_year_end",
+        "kpi.serious_security_incidents",
+    ]
+    for key in keys:
+        with django_assert_num_queries(1):
+            figure = compute_figure(key, 2025)
+        # rows are built (or queried) only when the drill-down reads them
+        assert not isinstance(figure.rows, list), key
+        if isinstance(figure.rows, LazyRows):
+            assert not figure.rows.built, key
+    classes = compute_figure("outreach.resident_class_participants", 2025)
+    # 延べ 5 (2 + 3 walk-ins); 実人数 3: 参加 0 and 参加 1 came to both sessions
+    assert (classes.value, classes.people, len(classes.rows)) == (5, 3, 2)
