@@ -124,6 +124,24 @@ class KpiDefinition(models.Model):
         max_length=40,
         help_text=_("A key of the [sections] table of the city file (for example lending or dx)."),
     )
+    # How to read the figure, shown on the sheet beside it: city data, edited with the KPI.
+    counting_rule = models.TextField(
+        _("how it is counted"),
+        blank=True,
+        help_text=_(
+            "One plain sentence: attendances (延べ) or people (実人数), per year or cumulative, "
+            "or the state on 31 March."
+        ),
+    )
+    counting_rule_en = models.TextField(_("how it is counted (English)"), blank=True)
+    caveats = models.TextField(
+        _("caveats"),
+        blank=True,
+        help_text=_(
+            "What a reader could misread, one point per line (for example a short baseline)."
+        ),
+    )
+    caveats_en = models.TextField(_("caveats (English)"), blank=True)
 
     class Meta:
         verbose_name = _("KPI")

@@ -42,6 +42,10 @@ KPI_EDITABLE_FIELDS = [
     "rate_method",
     "grading",
     "section",
+    "counting_rule",
+    "counting_rule_en",
+    "caveats",
+    "caveats_en",
 ]
 
 

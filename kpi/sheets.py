@@ -29,6 +29,8 @@ FACTS, MANUAL, BASELINE, MISSING, ERROR, FUTURE = (
     "future",
 )
 PROVISIONAL, CLOSED = "provisional", "closed"
+# A cumulative total with parts from the records and parts typed in (or the baseline).
+MIXED = "mixed"
 
 
 def number(value: Decimal | None) -> int | float | None:
@@ -95,6 +97,12 @@ class Component:
     value: Decimal | None
     origin: str
     note: str = ""
+    # The parts of ``value`` computed from records and typed in (the baseline included),
+    # so that a cumulative total shows what it is made of (217 = 101 + 116).
+    recorded: Decimal | None = None
+    typed_in: Decimal | None = None
+    # 実人数 beside a value counted 延べ, when the source can tell people apart.
+    people: int | None = None
 
 
 class Calculator:
@@ -119,12 +127,18 @@ class Calculator:
         """The year's own number: from the facts, or typed in for a year without facts."""
         if kpi.has_facts_for(year):
             try:
-                return Component(Decimal(self.figure(kpi, year).value), FACTS)
+                figure = self.figure(kpi, year)
             except SourceUnavailable as exc:
                 return Component(None, ERROR, exc.reason)
+            value = Decimal(figure.value)
+            return Component(
+                value, FACTS, recorded=value, typed_in=Decimal(0), people=figure.people
+            )
         manual = {m.fiscal_year: m for m in kpi.manual_values.all()}.get(year)
         if manual is not None:
-            return Component(manual.value, MANUAL, manual.note)
+            return Component(
+                manual.value, MANUAL, manual.note, recorded=Decimal(0), typed_in=manual.value
+            )
         return Component(None, MISSING)
 
     def value(self, kpi: KpiDefinition, year: int) -> Component:
@@ -132,19 +146,27 @@ class Calculator:
         if year == kpi.baseline_year:
             # The baseline year shows the baseline as decided, even when the records of
             # that year are corrected later (a new period's baseline is frozen at version-up).
-            return Component(kpi.baseline_value, BASELINE, kpi.baseline_note)
+            return Component(
+                kpi.baseline_value,
+                BASELINE,
+                kpi.baseline_note,
+                recorded=Decimal(0),
+                typed_in=kpi.baseline_value,
+            )
         if kpi.aggregation != KpiDefinition.Aggregation.CUMULATIVE:
             return self.component(kpi, year)
         # 延べ: the baseline counts everything up to the baseline year; add each later year.
-        total = kpi.baseline_value
-        origins = set()
+        recorded, typed_in = Decimal(0), kpi.baseline_value
+        has_facts = False
         for each in range(kpi.baseline_year + 1, year + 1):
             part = self.component(kpi, each)
             if part.value is None:
                 return Component(None, part.origin, part.note or wareki_fiscal_year_label(each))
-            total += part.value
-            origins.add(part.origin)
-        return Component(total, MANUAL if MANUAL in origins else FACTS)
+            recorded += part.recorded
+            typed_in += part.typed_in
+            has_facts = has_facts or part.origin == FACTS
+        origin = (MIXED if typed_in else FACTS) if has_facts else MANUAL
+        return Component(recorded + typed_in, origin, recorded=recorded, typed_in=typed_in)
 
 
 def year_target(kpi: KpiDefinition, year: int) -> Decimal:
@@ -169,6 +191,21 @@ def _kpis(period: PlanPeriod, fiscal_year: int):
         )
         .order_by("sort_order", "id")
     )
+
+
+def _parts(kpi: KpiDefinition, part: Component) -> dict[str, Any]:
+    """What a value is made of: for a cumulative total its recorded and typed-in parts,
+    for a count of 延べ the 実人数 beside it."""
+    cumulative = kpi.aggregation == KpiDefinition.Aggregation.CUMULATIVE
+    return {
+        "recorded": number(part.recorded) if cumulative and part.value is not None else None,
+        "typed_in": number(part.typed_in) if cumulative and part.value is not None else None,
+        "people": None if cumulative else part.people,
+    }
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def kpi_row(
@@ -197,13 +234,19 @@ def kpi_row(
                 "value": number(part.value),
                 "origin": part.origin,
                 "note": part.note,
+                **_parts(kpi, part),
             }
         )
     if kpi.baseline_year <= fiscal_year:
         current = next(v for v in values if v["fiscal_year"] == fiscal_year)
     else:
         part = calculator.value(kpi, fiscal_year)
-        current = {"value": number(part.value), "origin": part.origin, "note": part.note}
+        current = {
+            "value": number(part.value),
+            "origin": part.origin,
+            "note": part.note,
+            **_parts(kpi, part),
+        }
     if targets_set:
         target = year_target(kpi, fiscal_year)
         rating = rate_and_grade(
@@ -237,9 +280,16 @@ def kpi_row(
         "aggregation": kpi.aggregation,
         "rate_method": kpi.rate_method,
         "grading": kpi.grading,
+        "counting_rule": kpi.counting_rule,
+        "counting_rule_en": kpi.counting_rule_en,
+        "caveats": _lines(kpi.caveats),
+        "caveats_en": _lines(kpi.caveats_en),
         "values": values,
         "value": current["value"],
         "origin": current["origin"],
+        "recorded": current["recorded"],
+        "typed_in": current["typed_in"],
+        "people": current["people"],
         "rate_percent": None if rating.rate is None else float(percent(rating.rate)),
         "passed": rating.passed,
         "grade": rating.grade,

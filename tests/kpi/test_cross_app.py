@@ -261,7 +261,8 @@ def test_policy_sheet_2025_values_rates_and_grades_by_hand(all_facts):
     # 30 + 28 + 31 + 27 + (8 + 4) = 128; (128 − 30) / (150 − 30) = 98 / 120 = 81.7%; A
     assert [v["value"] for v in training["values"]] == [30, 58, 89, 116, 128]
     assert (training["value"], training["rate_percent"], training["grade"]) == (128, 81.7, "A")
-    assert training["origin"] == "manual"  # the total contains typed-in years
+    # the total is part records, part typed in: 12 recorded + 116 typed in (incl. baseline)
+    assert (training["origin"], training["recorded"], training["typed_in"]) == ("mixed", 12, 116)
 
     wifi = rows["wifi-machines"]
     # A and C operate on 31 March 2026; 2 / 5 → 40.0%; A (5台以上 not reached)
@@ -576,3 +577,40 @@ def test_every_policy_source_counts_in_one_query_and_builds_rows_only_when_asked
     classes = compute_figure("outreach.resident_class_participants", 2025)
     # 延べ 5 (2 + 3 walk-ins); 実人数 3: 参加 0 and 参加 1 came to both sessions
     assert (classes.value, classes.people, len(classes.rows)) == (5, 3, 2)
+
+
+def test_the_sheet_says_how_each_figure_is_counted_and_what_a_total_is_made_of(
+    all_facts, client
+):
+    page = client.get("/kpi/2025/")
+    html = page.content.decode()
+    rows = {row["code"]: row for row in page.context["sheet"]["rows"]}
+    # the counting rules and caveats are data of the KPI definitions, shown on the sheet
+    assert "延べ人数の累計です" in html
+    assert "令和3年度の4月から10月末までの7か月分" in html  # the 7-month baseline
+    assert "3月31日に工事などで休止していた機械" in html
+    assert rows["digital-classes"]["display_rule"].startswith("年度ごとの延べ人数です")
+    # the cumulative training figure: recorded and typed-in parts that add up
+    training = rows["security-training"]
+    assert training["recorded"] + training["typed_in"] == training["value"] == 128
+    # the classes KPI has 実人数 beside 延べ: 5 attendances by 3 people
+    classes = rows["digital-classes"]
+    assert (classes["value"], classes["people"]) == (5, 3)
+    # and the JSON carries the same
+    data = json.loads(client.get("/kpi/2025.json").content)
+    exported = {row["code"]: row for row in data["rows"]}
+    assert exported["community-loans"]["caveats"][0].startswith("基準値135団体は")
+    assert (exported["digital-classes"]["value"], exported["digital-classes"]["people"]) == (5, 3)
+
+
+def test_counting_rules_are_edited_with_the_kpi_and_audited(all_facts, dx_staff):
+    from core.models import AuditEntry
+
+    kpi = all_facts["wifi-machines"]
+    kpi_services.kpi_update(
+        kpi=kpi, changes={"caveats": "3月31日に休止中の機械は数えません。"}, by=dx_staff
+    )
+    rows = rows_of(sheet(2025))
+    assert rows["wifi-machines"]["caveats"] == ["3月31日に休止中の機械は数えません。"]
+    entry = AuditEntry.objects.filter(action="kpi.definition.changed").latest("at")
+    assert "caveats" in entry.changes
