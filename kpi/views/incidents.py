@@ -17,8 +17,8 @@ MAX_YEARS = 10
 
 
 class YearRangeForm(forms.Form):
-    first = forms.TypedChoiceField(label=_("From"), coerce=int, required=False)
-    last = forms.TypedChoiceField(label=_("Until"), coerce=int, required=False)
+    first = forms.TypedChoiceField(label=_("First fiscal year"), coerce=int, required=False)
+    last = forms.TypedChoiceField(label=_("Last fiscal year"), coerce=int, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

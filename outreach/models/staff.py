@@ -16,12 +16,12 @@ __all__ = ["Section", "StaffMember"]
 class Section(models.Model):
     """A section (課・室) of the city as the personnel list names it."""
 
-    name = models.CharField(_("section"), max_length=100, unique=True)
+    name = models.CharField(_("staff section"), max_length=100, unique=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
-        verbose_name = _("section")
-        verbose_name_plural = _("sections")
+        verbose_name = _("staff section")
+        verbose_name_plural = _("staff sections")
         ordering = ["sort_order", "name"]
 
     def __str__(self) -> str:
@@ -38,7 +38,7 @@ class StaffMember(models.Model):
     name = models.CharField(_("name (氏名)"), max_length=100)
     name_kana = models.CharField(_("name in kana"), max_length=100, blank=True)
     section = models.ForeignKey(
-        Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="staff"
+        Section, verbose_name=_("staff section"), on_delete=models.PROTECT, related_name="staff"
     )
     is_active = models.BooleanField(
         _("on the personnel list"),

@@ -50,7 +50,7 @@ class UntrainedFilterForm(forms.Form):
         ],
     )
     section = forms.ModelChoiceField(
-        label=gettext_lazy("Section"),
+        label=gettext_lazy("Staff section"),
         queryset=Section.objects.all(),
         required=False,
         empty_label=gettext_lazy("All sections"),

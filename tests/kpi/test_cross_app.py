@@ -550,6 +550,7 @@ def test_current_year_without_a_plan_period_has_provisional_figures_equal_to_a_r
     assert page.status_code == 200
     assert page.context["sheet"]["targets_set"] is False
     assert "暫定" in page.content.decode()
+    assert "令和8年度を含む計画期間はまだありません" in page.content.decode()
     # a year after the current one still has no sheet
     assert client.get("/kpi/2027.json").status_code == 404
 
@@ -591,6 +592,13 @@ def test_the_sheet_says_how_each_figure_is_counted_and_what_a_total_is_made_of(a
     # the cumulative training figure: recorded and typed-in parts that add up
     training = rows["security-training"]
     assert training["recorded"] + training["typed_in"] == training["value"] == 128
+    assert "記録 12 ＋ 手入力 116（基準値を含む）" in html
+    # its chart says cumulative, not 「年度ごとの実績値です」
+    chart = html.split('id="chart-desc-security-training"')[1].split("</desc>")[0]
+    assert "累計" in chart and "年度ごとの実績値" not in chart
+    loans_chart = html.split('id="chart-desc-community-loans"')[1].split("</desc>")[0]
+    assert "年度ごとの実績値" in loans_chart
+    assert "実人数 3人" in html
     # the classes KPI has 実人数 beside 延べ: 5 attendances by 3 people
     classes = rows["digital-classes"]
     assert (classes["value"], classes["people"]) == (5, 3)
