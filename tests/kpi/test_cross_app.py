@@ -551,6 +551,9 @@ def test_current_year_without_a_plan_period_has_provisional_figures_equal_to_a_r
     assert page.context["sheet"]["targets_set"] is False
     assert "暫定" in page.content.decode()
     assert "令和8年度を含む計画期間はまだありません" in page.content.decode()
+    # the rows behind a provisional value open like any other year's
+    facts = client.get(reverse("kpi:public_facts", args=[2026, "digital-classes", 2026]))
+    assert facts.status_code == 200 and facts.context["figure"].value == 4
     # a year after the current one still has no sheet
     assert client.get("/kpi/2027.json").status_code == 404
 
