@@ -339,6 +339,11 @@ def test_dashboard_after_the_plan_ends_points_to_the_version_up(
     assert response.context["fiscal_year"] == 2025  # the plan's last year, under review
     assert response.context["no_current_period"] is True
     assert "令和8年度を含む計画期間がまだない" in response.content.decode()
+    # the current year's provisional sheet is one link away and answers
+    assert reverse("kpi:sheet", args=[2026]) in response.content.decode()
+    sheet_2026 = client_for(dx_staff).get(reverse("kpi:sheet", args=[2026]))
+    assert sheet_2026.status_code == 200
+    assert sheet_2026.context["sheet"]["targets_set"] is False
 
 
 def test_incident_analysis_counts_by_fiscal_year_kind_and_cause(
