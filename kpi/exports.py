@@ -36,7 +36,18 @@ HEADER_BEFORE_YEARS = [
     "目標値",
     "目標年度",
 ]
-HEADER_AFTER_YEARS = ["当該年度の目標値", "達成率(%)", "評価", "要因分析", "今後の方向性", "担当課"]
+HEADER_AFTER_YEARS = [
+    "当該年度の目標値",
+    "達成率(%)",
+    "評価",
+    "要因分析",
+    "今後の方向性",
+    "担当課",
+    # How to read the figure; added at the end so that earlier columns keep their place.
+    "集計方法",
+    "注意事項",
+    "実人数(当該年度)",
+]
 NOTES_HEADER = "注記"
 STATUS_JA = {CLOSED: "確定", "provisional": "暫定"}
 ORIGIN_JA = {"manual": "手入力", "baseline": "基準値"}
@@ -47,6 +58,14 @@ def _with_note(value: Any, note: str) -> Any:
     if not note:
         return value
     return f"{'' if value is None else value}({note})"
+
+
+def _origin_ja(value: dict[str, Any]) -> str:
+    """手入力 / 基準値, or for a cumulative total its parts (記録101+手入力116), never
+    「217 手入力」 for a total that is mostly records."""
+    if value["origin"] == "mixed":
+        return f"記録{value['recorded']}+手入力{value['typed_in']}"
+    return ORIGIN_JA.get(value["origin"], "")
 
 
 def _area_ja(area: str) -> str:
@@ -87,8 +106,7 @@ def sheet_table(data: dict[str, Any], *, notes_apart: bool = False) -> list[list
             if value is None or value["value"] is None:
                 year_cells.append(None)
             else:
-                origin = ORIGIN_JA.get(value["origin"], "")
-                year_cells.append(cell(value["value"], origin, heading))
+                year_cells.append(cell(value["value"], _origin_ja(value), heading))
         if row["passed"] is not None:
             rate = "達成" if row["passed"] else "未達成"
         else:
@@ -110,6 +128,9 @@ def sheet_table(data: dict[str, Any], *, notes_apart: bool = False) -> list[list
             row["analysis"],
             row["outlook"],
             section_label(row["section"]),
+            row.get("counting_rule", ""),
+            "\n".join(row.get("caveats", [])),
+            row.get("people"),
         ]
         if notes is not None:
             line.append("; ".join(notes))

@@ -458,7 +458,11 @@ def seed_history(*, organisations: dict[str, Organisation], staff: User | None) 
     first, last = fiscal_year_dates(HISTORY_FISCAL_YEAR)
     last = min(last, timezone.localdate() - timedelta(days=7))
     items = {
-        prefix: list(Item.objects.filter(tag_number__startswith=prefix, retired_at__isnull=True))
+        prefix: list(
+            Item.objects.filter(
+                tag_number__startswith=prefix, retired_at__isnull=True
+            ).select_related("equipment_type")
+        )
         for prefix, _weight, _most in HISTORY_MIX
     }
     taken = set(ItemDay.objects.filter(day__range=(first, last)).values_list("item_id", "day"))
@@ -503,6 +507,7 @@ def seed_history(*, organisations: dict[str, Organisation], staff: User | None) 
                 due_date=ret,
                 handed_out_at=_at(pickup),
                 handed_out_by=staff,
+                was_digital_ready=item.equipment_type.is_digital_ready,
                 returned_at=_at(ret, 14),
                 returned_by=staff,
                 returned_via=Loan.Via.COUNTER,

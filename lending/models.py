@@ -339,7 +339,11 @@ class Reservation(models.Model):
         verbose_name = _("reservation")
         verbose_name_plural = _("reservations")
         ordering = ["-pickup_date", "-pk"]
-        indexes = [models.Index(fields=["state", "pickup_date"], name="lending_res_state_pickup")]
+        indexes = [
+            models.Index(fields=["state", "pickup_date"], name="lending_res_state_pickup"),
+            # The KPI source counts reservations by the fiscal year of their first hand-out.
+            models.Index(fields=["handed_out_at"], name="lending_res_handed_out"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(return_date__gte=models.F("pickup_date")),
@@ -423,6 +427,13 @@ class Loan(models.Model):
     handed_out_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Copied from the type at hand-out: the KPI counts the loan as it was lent, so a
+    # later change of the type's flag does not rewrite a past year's figure.
+    was_digital_ready = models.BooleanField(
+        _("digital-ready when handed out"),
+        default=False,
+        help_text=_("Whether the unit's type counted as digital-ready on the day it went out."),
+    )
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
     returned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -461,6 +472,8 @@ class Loan(models.Model):
         verbose_name = _("loan")
         verbose_name_plural = _("loans")
         ordering = ["item__tag_number"]
+        # The KPI source reads the hand-outs of one fiscal year.
+        indexes = [models.Index(fields=["handed_out_at"], name="lending_loan_handed_out")]
         constraints = [
             # One item is out with at most one group at a time.
             models.UniqueConstraint(

@@ -10,13 +10,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import office_calendar
-from core.figures import Column, Figure
+from core.figures import Column, Figure, LazyRows
 from core.fiscal import fiscal_year_bounds, fiscal_year_label, to_local_date
 from lending.models import EquipmentType, Item, ItemDay, Loan, Membership, Organisation, Reservation
 
@@ -325,63 +326,83 @@ def returned_loan_awaiting_inspection(item: Item) -> Loan | None:
 # --- KPI sources (read by the kpi app) -------------------------------------------
 
 
-def _loan_groups(fiscal_year: int, *, digital_only: bool) -> Figure:
+def digital_reservations_of_year(fiscal_year: int) -> QuerySet[Reservation]:
+    """Reservations whose first digital-ready hand-out falls in ``fiscal_year`` (JST).
+
+    Digital-ready is read from the loan (``was_digital_ready``, copied from the type at
+    hand-out), so a tent handed out on 30 March and a tablet on 1 April count in the
+    year of the tablet, and changing a type's flag later does not move a past year.
+    """
     start, end = fiscal_year_bounds(fiscal_year)
-    handed = Q(loans__handed_out_at__isnull=False)
-    digital = handed & Q(loans__item__equipment_type__is_digital_ready=True)
-    queryset = (
-        Reservation.objects.filter(handed_out_at__gte=start, handed_out_at__lt=end)
-        .select_related("organisation")
-        .annotate(
-            items_count=Count("loans", filter=handed), digital_count=Count("loans", filter=digital)
-        )
-        .order_by("handed_out_at", "pk")
+    digital_loans = Loan.objects.filter(was_digital_ready=True, handed_out_at__isnull=False)
+    earlier = digital_loans.filter(reservation=OuterRef("reservation"), handed_out_at__lt=start)
+    firsts = digital_loans.filter(handed_out_at__gte=start, handed_out_at__lt=end).filter(
+        ~Exists(earlier)
     )
-    if digital_only:
-        queryset = queryset.filter(
-            Exists(
-                Loan.objects.filter(
-                    reservation=OuterRef("pk"),
-                    handed_out_at__isnull=False,
-                    item__equipment_type__is_digital_ready=True,
-                )
-            )
-        )
-    else:
-        queryset = queryset.filter(
-            Exists(Loan.objects.filter(reservation=OuterRef("pk"), handed_out_at__isnull=False))
-        )
-    rows = [
+    return Reservation.objects.filter(pk__in=firsts.values("reservation"))
+
+
+def reservations_handed_out_in_year(fiscal_year: int) -> QuerySet[Reservation]:
+    """Reservations whose first hand-out of any unit falls in ``fiscal_year`` (JST)."""
+    start, end = fiscal_year_bounds(fiscal_year)
+    return Reservation.objects.filter(handed_out_at__gte=start, handed_out_at__lt=end)
+
+
+def _loan_group_rows(reservations: QuerySet[Reservation], *, digital_only: bool) -> list[dict]:
+    handed = Q(loans__handed_out_at__isnull=False)
+    digital = handed & Q(loans__was_digital_ready=True)
+    annotated = reservations.select_related("organisation").annotate(
+        items_count=Count("loans", filter=handed),
+        digital_count=Count("loans", filter=digital),
+        first_digital_at=Min("loans__handed_out_at", filter=digital),
+    )
+    counted_at = "first_digital_at" if digital_only else "handed_out_at"
+    kinds = dict(Organisation.Kind.choices)
+    return [
         {
-            "handed_out_on": to_local_date(r.handed_out_at),
+            "handed_out_on": to_local_date(getattr(r, counted_at)),
             "reservation": r.pk,
             "organisation": r.organisation.name,
-            "organisation_kind": r.organisation.get_kind_display(),
+            "organisation_kind": kinds.get(r.organisation.kind, r.organisation.kind),
             "event_name": r.event_name,
             "items": r.items_count,
             "digital_items": r.digital_count,
         }
-        for r in queryset
+        for r in annotated.order_by(counted_at, "pk")
     ]
-    columns = (
-        Column("handed_out_on", _("Handed out on")),
-        Column("reservation", _("Reservation no.")),
-        Column("organisation", _("Organisation")),
-        Column("organisation_kind", _("Kind")),
-        Column("event_name", _("Event")),
-        Column("items", _("Items handed out")),
-        Column("digital_items", _("Digital-ready items")),
-    )
+
+
+LOAN_GROUP_COLUMNS = (
+    Column("handed_out_on", gettext_lazy("Handed out on")),
+    Column("reservation", gettext_lazy("Reservation no.")),
+    Column("organisation", gettext_lazy("Organisation")),
+    Column("organisation_kind", gettext_lazy("Kind")),
+    Column("event_name", gettext_lazy("Event")),
+    Column("items", gettext_lazy("Items handed out")),
+    Column("digital_items", gettext_lazy("Digital-ready items")),
+)
+
+
+def _loan_groups(fiscal_year: int, *, digital_only: bool) -> Figure:
+    """The value is one SQL ``COUNT``; the rows are built only for the drill-down."""
     if digital_only:
+        reservations = digital_reservations_of_year(fiscal_year)
         explanation = _(
-            "One count per group for each loan handed out in %(year)s (Japan time) that "
-            "included at least one digital-ready item."
+            "One count per group for each reservation whose first digital-ready unit was "
+            "handed out in %(year)s (Japan time); whether a unit was digital-ready is taken "
+            "as recorded at hand-out."
         ) % {"year": fiscal_year_label(fiscal_year)}
     else:
+        reservations = reservations_handed_out_in_year(fiscal_year)
         explanation = _(
             "One count per group for each loan handed out in %(year)s (Japan time), any equipment."
         ) % {"year": fiscal_year_label(fiscal_year)}
-    return Figure(value=len(rows), rows=rows, columns=columns, explanation=explanation)
+    return Figure(
+        value=reservations.count(),
+        rows=LazyRows(lambda: _loan_group_rows(reservations, digital_only=digital_only)),
+        columns=LOAN_GROUP_COLUMNS,
+        explanation=explanation,
+    )
 
 
 def kpi_digital_loan_groups(fiscal_year: int) -> Figure:

@@ -46,8 +46,20 @@ from outreach.selectors.signups import (
     volunteer_sessions,
     with_signup_counts,
 )
+from outreach.selectors.training import (
+    MAX_YEARS,
+    SectionTraining,
+    trained_in,
+    training_by_section,
+    untrained_staff,
+)
 
 __all__ = [
+    "MAX_YEARS",
+    "SectionTraining",
+    "trained_in",
+    "training_by_section",
+    "untrained_staff",
     "DIMENSIONS",
     "DIMENSION_TITLES",
     "PARTICIPANTS_PER_HELPER",

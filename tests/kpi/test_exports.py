@@ -74,6 +74,9 @@ def test_csv_url_and_command_give_the_same_bytes_and_the_sheet_columns(facts, cl
         "要因分析",
         "今後の方向性",
         "担当課",
+        "集計方法",
+        "注意事項",
+        "実人数(当該年度)",
     ]
     joined = dict(zip(header, table[1], strict=True))
     assert joined["指標名"] == "登録者数(年間)"
@@ -87,6 +90,8 @@ def test_csv_url_and_command_give_the_same_bytes_and_the_sheet_columns(facts, cl
     assert joined["状態"] == "暫定"
     training = dict(zip(header, table[3], strict=True))
     assert training["実績値(令和4年度)"] == "58(手入力)"
+    # a cumulative total says what it is made of, not 「136(手入力)」
+    assert training["実績値(令和7年度)"] == "136(記録20+手入力116)"
     incidents = dict(zip(header, table[4], strict=True))
     assert (incidents["達成率(%)"], incidents["評価"]) == ("達成", "S")
     plain = dict(zip(header, table[5], strict=True))
