@@ -58,6 +58,8 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name_kana", "name"]
+        # The staff list's default order.
+        indexes = [models.Index(fields=["name_kana", "name"], name="lending_org_kana_name")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=["neighbourhood", "civic", "other"]),
@@ -338,7 +340,11 @@ class Reservation(models.Model):
         verbose_name = _("reservation")
         verbose_name_plural = _("reservations")
         ordering = ["-pickup_date", "-pk"]
-        indexes = [models.Index(fields=["state", "pickup_date"], name="lending_res_state_pickup")]
+        indexes = [
+            models.Index(fields=["state", "pickup_date"], name="lending_res_state_pickup"),
+            # The staff list's default order (newest pickup first): no sort of the whole table.
+            models.Index(fields=["-pickup_date", "-id"], name="lending_res_pickup_desc"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(return_date__gte=models.F("pickup_date")),

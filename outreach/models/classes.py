@@ -260,6 +260,8 @@ class ClassSession(models.Model):
         verbose_name = _("class session")
         verbose_name_plural = _("class sessions")
         ordering = ["starts_at", "id"]
+        # The session list's default order (also the range scans by date).
+        indexes = [models.Index(fields=["starts_at", "id"], name="outreach_session_starts")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(capacity__gte=0), name="outreach_classsession_capacity_non_negative"
