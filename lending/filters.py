@@ -24,7 +24,12 @@ class ItemFilter(django_filters.FilterSet):
 
 
 class ReservationFilter(django_filters.FilterSet):
-    state = django_filters.ChoiceFilter(label=_("State"), choices=Reservation.State.choices)
+    # Several states at once: the desk links "requested or provisional" here.
+    state = django_filters.MultipleChoiceFilter(
+        label=_("State"),
+        choices=Reservation.State.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
     # A search field, not a select: with 300 groups a select renders 300 options on every
     # page view and is hard to use anyway (issue 18).
     organisation = django_filters.CharFilter(label=_("Organisation"), method="search_organisation")

@@ -344,6 +344,12 @@ class Reservation(models.Model):
             models.Index(fields=["state", "pickup_date"], name="lending_res_state_pickup"),
             # The staff list's default order (newest pickup first): no sort of the whole table.
             models.Index(fields=["-pickup_date", "-id"], name="lending_res_pickup_desc"),
+            # The desk's "awaiting approval" queue, soonest first.
+            models.Index(
+                fields=["pickup_date", "id"],
+                condition=Q(state__in=["requested", "provisional"]),
+                name="lending_res_awaiting",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -458,6 +464,19 @@ class Loan(models.Model):
         verbose_name = _("loan")
         verbose_name_plural = _("loans")
         ordering = ["item__tag_number"]
+        # The desk's two loan queues, which stay short while the loans pile up over the years.
+        indexes = [
+            models.Index(
+                fields=["returned_at"],
+                condition=Q(returned_at__isnull=False, inspected_at__isnull=True),
+                name="lending_loan_to_inspect",
+            ),
+            models.Index(
+                fields=["due_date"],
+                condition=Q(handed_out_at__isnull=False, returned_at__isnull=True),
+                name="lending_loan_out_due",
+            ),
+        ]
         constraints = [
             # One item is out with at most one group at a time.
             models.UniqueConstraint(
