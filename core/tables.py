@@ -12,16 +12,23 @@ Sorting, pagination, the header and the CSV/XLSX export (``core.exports``) stay
 tables2's own; only ``<tbody>`` is rendered here (``templates/django_tables2/tsunagu.html``).
 """
 
+import inspect
 from collections.abc import Callable
+from functools import partialmethod
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.template import Context, Template
+from django.utils.encoding import force_str
 from django.utils.formats import localize
+from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
-from django_tables2.columns import TemplateColumn
-from django_tables2.utils import AttributeDict, signature
+from django_tables2.columns import ManyToManyColumn, TemplateColumn
+from django_tables2.columns.linkcolumn import BaseLinkColumn
+from django_tables2.utils import A, AttributeDict, signature
 
 CELL_ARGUMENTS = ("value", "record", "column", "bound_column", "bound_row", "table")
 
@@ -31,6 +38,9 @@ class _Column:
 
     def __init__(self, table, bound_column) -> None:
         self.bound_column = bound_column
+        self.accessor = A(bound_column.accessor)
+        self._choices: dict[type, tuple | None] = {}
+        self._custom_display: dict[type, bool] = {}
         self.default = bound_column.default
         self.render = bound_column.render
         column = bound_column.column
@@ -60,8 +70,59 @@ class _Column:
         self.use_l10n = True if localize_setting is None else bool(localize_setting)
 
     def cell(self, row) -> str:
-        content = row._get_and_render_with(self.bound_column, self._renderer(row), self.default)
+        content = self._get_and_render_with(row, self._renderer(row))
         return conditional_escape(localize(template_localtime(content), use_l10n=self.use_l10n))
+
+    def _get_and_render_with(self, row, render):
+        """``BoundRow._get_and_render_with`` with the choices of a field looked up once per
+        column instead of ``get_FOO_display()`` (which builds the choices dict) per cell."""
+        record = row.record
+        column = self.bound_column.column
+        value = None
+        penultimate, remainder = self.accessor.penultimate(record)
+        if isinstance(penultimate, models.Model):
+            labels = self._labels(penultimate, record, remainder)
+            if labels is not None:
+                field, choices = labels
+                raw = getattr(penultimate, field.attname)
+                value = force_str(choices.get(make_hashable(raw), raw), strings_only=True)
+                remainder = None
+            elif labels is None and self._custom_display.get(type(penultimate)):
+                value = getattr(penultimate, f"get_{remainder}_display")()
+                remainder = None
+        if remainder:
+            try:
+                value = self.accessor.resolve(record)
+            except Exception:
+                # As tables2: a link column with a fixed text needs no value (issue #257).
+                if isinstance(column, BaseLinkColumn) and column.text is not None:
+                    return render(self.bound_column)
+        if value in column.empty_values or (
+            isinstance(column, ManyToManyColumn) and not value.exists()
+        ):
+            return self.default
+        return render(self.bound_column, value)
+
+    def _labels(self, penultimate, record, remainder):
+        """(field, {value: label}) when the cell shows a field's choice label, else None."""
+        model = type(penultimate)
+        if model not in self._choices:
+            self._choices[model] = None
+            self._custom_display[model] = False
+            try:
+                field = self.accessor.get_field(record)
+            except FieldDoesNotExist:
+                field = None
+            display = inspect.getattr_static(model, f"get_{remainder}_display", None)
+            if getattr(field, "choices", ()) and display is not None:
+                if isinstance(display, partialmethod):  # Django's own get_FOO_display
+                    self._choices[model] = (
+                        field,
+                        {make_hashable(k): force_str(v) for k, v in field.flatchoices},
+                    )
+                else:
+                    self._custom_display[model] = True
+        return self._choices[model]
 
     def _renderer(self, row) -> Callable[..., Any]:
         def render(bound_column, value=None):
