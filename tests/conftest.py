@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.cache import caches
 from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.contrib.auth.models import Group
@@ -65,6 +66,12 @@ def pytest_collection_modifyitems(items) -> None:
                 "(duplicate group name), and every flush already restores the roles and the "
                 "data migrations' rows (tests/conftest.py, restore_migration_data)."
             )
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Nothing cached by one test (a public page, a rate limit) shows in the next."""
+    caches["default"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -36,6 +36,8 @@ from core.fiscal import current_fiscal_year, fiscal_year_bounds
 from outreach.models import AgeBand, Attendance, ClassSession, Course
 
 ATTENDED = Q(attendances__status=Attendance.Status.ATTENDED)
+# core.pagecache key of the public class list: bumped by every write that changes it.
+PUBLIC_CLASSES_CACHE = "outreach.public_classes"
 
 SESSION_COLUMNS = (
     Column("date", gettext_lazy("Date")),
