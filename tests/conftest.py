@@ -8,10 +8,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.cache import caches
 from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.contrib.auth.models import Group
+from django.core.cache import caches
 from django.db import connections
 from django.db.models.signals import post_migrate
 from django.test import Client
