@@ -58,6 +58,8 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name_kana", "name"]
+        # The staff list's default order.
+        indexes = [models.Index(fields=["name_kana", "name"], name="lending_org_kana_name")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=["neighbourhood", "civic", "other"]),
@@ -343,6 +345,14 @@ class Reservation(models.Model):
             models.Index(fields=["state", "pickup_date"], name="lending_res_state_pickup"),
             # The KPI source counts reservations by the fiscal year of their first hand-out.
             models.Index(fields=["handed_out_at"], name="lending_res_handed_out"),
+            # The staff list's default order (newest pickup first): no sort of the whole table.
+            models.Index(fields=["-pickup_date", "-id"], name="lending_res_pickup_desc"),
+            # The desk's "awaiting approval" queue, soonest first.
+            models.Index(
+                fields=["pickup_date", "id"],
+                condition=Q(state__in=["requested", "provisional"]),
+                name="lending_res_awaiting",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -473,7 +483,20 @@ class Loan(models.Model):
         verbose_name_plural = _("loans")
         ordering = ["item__tag_number"]
         # The KPI source reads the hand-outs of one fiscal year.
-        indexes = [models.Index(fields=["handed_out_at"], name="lending_loan_handed_out")]
+        # The desk's two loan queues, which stay short while the loans pile up over the years.
+        indexes = [
+            models.Index(fields=["handed_out_at"], name="lending_loan_handed_out"),
+            models.Index(
+                fields=["returned_at"],
+                condition=Q(returned_at__isnull=False, inspected_at__isnull=True),
+                name="lending_loan_to_inspect",
+            ),
+            models.Index(
+                fields=["due_date"],
+                condition=Q(handed_out_at__isnull=False, returned_at__isnull=True),
+                name="lending_loan_out_due",
+            ),
+        ]
         constraints = [
             # One item is out with at most one group at a time.
             models.UniqueConstraint(

@@ -416,7 +416,9 @@ def membership_verify_view(request, pk: int):
 class _StaffList(ExportMixin, SingleTableMixin, FilterView):
     export_class = TableExport
     export_formats = ("csv", "xlsx")
-    paginate_by = 50
+    # The table paginates (one COUNT); ListView's own pagination would count a second time.
+    paginate_by = None
+    table_pagination = {"per_page": 50}
     template_name = "lending/list.html"
     title = ""
 

@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record, field_changes
 from core.office_calendar import closed_reason
+from core.pagecache import bump
 from core.refusals import Refusal
 from outreach.models import ClassSession, Course, Series
+from outreach.selectors.classes import PUBLIC_CLASSES_CACHE
 
 from .applications import _promote_waitlisted, _refresh_full_status
 from .notices import tell_session_cancelled, tell_session_moved
@@ -118,6 +120,7 @@ def series_create(
     if not preview.days:
         raise Refusal(_("The rule gives no open days in this period."))
     with transaction.atomic():
+        bump(PUBLIC_CLASSES_CACHE)  # the public class list shows this (core.pagecache)
         series = Series.objects.create(
             course=course,
             title=title,
@@ -173,6 +176,7 @@ SESSION_FIELDS = (
 def session_create(*, by, **values) -> ClassSession:
     """One session on its own (outside a series)."""
     with transaction.atomic():
+        bump(PUBLIC_CLASSES_CACHE)  # the public class list shows this (core.pagecache)
         session = ClassSession.objects.create(
             **{k: values[k] for k in values if k in SESSION_FIELDS}
         )
@@ -202,6 +206,7 @@ def session_update(*, session: ClassSession, by, **values) -> ClassSession:
     each change again. Cancelling has its own service (``session_cancel``)."""
     now = timezone.now()
     with transaction.atomic():
+        bump(PUBLIC_CLASSES_CACHE)  # the public class list shows this (core.pagecache)
         locked = ClassSession.objects.select_for_update().get(pk=session.pk)
         before = _snapshot(locked)
         where_before = {key: getattr(locked, key) for key in WHEN_AND_WHERE}
@@ -265,6 +270,7 @@ def session_cancel(*, session: ClassSession, by, reason: str = "") -> ClassSessi
     stay as they are (the history of who had a place); the public page shows the notice."""
     now = timezone.now()
     with transaction.atomic():
+        bump(PUBLIC_CLASSES_CACHE)  # the public class list shows this (core.pagecache)
         locked = ClassSession.objects.select_for_update().get(pk=session.pk)
         if locked.status == ClassSession.Status.HELD:
             raise Refusal(_("A session that was held cannot be cancelled."))
