@@ -19,6 +19,27 @@ ERAS: list[tuple[date, str, str]] = [
 ]
 MEIJI_FIRST_YEAR = 1868
 
+# The years Tsunagu deals in. Days typed into forms stay within them (core.forms.DayField)
+# and fiscal years in URLs and query strings too (FiscalYearConverter, FiscalYearField),
+# so ``date(year + 1, 3, 31)`` and month arithmetic can never leave Python's range.
+FIRST_YEAR = 1900
+LAST_YEAR = 2099
+
+
+class FiscalYearConverter:
+    """``<fy:fiscal_year>`` in a URL: four digits within FIRST_YEAR … LAST_YEAR, else 404."""
+
+    regex = "[0-9]{4}"
+
+    def to_python(self, value: str) -> int:
+        year = int(value)
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise ValueError(value)  # the pattern does not match: 404
+        return year
+
+    def to_url(self, value: int) -> str:
+        return f"{int(value):04d}"
+
 
 def to_local_date(value: date | datetime) -> date:
     """A day in Japan: aware datetimes are converted to Asia/Tokyo first."""

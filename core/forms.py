@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.fiscal import FIRST_YEAR, LAST_YEAR
 from core.models import Facility
 from core.roles import ASSIGNABLE_ROLES, Role
 
@@ -31,8 +32,8 @@ class FormRenderer(TemplatesSetting):
 # Every date field of every form is a DayField (tests/core/test_conventions.py checks):
 # a typo such as 0155-09-20 or 9999-12-31 is refused at the form with a message, never
 # stored to break 和暦 labels, month arithmetic or fiscal-year bounds later.
-EARLIEST_DAY = date(1900, 1, 1)
-LATEST_DAY = date(2099, 12, 31)
+EARLIEST_DAY = date(FIRST_YEAR, 1, 1)
+LATEST_DAY = date(LAST_YEAR, 12, 31)
 EARLIEST_ISO = EARLIEST_DAY.isoformat()
 LATEST_ISO = LATEST_DAY.isoformat()
 
