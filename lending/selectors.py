@@ -355,10 +355,10 @@ def _loan_groups(fiscal_year: int, *, digital_only: bool) -> Figure:
     ]
     columns = (
         Column("handed_out_on", _("Handed out on")),
-        Column("reservation", _("Reservation no.")),
+        Column("reservation", _("Reservation no."), staff_only=True),
         Column("organisation", _("Organisation")),
         Column("organisation_kind", _("Kind")),
-        Column("event_name", _("Event")),
+        Column("event_name", _("Event"), staff_only=True),
         Column("items", _("Items handed out")),
         Column("digital_items", _("Digital-ready items")),
     )
