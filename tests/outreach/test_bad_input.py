@@ -154,3 +154,25 @@ def test_a_line_break_in_a_class_title_still_sends_the_promoted_volunteer_a_mail
     assert [m.to for m in mail.outbox] == [[second.user.email]]
     assert "\n" not in mail.outbox[0].subject and "\r" not in mail.outbox[0].subject
     assert "スマホ 入門 （午後）" in mail.outbox[0].subject
+
+
+def test_cancelling_a_sign_up_whose_attendance_is_recorded_is_refused_not_a_crash(
+    make_user, make_session, client_for, dx_staff
+):
+    # Found by the permission matrix: 総務課 may cancel any time, and cancelling a sign-up
+    # marked as come broke the rule "attendance only on confirmed sign-ups" (500).
+    session = make_session(starts_at=timezone.now() - timedelta(hours=3))
+    profile = build_profile(make_user, status="active")
+    signup = VolunteerSignup.objects.create(
+        session=session,
+        volunteer=profile,
+        role=VolunteerSignup.Role.ASSISTANT,
+        status=VolunteerSignup.Status.CONFIRMED,
+        attended=True,
+        hours=2,
+    )
+    response = client_for(dx_staff).post(f"/volunteering/signups/{signup.pk}/cancel/", follow=True)
+    assert response.status_code == 200
+    assert "出欠はすでに記録されています" in response.content.decode()
+    signup.refresh_from_db()
+    assert signup.status == VolunteerSignup.Status.CONFIRMED and signup.attended is True
