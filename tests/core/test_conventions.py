@@ -215,3 +215,18 @@ def test_every_date_a_person_types_is_a_day_field_with_a_sane_range():
         "Use core.forms.DayField (or Meta.formfield_callback = core.forms.day_formfield in a "
         f"ModelForm) so a typed year like 0155 is refused at the form: {strays}"
     )
+
+
+# The import template (headings only, our own words) is the one other CSV written.
+WRITERS_ALLOWED = {"core/exports.py", "core/imports.py"}
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_every_csv_and_xlsx_goes_through_the_one_formula_safe_writer(app):
+    writers = re.compile(r"csv\.(writer|DictWriter)\(|\bWorkbook\(|xlsxwriter|\.to_csv\(")
+    strays = [
+        str(path.relative_to(BASE))
+        for path in _python_files(app)
+        if str(path.relative_to(BASE)) not in WRITERS_ALLOWED and writers.search(path.read_text())
+    ]
+    assert not strays, f"write CSV/XLSX with core.exports (formulas neutralised): {strays}"
