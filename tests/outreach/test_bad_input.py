@@ -173,6 +173,6 @@ def test_cancelling_a_sign_up_whose_attendance_is_recorded_is_refused_not_a_cras
     )
     response = client_for(dx_staff).post(f"/volunteering/signups/{signup.pk}/cancel/", follow=True)
     assert response.status_code == 200
-    assert "出欠はすでに記録されています" in response.content.decode()
+    assert "出欠がすでに記録されています" in response.content.decode()
     signup.refresh_from_db()
     assert signup.status == VolunteerSignup.Status.CONFIRMED and signup.attended is True
