@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput, DayField, day_formfield
 from lending.models import (
     EquipmentType,
     LendingRule,
@@ -17,16 +18,9 @@ from lending.models import (
 from lending.rules import rules_by_kind
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
 class AvailabilityForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=DateInput())
-    end = forms.DateField(label=_("To"), widget=DateInput())
+    start = DayField(label=_("From"), widget=DateInput())
+    end = DayField(label=_("To"), widget=DateInput())
 
     MAX_DAYS = 92
 
@@ -49,7 +43,7 @@ class AvailabilityForm(forms.Form):
 class MonthForm(forms.Form):
     """The month a calendar shows (``?month=2026-06``); this month when absent or out of reach."""
 
-    month = forms.DateField(input_formats=["%Y-%m"], required=False)
+    month = DayField(input_formats=["%Y-%m"], required=False)
 
     # A year back or ahead is plenty; beyond that nothing can be booked anyway.
     MAX_DAYS_AWAY = 400
@@ -70,8 +64,8 @@ class ReservationRequestForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none()
     )
-    pickup_date = forms.DateField(label=_("Pickup date"), widget=DateInput())
-    return_date = forms.DateField(label=_("Return date"), widget=DateInput())
+    pickup_date = DayField(label=_("Pickup date"), widget=DateInput())
+    return_date = DayField(label=_("Return date"), widget=DateInput())
     event_name = forms.CharField(label=_("Event name"), max_length=100)
     purpose = forms.CharField(
         label=_("Purpose"),
@@ -267,7 +261,7 @@ class StocktakeOpenForm(forms.Form):
 
 
 class StocktakeCloseForm(forms.Form):
-    next_stocktake_on = forms.DateField(
+    next_stocktake_on = DayField(
         label=_("Next stocktake"),
         widget=DateInput(),
         help_text=_("Set on every item counted here."),
@@ -285,6 +279,7 @@ class StocktakeCloseForm(forms.Form):
 
 class MaintenancePlanForm(forms.ModelForm):
     class Meta:
+        formfield_callback = day_formfield
         model = MaintenancePlan
         fields = [
             "equipment_type",
@@ -300,6 +295,7 @@ class MaintenancePlanForm(forms.ModelForm):
 
 class MaintenanceRecordForm(forms.ModelForm):
     class Meta:
+        formfield_callback = day_formfield
         model = MaintenanceRecord
         fields = ["plan", "done_on", "work", "result", "cost_yen"]
         widgets = {
@@ -321,6 +317,7 @@ class MaintenanceRecordForm(forms.ModelForm):
 
 class LendingRuleForm(forms.ModelForm):
     class Meta:
+        formfield_callback = day_formfield
         model = LendingRule
         fields = [
             "effective_from",

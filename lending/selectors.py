@@ -412,10 +412,10 @@ def _loan_group_rows(reservations: QuerySet[Reservation], *, digital_only: bool)
 
 LOAN_GROUP_COLUMNS = (
     Column("handed_out_on", gettext_lazy("Handed out on")),
-    Column("reservation", gettext_lazy("Reservation no.")),
+    Column("reservation", gettext_lazy("Reservation no."), staff_only=True),
     Column("organisation", gettext_lazy("Organisation")),
     Column("organisation_kind", gettext_lazy("Kind")),
-    Column("event_name", gettext_lazy("Event")),
+    Column("event_name", gettext_lazy("Event"), staff_only=True),
     Column("items", gettext_lazy("Items handed out")),
     Column("digital_items", gettext_lazy("Digital-ready items")),
 )

@@ -83,7 +83,7 @@ urlpatterns: list = [
         name="signup_calendar_feed",
     ),
     path(
-        "volunteering/record/<int:fiscal_year>/",
+        "volunteering/record/<fy:fiscal_year>/",
         mypage.activity_record,
         name="volunteer_activity_record",
     ),

@@ -19,6 +19,7 @@ from django.utils import translation
 
 from core.models import Facility, User
 from core.roles import Role
+from tests.site_catalog import seeded_site  # noqa: F401 - the demo site, seeded once per module
 
 _counter = itertools.count(1)
 PASSWORD = "correct-horse-battery"  # noqa: S105 - test-only

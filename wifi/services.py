@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.audit import audit_record, field_changes
-from core.fiscal import long_date, month_label
+from core.fiscal import FIRST_YEAR, long_date, month_label
 from core.imports import Column, CsvImport, run_import
 from core.refusals import Refusal, clean_or_refuse
 from wifi.models import (
@@ -281,6 +281,8 @@ SOURCE_WORDS = {
     "estimate": MonthlyUsage.Source.ESTIMATE,
 }
 MONTH_PATTERN = re.compile(r"^(\d{4})[-/](\d{1,2})$")
+# The largest count a PositiveIntegerField holds on every database we run on.
+MAX_COUNT = 2_147_483_647
 
 
 @dataclass
@@ -294,15 +296,19 @@ def _month(text: str) -> date | None:
     match = MONTH_PATTERN.match(text)
     if not match or not 1 <= int(match.group(2)) <= 12:
         return None
+    if int(match.group(1)) < FIRST_YEAR:
+        return None  # 0000 is no year (a later one is refused as a month yet to come)
     return date(int(match.group(1)), int(match.group(2)), 1)
 
 
 def _whole_number(text: str) -> int | None:
     """A count as staff type it (thousands separators allowed); ValueError if it is not one."""
-    text = text.replace(",", "")
+    text = text.replace(",", "").replace("，", "")
     if not text:
         return None
-    if not text.isdigit():
+    # isdecimal, not isdigit: ² and ① are "digits" that int() refuses. Full-width
+    # digits (１２３) are decimal and read as staff meant them.
+    if not text.isdecimal() or len(text) > len(str(MAX_COUNT)) or int(text) > MAX_COUNT:
         raise ValueError(text)
     return int(text)
 
