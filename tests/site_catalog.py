@@ -1,7 +1,7 @@
 """Every URL pattern of the site, with real arguments from the demo data, and the personas.
 
 Shared by the permission matrix (tests/core/test_permission_matrix.py), the export
-check (tests/core/test_every_export.py) and the fuzz suite (tests/fuzz/). The demo
+check (tests/core/test_exports_formula_safe.py) and the fuzz suite (tests/fuzz/). The demo
 data (``seed_demo``) is seeded once per test module inside a transaction that is
 rolled back at the end (``seeded_site``).
 """
