@@ -457,3 +457,17 @@ def test_the_purge_never_resets_a_window_still_counting(clock, window):
 def test_purging_counters_that_may_still_count_is_refused():
     with pytest.raises(ValueError):
         purge_old_counters(older_than_seconds=3600)
+
+
+@pytest.mark.django_db
+def test_a_valve_that_may_count_per_process_never_writes_the_database(
+    clock, django_assert_num_queries
+):
+    """Issue 18: the kiosk's stuck-scanner valve costs no query on the database cache."""
+    valve = RateLimit(f"tests.valve.{RUN}", limit=2, window=60, shared=False)
+    with django_assert_num_queries(0):
+        counts = [valve.hit("kiosk-1") for _ in range(3)] + [valve.hit("kiosk-2")]
+    assert counts == [1, 2, 3, 1]
+    clock[0] += 60
+    assert valve.hit("kiosk-1") == 1  # a new window starts from one
+    assert not RateCounter.objects.exists()
