@@ -199,3 +199,50 @@ def test_kiosk_outcome_stays_in_view_after_a_return_at_1024x768(
     assert field.evaluate("el => el === document.activeElement")
     assert page.evaluate("window.scrollY") == 0
     check_page(page)
+
+
+def _choose_english(page) -> None:
+    page.get_by_role("button", name="English").click()
+    page.get_by_role("heading", level=1, name="Return equipment here").wait_for()
+    assert page.locator("html").get_attribute("lang") == "en"
+
+
+def _assert_japanese_scan_screen(page) -> None:
+    page.get_by_role("heading", level=1, name="備品の返却はこちら").wait_for(timeout=20_000)
+    assert page.locator("html").get_attribute("lang") == "ja"
+    assert page.get_by_role("button", name="English").is_visible()
+
+
+def test_kiosk_automatic_reset_after_english_goes_back_to_japanese(
+    kiosk_page, projector_on_loan, settings, screenshot
+):
+    settings.TSUNAGU_KIOSK_RESET_SECONDS = 1
+    page = kiosk_page
+    page.set_viewport_size(KIOSK_SCREEN)
+    _choose_english(page)
+    scan(page, projector_on_loan.tag_number)
+    page.locator("[data-outcome=returned]").wait_for()
+    assert "Return received" in page.get_by_role("heading", level=1).inner_text()
+    # Nobody touches the screen: it resets by itself, for the next person, in Japanese.
+    _assert_japanese_scan_screen(page)
+    # ...and stays Japanese on the next load (the choice was forgotten, not just hidden).
+    page.reload()
+    _assert_japanese_scan_screen(page)
+    check_page(page)
+    screenshot()
+
+
+def test_kiosk_manual_reset_after_english_goes_back_to_japanese(
+    kiosk_page, projector_on_loan, settings
+):
+    settings.TSUNAGU_KIOSK_RESET_SECONDS = 120
+    page = kiosk_page
+    page.set_viewport_size(KIOSK_SCREEN)
+    _choose_english(page)
+    # A phone's camera opened the label's link on the kiosk: "Return this item?"
+    page.goto(f"/t/{projector_on_loan.qr_token}")
+    page.locator("[data-outcome=confirm]").wait_for()
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.get_by_role("link", name="Back to the scan screen").click()
+    _assert_japanese_scan_screen(page)
+    check_page(page)
