@@ -111,6 +111,36 @@ def test_scan_screen_has_one_large_focused_code_field_and_the_kiosk_script(kiosk
 
 
 @pytest.mark.django_db
+def test_after_a_return_without_javascript_the_outcome_comes_first_and_nothing_scrolls_it_away(
+    kiosk, on_loan
+):
+    """Issue 14: the outcome is the first thing on the screen; a browser without kiosk.js
+    would scroll to an autofocused field below the parts check, so there is none."""
+    item, _loan = on_loan
+    html = text(scan(kiosk, item.qr_token))
+    outcome = html.index('data-outcome="returned"')
+    assert outcome < html.index("kiosk__checklist") < html.index('name="code"')
+    assert outcome < html.index("data-kiosk-form")
+    field = re.search(r'<input[^>]*name="code"[^>]*>', html).group(0)
+    assert "autofocus" not in field
+
+
+@pytest.mark.django_db
+def test_the_reset_forgets_english_for_the_next_person(kiosk):
+    """Issue 14: kiosk.js's automatic reset and the manual "back" link go to ?reset=1."""
+    kiosk.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Return equipment here" in text(kiosk.get("/kiosk/"))
+    response = kiosk.get("/kiosk/?reset=1")
+    assert response.status_code == 302 and response["Location"] == "/kiosk/"
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "" and cookie["max-age"] == 0
+    page = kiosk.get("/kiosk/")
+    assert "備品の返却はこちら" in text(page)
+    assert page["Content-Language"] == "ja"
+    assert 'data-reset-url="/kiosk/?reset=1"' in text(page)
+
+
+@pytest.mark.django_db
 def test_kiosk_page_is_for_the_kiosk_role_only(client, client_for, lending_staff, org_rep_user):
     assert client.get("/kiosk/")["Location"].startswith("/accounts/login/")
     assert client_for(lending_staff).get("/kiosk/").status_code == 403
