@@ -39,7 +39,9 @@ def _reopen_loans(count: int) -> int:
         .values_list("pk", "item_id")[: max(0, count - already)]
     )
     for loan_pk, item_pk in candidates:
-        Loan.objects.filter(pk=loan_pk).update(returned_at=None, returned_by=None, returned_via="")
+        Loan.objects.filter(pk=loan_pk).update(
+            returned_at=None, returned_by=None, returned_via="", parts_checked_at=None
+        )
         Item.objects.filter(pk=item_pk).update(status=Item.Status.ON_LOAN)
     return out.count()
 
