@@ -333,6 +333,9 @@ class Kit(models.Model):
         return not self.is_active
 
     def member_items(self) -> list["Item"]:
+        """The kit's units (prefetch ``members__item__equipment_type`` to read many kits)."""
+        if "members" in getattr(self, "_prefetched_objects_cache", {}):
+            return [member.item for member in self.members.all()]
         return [member.item for member in self.members.select_related("item__equipment_type")]
 
     def parts_checklist(self) -> list[str]:

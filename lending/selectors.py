@@ -313,7 +313,7 @@ def get_reservation_for_user(user, pk: int) -> Reservation:
 def reservation_with_details(pk: int) -> Reservation:
     reservation = (
         Reservation.objects.select_related("organisation", "requested_by", "decided_by")
-        .prefetch_related("lines__equipment_type", "loans__item__equipment_type")
+        .prefetch_related("lines__equipment_type", "lines__kit", "loans__item__equipment_type")
         .filter(pk=pk)
         .first()
     )
@@ -335,7 +335,9 @@ class Desk:
 
 
 def _with_lines(queryset: QuerySet[Reservation]) -> QuerySet[Reservation]:
-    return queryset.select_related("organisation").prefetch_related("lines__equipment_type")
+    return queryset.select_related("organisation").prefetch_related(
+        "lines__equipment_type", "lines__kit"
+    )
 
 
 def desk(today: date | None = None) -> Desk:
