@@ -17,9 +17,9 @@ from core.ratelimit import RateLimit
 from core.refusals import Refusal
 from core.roles import Role, role_required
 from lending.forms import KioskScanForm
-from lending.models import Item, Loan
-from lending.selectors import item_find_by_code
-from lending.services import loan_components_report, loan_return
+from lending.models import Item, Kit, Loan
+from lending.selectors import item_find_by_code, kit_units_for_code
+from lending.services import kit_return, loan_components_report, loan_return
 
 # Loans this kiosk session returned and may still confirm parts for.
 SESSION_RETURNS_KEY = "kiosk_returns"
@@ -101,6 +101,8 @@ def kiosk(request):
         context["form"] = form
         return render(request, "lending/kiosk/scan.html", context)
     item = item_find_by_code(form.cleaned_data["code"])
+    if item is None and (kit := kit_units_for_code(form.cleaned_data["code"])) is not None:
+        return _kit_returned(request, kit[0])
     if item is None or item.status == Item.Status.RETIRED:
         return render(request, "lending/kiosk/scan.html", kiosk_context(outcome="unknown"))
     result = loan_return(item=item, by=request.user, via=Loan.Via.KIOSK)
@@ -161,3 +163,25 @@ def kiosk_components(request, loan_id: int):
         "lending/kiosk/scan.html",
         kiosk_context(outcome=outcome, item=item, missing=missing),
     )
+
+
+def _kit_returned(request, kit: Kit):
+    """A kit's own label was scanned: every unit still out comes back at once.
+
+    Parts are checked by staff at inspection: the kiosk's one-loan checklist would
+    ask for the same 電源ケーブル once per unit.
+    """
+    if kit.is_retired:
+        return render(request, "lending/kiosk/scan.html", kiosk_context(outcome="unknown"))
+    results = kit_return(kit=kit, by=request.user, via=Loan.Via.KIOSK)
+    if not results:
+        outcome = (
+            "already_returned"
+            if Loan.objects.filter(kit=kit, returned_at__isnull=False).exists()
+            else "not_on_loan"
+        )
+    elif any(result.was_late for result in results):
+        outcome = "late"
+    else:
+        outcome = "returned"
+    return render(request, "lending/kiosk/scan.html", kiosk_context(outcome=outcome, item=kit))

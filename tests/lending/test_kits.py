@@ -318,3 +318,58 @@ def test_kit_and_its_unit_requested_at_once_are_booked_once_on_sqlite_file(make_
     if connection.vendor != "sqlite":
         pytest.skip("the SQLite variant")
     _race_for_a_unit_that_is_in_a_kit(make_user, race)
+
+
+# --- the kit's own label: /t/<token>, the kiosk, the desk's hand-out --------------------
+
+
+@pytest.fixture
+def booked_kit(make_user):
+    staff = make_user(Role.LENDING_STAFF)
+    _p, _s, _c, units = _equipment()
+    kit = _kit(staff, units)
+    reservation = _request(_org(), staff, kits=[kit])
+    reservation_approve(reservation=reservation, by=staff)
+    return staff, kit, reservation
+
+
+@pytest.mark.django_db
+def test_the_kits_qr_link_opens_what_fits_the_viewer(booked_kit, client_for, make_user, client):
+    staff, kit, _reservation = booked_kit
+    url = f"/t/{kit.qr_token}"
+    assert client_for(staff).get(url)["Location"] == f"/lending/kits/{kit.pk}/"
+    kiosk_page = client_for(make_user(Role.KIOSK)).get(url).content.decode()
+    assert 'data-outcome="confirm"' in kiosk_page and "上映セット" in kiosk_page
+    public = client.get(url).content.decode()
+    assert "MB-KIT-001" in public and "スクリーン" in public
+    assert "本納地区自治会" not in public  # who borrows it is nobody else's business
+
+
+@pytest.mark.django_db
+def test_scanning_the_kit_at_the_desk_hands_out_every_unit(booked_kit, client_for, settings):
+    staff, kit, reservation = booked_kit
+    from unittest import mock
+
+    with mock.patch("django.utils.timezone.now", return_value=at(MON)):
+        response = client_for(staff).post(
+            f"/lending/reservations/{reservation.pk}/hand-out/", {"code": kit.tag_number.lower()}
+        )
+    assert response.status_code == 302
+    assert reservation.loans.filter(handed_out_at__isnull=False).count() == 3
+    assert AuditEntry.objects.filter(action="lending.loan.handed_out").count() == 3
+
+
+@pytest.mark.django_db
+def test_scanning_the_kit_at_the_kiosk_returns_every_unit_once(booked_kit, client_for, make_user):
+    staff, kit, reservation = booked_kit
+    kit_hand_out(reservation=reservation, kit=kit, by=staff, now=at(MON))
+    kiosk = client_for(make_user(Role.KIOSK))
+    from unittest import mock
+
+    with mock.patch("django.utils.timezone.now", return_value=at(WED, 15)):
+        first = kiosk.post("/kiosk/", {"code": kit.qr_url}).content.decode()
+        again = kiosk.post("/kiosk/", {"code": kit.qr_url}).content.decode()
+    assert 'data-outcome="returned"' in first
+    assert 'data-outcome="already_returned"' in again
+    assert Loan.objects.filter(returned_at__isnull=False, returned_via="kiosk").count() == 3
+    assert AuditEntry.objects.filter(action="lending.loan.returned").count() == 3
