@@ -235,7 +235,7 @@ def test_retiring_a_kit_from_its_page(client_for, lending_staff, make_item):
     kit.refresh_from_db()
     assert kit.is_retired
     page = staff.get(reverse("lending:kit_detail", args=[kit.pk])).content.decode()
-    assert "組み直し" in page and "キットを廃止" in page  # the reason and the history label
+    assert "組み直し" in page and "セットを廃止" in page  # the reason and the history label
 
 
 NEW_PAGES = [
