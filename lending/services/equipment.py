@@ -123,6 +123,15 @@ def kit_save(
             _("Retired units cannot be put in a kit: %(tags)s.") % {"tags": "、".join(retired)},
             field="items",
         )
+    try:
+        return _kit_save(kit=kit, items=items, by=by, before=before, now=now, created=created)
+    except Refusal:
+        if created:
+            kit.pk = None  # the rolled-back row: the form shows a new kit again
+        raise
+
+
+def _kit_save(*, kit: Kit, items: list[Item], by, before, now, created: bool) -> Kit:
     with transaction.atomic():
         clean_or_refuse(kit)
         kit.save()

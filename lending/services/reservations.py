@@ -168,6 +168,9 @@ def _assign_kit(reservation: Reservation, kit: Kit, today: date) -> list[Loan]:
     in, so two transactions wanting overlapping units wait for each other instead of
     deadlocking; the one that commits first wins and the other gets a conflict.
     """
+    # Lock the kit's row first: a change of its units (kit_save locks it too) waits for
+    # this booking, and a booking after such a change reads the new units.
+    list(Kit.objects.select_for_update().filter(pk=kit.pk).values_list("pk", flat=True))
     member_ids = sorted(kit.members.values_list("item_id", flat=True))
     if not member_ids or not kit_is_free(
         kit, reservation.pickup_date, reservation.return_date, today=today

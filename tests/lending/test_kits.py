@@ -176,9 +176,9 @@ def test_a_booked_kit_keeps_its_units_and_cannot_be_retired(make_user):
     kit = _kit(staff, units)
     _request(_org(), staff, kits=[kit])
     spare = Item.objects.create(equipment_type=screen, tag_number="MB-SC-002")
-    with pytest.raises(Refusal, match="booked"):
+    with pytest.raises(Refusal, match="予約中"):
         kit_save(kit=kit, items=[units["pj"], spare], by=staff)
-    with pytest.raises(Refusal, match="booked"):
+    with pytest.raises(Refusal, match="予約中"):
         kit_retire(kit=kit, by=staff, reason="古くなった")
     assert kit.members.count() == 3
 
@@ -218,7 +218,7 @@ def test_a_kit_is_handed_out_and_returned_by_its_own_code(make_user):
     loans = kit_hand_out(reservation=reservation, kit=kit, by=staff, now=at(MON))
     assert len(loans) == 3 and all(loan.handed_out_at for loan in loans)
     assert set(Item.objects.values_list("status", flat=True)) == {Item.Status.ON_LOAN}
-    with pytest.raises(Refusal, match="already"):
+    with pytest.raises(Refusal, match="すでに"):
         kit_hand_out(reservation=reservation, kit=kit, by=staff, now=at(MON))
     results = kit_return(kit=kit, by=kiosk, via="kiosk", now=at(WED, 15))
     assert [r.outcome for r in results] == ["returned"] * 3
@@ -373,3 +373,44 @@ def test_scanning_the_kit_at_the_kiosk_returns_every_unit_once(booked_kit, clien
     assert 'data-outcome="already_returned"' in again
     assert Loan.objects.filter(returned_at__isnull=False, returned_via="kiosk").count() == 3
     assert AuditEntry.objects.filter(action="lending.loan.returned").count() == 3
+
+
+def _race_to_put_one_unit_in_two_kits(make_user, race):
+    staff = make_user(Role.LENDING_STAFF)
+    projector, screen, _c, units = _equipment()
+    screens = [
+        Item.objects.create(equipment_type=screen, tag_number=f"MB-SC-{n:03d}")
+        for n in range(2, 2 + 10)
+    ]
+
+    def build(index):
+        try:
+            kit_save(
+                kit=Kit(name=f"セット{index}", tag_number=f"MB-KIT-{index + 1:03d}"),
+                items=[units["pj"], screens[index]],
+                by=staff,
+            )
+        except Refusal:
+            return "refused"
+        return "built"
+
+    results = race(10, build)
+    assert results.errors == []
+    assert results.count("built") == 1
+    assert KitMember.objects.filter(item=units["pj"]).count() == 1
+    assert Kit.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_kits_never_share_a_unit_even_when_built_at_once_on_postgresql(make_user, race):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    _race_to_put_one_unit_in_two_kits(make_user, race)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_kits_never_share_a_unit_even_when_built_at_once_on_sqlite_file(make_user, race):
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite variant")
+    _race_to_put_one_unit_in_two_kits(make_user, race)
