@@ -313,7 +313,9 @@ def get_reservation_for_user(user, pk: int) -> Reservation:
 def reservation_with_details(pk: int) -> Reservation:
     reservation = (
         Reservation.objects.select_related("organisation", "requested_by", "decided_by")
-        .prefetch_related("lines__equipment_type", "lines__kit", "loans__item__equipment_type")
+        .prefetch_related(
+            "lines__equipment_type", "lines__kit", "loans__item__equipment_type", "loans__kit"
+        )
         .filter(pk=pk)
         .first()
     )

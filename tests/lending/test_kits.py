@@ -357,6 +357,8 @@ def test_scanning_the_kit_at_the_desk_hands_out_every_unit(booked_kit, client_fo
     assert response.status_code == 302
     assert reservation.loans.filter(handed_out_at__isnull=False).count() == 3
     assert AuditEntry.objects.filter(action="lending.loan.handed_out").count() == 3
+    detail = client_for(staff).get(f"/lending/reservations/{reservation.pk}/").content.decode()
+    assert detail.count(">MB-KIT-001<") == 3  # each unit says which kit it went out in
 
 
 @pytest.mark.django_db
@@ -414,3 +416,39 @@ def test_two_kits_never_share_a_unit_even_when_built_at_once_on_sqlite_file(make
     if connection.vendor != "sqlite":
         pytest.skip("the SQLite variant")
     _race_to_put_one_unit_in_two_kits(make_user, race)
+
+
+@pytest.mark.django_db
+def test_a_kit_counts_as_one_item_and_follows_its_units_eligibility(make_user, settings):
+    staff = make_user(Role.LENDING_STAFF)
+    projector, _s, _c, units = _equipment()
+    kit = _kit(staff, units)
+    civic = Organisation.objects.create(
+        name="市民活動団体", kind="civic", representative_name="代表", is_verified=True
+    )
+    settings.TSUNAGU = {
+        **settings.TSUNAGU,
+        "lending": {**settings.TSUNAGU["lending"], "max_items_per_reservation": 1},
+    }
+    # Three units, one piece of equipment: within a limit of one item.
+    _request(_org(), staff, kits=[kit])
+    projector.eligible_kinds = ["neighbourhood"]
+    projector.save()
+    kit.refresh_from_db()
+    with pytest.raises(Refusal) as refusal:
+        _request(civic, staff, kits=[kit])
+    assert "プロジェクター" in str(refusal.value.errors)
+
+
+@pytest.mark.django_db
+def test_the_public_availability_page_says_whether_each_kit_is_free(make_user, client):
+    staff = make_user(Role.LENDING_STAFF)
+    _p, _s, _c, units = _equipment()
+    kit = _kit(staff, units)
+    url = "/lending/availability/"
+    page = client.get(url, {"start": MON.isoformat(), "end": WED.isoformat()})
+    assert page.context["kit_rows"] == [(kit, True)]
+    _request(_org(), staff, kits=[kit])
+    page = client.get(url, {"start": MON.isoformat(), "end": WED.isoformat()})
+    assert page.context["kit_rows"] == [(kit, False)]
+    assert "上映セット（MB-KIT-001）" in page.content.decode()
