@@ -95,6 +95,7 @@ urlpatterns = [
     path("lending/kits/<int:pk>/edit/", equipment.kit_edit, name="kit_edit"),
     path("lending/kits/<int:pk>/retire/", equipment.kit_retire_view, name="kit_retire"),
     path("lending/kits/<int:pk>/label/", equipment.kit_label, name="kit_label"),
+    path("lending/returns/kits/<int:pk>/", equipment.counter_return_kit, name="counter_return_kit"),
     path("lending/organisations/", desk.OrganisationListView.as_view(), name="organisation_list"),
     path("lending/organisations/new/", desk.organisation_edit, name="organisation_new"),
     path("lending/organisations/<int:pk>/", desk.organisation_edit, name="organisation_detail"),

@@ -5,6 +5,7 @@ Each unit goes through the same service as a unit scanned on its own
 recorded, audited or counted; the kit only saves scanning every unit.
 """
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from django.db import transaction
@@ -41,15 +42,33 @@ def kit_hand_out(
         ]
 
 
-def kit_return(*, kit: Kit, by, via: str, now: datetime | None = None) -> list[ReturnResult]:
+def kit_return(
+    *,
+    kit: Kit,
+    by,
+    via: str,
+    missing: Mapping[int, Sequence[str]] | None = None,
+    now: datetime | None = None,
+) -> list[ReturnResult]:
     """Record the return of every unit of ``kit`` that is out; units already back are skipped.
 
-    One return per unit (each idempotent and race-free), so scanning the kit and then
-    one of its units, or two kiosks at once, still records each return once.
+    ``missing`` gives, by item id, the parts that did not come back (the counter's
+    checklist). One return per unit (each idempotent and race-free), so scanning the
+    kit and then one of its units, or two kiosks at once, still records each return once.
     """
+    missing = missing or {}
     out = (
         Loan.objects.filter(kit=kit, handed_out_at__isnull=False, returned_at__isnull=True)
         .select_related("item")
         .order_by("item__tag_number")
     )
-    return [loan_return(item=loan.item, by=by, via=via, now=now) for loan in out]
+    return [
+        loan_return(
+            item=loan.item,
+            by=by,
+            via=via,
+            missing_components=missing.get(loan.item_id, ()),
+            now=now,
+        )
+        for loan in out
+    ]

@@ -268,6 +268,9 @@ def counter_return(request):
     form = ScanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         item = selectors.item_find_by_code(form.cleaned_data["code"])
+        kit = None if item else selectors.kit_units_for_code(form.cleaned_data["code"])
+        if kit is not None:
+            return redirect("lending:counter_return_kit", pk=kit[0].pk)
         if item is None:
             form.add_error(
                 "code", _("No item has this code. Check the label or type the tag number.")

@@ -22,6 +22,7 @@ from lending.forms import (
     ItemTypeChoiceForm,
     KitForm,
     RetireForm,
+    ReturnCheckForm,
 )
 from lending.models import (
     EquipmentType,
@@ -34,7 +35,7 @@ from lending.models import (
 )
 from lending.qr import item_qr_svg
 from lending.selectors import free_kits, kit_is_free
-from lending.services import equipment_type_save, item_save, kit_retire, kit_save
+from lending.services import equipment_type_save, item_save, kit_retire, kit_return, kit_save
 from lending.services.equipment import ITEM_FIELDS, KIT_FIELDS, TYPE_FIELDS, snapshot
 from lending.views.labels import label_owner
 
@@ -262,4 +263,50 @@ def kit_label(request, pk: int):
         request,
         "lending/labels/kit.html",
         {"label": label, "owner": label_owner(), "kit": kit, "checklist": kit.parts_checklist()},
+    )
+
+
+@staff_only
+def counter_return_kit(request, pk: int):
+    """The kit's label was scanned at the counter: tick the parts of each unit, record all returns."""
+    kit = get_kit(pk)
+    out = list(
+        Loan.objects.filter(kit=kit, handed_out_at__isnull=False, returned_at__isnull=True)
+        .select_related("item__equipment_type", "reservation__organisation")
+        .order_by("item__tag_number")
+    )
+    if not out:
+        messages.info(
+            request, _("No unit of the kit %(tag)s is on loan.") % {"tag": kit.tag_number}
+        )
+        return redirect("lending:counter_return")
+    forms = [
+        (
+            loan,
+            ReturnCheckForm(
+                request.POST or None, components=loan.item.components, prefix=f"unit{loan.item_id}"
+            ),
+        )
+        for loan in out
+    ]
+    if request.method == "POST" and all(form.is_valid() for _loan, form in forms):
+        results = kit_return(
+            kit=kit,
+            by=request.user,
+            via=Loan.Via.COUNTER,
+            missing={loan.item_id: form.missing() for loan, form in forms},
+        )
+        returned = [r for r in results if r.outcome == "returned"]
+        text = _("Kit %(tag)s returned: %(count)d units now wait for inspection.") % {
+            "tag": kit.tag_number,
+            "count": len(returned),
+        }
+        if any(r.was_late for r in returned):
+            text += " " + _("It came back after the due date.")
+        messages.success(request, text)
+        return redirect("lending:counter_return")
+    return render(
+        request,
+        "lending/counter_return_kit.html",
+        {"kit": kit, "forms": forms, "reservation": out[0].reservation},
     )

@@ -452,3 +452,36 @@ def test_the_public_availability_page_says_whether_each_kit_is_free(make_user, c
     page = client.get(url, {"start": MON.isoformat(), "end": WED.isoformat()})
     assert page.context["kit_rows"] == [(kit, False)]
     assert "上映セット（MB-KIT-001）" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_at_the_counter_the_kits_label_lists_every_units_parts_and_records_what_is_missing(
+    booked_kit, client_for, make_rep
+):
+    staff, kit, reservation = booked_kit
+    kit_hand_out(reservation=reservation, kit=kit, by=staff, now=at(MON))
+    client = client_for(staff)
+    scan = client.post("/lending/returns/", {"code": kit.qr_url})
+    assert scan["Location"] == f"/lending/returns/kits/{kit.pk}/"
+    page = client.get(scan["Location"])
+    assert [loan.item.tag_number for loan, _form in page.context["forms"]] == [
+        "MB-HD-001",
+        "MB-PJ-001",
+        "MB-SC-001",
+    ]
+    pj, sc, hd = (Item.objects.get(tag_number=t) for t in ("MB-PJ-001", "MB-SC-001", "MB-HD-001"))
+    response = client.post(
+        scan["Location"],
+        {
+            f"unit{hd.pk}-present": ["ケーブル", "電源ケーブル"],
+            f"unit{pj.pk}-present": ["本体"],  # the power cable did not come back
+            f"unit{sc.pk}-present": ["スクリーン", "収納袋"],
+        },
+    )
+    assert response.status_code == 302
+    loans = {loan.item.tag_number: loan for loan in Loan.objects.select_related("item")}
+    assert all(loan.returned_at and loan.returned_via == "counter" for loan in loans.values())
+    assert loans["MB-PJ-001"].missing_components == ["電源ケーブル"]
+    assert loans["MB-SC-001"].missing_components == []
+    assert client.get(scan["Location"])["Location"] == "/lending/returns/"  # nothing left out
+    assert client_for(make_rep(reservation.organisation)).get(scan["Location"]).status_code == 403
