@@ -15,6 +15,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -159,6 +160,9 @@ class EquipmentType(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("lending:type_edit", args=[self.pk])
+
     def is_eligible(self, kind: str) -> bool:
         return not self.eligible_kinds or kind in self.eligible_kinds
 
@@ -255,6 +259,9 @@ class Item(models.Model):
     def __str__(self) -> str:
         return f"{self.tag_number} {self.equipment_type.name}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("lending:item_detail", args=[self.pk])
+
     @property
     def display_name(self) -> str:
         return self.name or self.equipment_type.name
@@ -319,6 +326,9 @@ class Kit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tag_number} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("lending:kit_detail", args=[self.pk])
 
     @property
     def display_name(self) -> str:

@@ -310,3 +310,26 @@ def test_register_lists_use_the_same_queries_for_1_and_50_rows(
         with django_assert_max_num_queries(count):
             assert client.get(url).status_code == 200
     assert len(client.get(urls[1]).context["page"].object_list) == 50
+
+
+def test_the_audit_log_links_to_the_type_the_item_and_the_kit(client_for, lending_staff, make_item):
+    from lending.services import kit_save
+
+    staff = client_for(lending_staff)
+    staff.post(reverse("lending:type_new"), _type_form())
+    projector = EquipmentType.objects.get(name="プロジェクター")
+    staff.post(
+        f"{reverse('lending:item_new')}?type={projector.pk}", _item_form(projector, "MB-PJ-001")
+    )
+    item = Item.objects.get(tag_number="MB-PJ-001")
+    kit = kit_save(
+        kit=Kit(name="セット", tag_number="MB-KIT-001"), items=[item, make_item()], by=lending_staff
+    )
+    log = staff.get("/staff/audit/").content.decode()
+    for url in (
+        reverse("lending:type_edit", args=[projector.pk]),
+        reverse("lending:item_detail", args=[item.pk]),
+        reverse("lending:kit_detail", args=[kit.pk]),
+    ):
+        assert f'href="{url}"' in log, url
+    assert "セットを作成" in log and "備品を登録" in log and "備品の種類を追加" in log
