@@ -91,6 +91,7 @@ urlpatterns = [
     path("lending/items/<int:pk>/edit/", equipment.item_edit, name="item_edit"),
     path("lending/kits/", equipment.kit_list, name="kit_list"),
     path("lending/kits/new/", equipment.kit_edit, name="kit_new"),
+    path("lending/kits/labels/", equipment.kit_label_sheet, name="kit_label_sheet"),
     path("lending/kits/<int:pk>/", equipment.kit_detail, name="kit_detail"),
     path("lending/kits/<int:pk>/edit/", equipment.kit_edit, name="kit_edit"),
     path("lending/kits/<int:pk>/retire/", equipment.kit_retire_view, name="kit_retire"),

@@ -37,7 +37,7 @@ from lending.qr import item_qr_svg
 from lending.selectors import free_kits, kit_is_free
 from lending.services import equipment_type_save, item_save, kit_retire, kit_return, kit_save
 from lending.services.equipment import ITEM_FIELDS, KIT_FIELDS, TYPE_FIELDS, snapshot
-from lending.views.labels import label_owner
+from lending.views.labels import LABELS_PER_SHEET, label_owner
 
 staff_only = role_required(Role.LENDING_STAFF)
 
@@ -263,6 +263,24 @@ def kit_label(request, pk: int):
         request,
         "lending/labels/kit.html",
         {"label": label, "owner": label_owner(), "kit": kit, "checklist": kit.parts_checklist()},
+    )
+
+
+@staff_only
+def kit_label_sheet(request):
+    """Every kit in service on A4 label sheets (21 a page), like the items' sheet."""
+    labels = [
+        {"item": kit, "qr": item_qr_svg(kit.qr_token), "url": kit.qr_url}
+        for kit in Kit.objects.filter(is_active=True).order_by("tag_number")
+    ]
+    sheets = [
+        labels[start : start + LABELS_PER_SHEET]
+        for start in range(0, len(labels), LABELS_PER_SHEET)
+    ]
+    return render(
+        request,
+        "lending/labels/kit_sheet.html",
+        {"sheets": sheets, "label_count": len(labels), "owner": label_owner()},
     )
 
 

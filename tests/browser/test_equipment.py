@@ -61,6 +61,7 @@ def test_kit_pages_pass_the_checks(page, sign_in, make_user, make_type, make_ite
         "/lending/kits/new/",
         f"/lending/kits/{kit.pk}/",
         f"/lending/kits/{kit.pk}/label/",
+        "/lending/kits/labels/",
         "/lending/types/new/",
         f"/lending/types/{units[0].equipment_type_id}/",
         "/lending/items/new/",
