@@ -221,6 +221,10 @@ class RetireForm(forms.Form):
     reason = forms.CharField(label=_("Reason for retiring"), max_length=200)
 
 
+class KitRetireForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for retiring the kit"), max_length=200)
+
+
 class TokenReissueForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (optional)"),

@@ -21,7 +21,7 @@ from lending.forms import (
     ItemForm,
     ItemTypeChoiceForm,
     KitForm,
-    RetireForm,
+    KitRetireForm,
     ReturnCheckForm,
 )
 from lending.models import (
@@ -227,7 +227,7 @@ def kit_detail(request, pk: int):
             "bookings": bookings,
             "is_out": out,
             "free_today": kit.is_active and kit_is_free(kit, today, today, today=today),
-            "retire_form": RetireForm(),
+            "retire_form": KitRetireForm(),
             "history": audit_history(kit)[:30],
         },
     )
@@ -238,7 +238,7 @@ def kit_detail(request, pk: int):
 def kit_retire_view(request, pk: int):
     """Retire a kit with a reason; its units become loose units again."""
     kit = get_kit(pk)
-    form = RetireForm(request.POST)
+    form = KitRetireForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please give the reason for retiring the kit."))
         return redirect("lending:kit_detail", pk=pk)
