@@ -485,3 +485,27 @@ def test_at_the_counter_the_kits_label_lists_every_units_parts_and_records_what_
     assert loans["MB-SC-001"].missing_components == []
     assert client.get(scan["Location"])["Location"] == "/lending/returns/"  # nothing left out
     assert client_for(make_rep(reservation.organisation)).get(scan["Location"]).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_kit_with_a_unit_due_for_maintenance_warns_before_it_goes_out(booked_kit, client_for):
+    from lending.models import MaintenancePlan
+
+    staff, kit, reservation = booked_kit
+    screen = Item.objects.get(tag_number="MB-SC-001")
+    MaintenancePlan.objects.create(
+        equipment_type=screen.equipment_type, name="張りの点検", interval_days=30, starts_on=MON
+    )
+    client = client_for(staff)
+    url = f"/lending/reservations/{reservation.pk}/hand-out/"
+    from unittest import mock
+
+    with mock.patch("django.utils.timezone.now", return_value=at(MON)):
+        warned = client.post(url, {"code": kit.tag_number})
+        assert [d.item for d in warned.context["maintenance_due"]] == [screen]
+        assert not Loan.objects.filter(handed_out_at__isnull=False).exists()
+        confirmed = client.post(url, {"code": kit.tag_number, "confirm_maintenance": "on"})
+    assert confirmed.status_code == 302
+    assert Loan.objects.filter(handed_out_at__isnull=False).count() == 3
+    entry = AuditEntry.objects.get(action="lending.item.handed_out_maintenance_due")
+    assert "張りの点検" in entry.note
