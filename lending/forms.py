@@ -453,7 +453,10 @@ class ItemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["equipment_type"].queryset = EquipmentType.objects.filter(is_active=True)
+        # Types still lent, and the unit's own type even if it is no longer lent.
+        self.fields["equipment_type"].queryset = EquipmentType.objects.filter(
+            Q(is_active=True) | Q(pk=self.instance.equipment_type_id)
+        )
         year = self.fields["replacement_fiscal_year"]
         year.validators += [MinValueValidator(2000), MaxValueValidator(2100)]
         year.widget.attrs.update(min=2000, max=2100)

@@ -339,3 +339,22 @@ def test_the_audit_log_links_to_the_type_the_item_and_the_kit(client_for, lendin
     ):
         assert f'href="{url}"' in log, url
     assert "セットを作成" in log and "備品を登録" in log and "備品の種類を追加" in log
+
+
+def test_a_unit_of_a_type_no_longer_lent_can_still_be_changed(client_for, lending_staff, make_item):
+    item = make_item(tag_number="MB-PJ-001")
+    EquipmentType.objects.filter(pk=item.equipment_type_id).update(is_active=False)
+    response = client_for(lending_staff).post(
+        reverse("lending:item_edit", args=[item.pk]),
+        _item_form(item.equipment_type, "MB-PJ-001", storage_place="本納支所 倉庫"),
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.storage_place == "本納支所 倉庫"
+
+
+def test_choosing_an_unknown_type_asks_again(client_for, lending_staff):
+    response = client_for(lending_staff).get(reverse("lending:item_new"), {"type": "999"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["type"]
+    assert Item.objects.count() == 0
