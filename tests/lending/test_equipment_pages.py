@@ -358,3 +358,43 @@ def test_choosing_an_unknown_type_asks_again(client_for, lending_staff):
     assert response.status_code == 200
     assert response.context["form"].errors["type"]
     assert Item.objects.count() == 0
+
+
+def test_every_register_page_is_reached_by_following_links_from_the_menu(
+    client_for, lending_staff, make_item
+):
+    """Start at the 生活課 menu and follow links (GET only): each new page is found."""
+    import re
+    from collections import deque
+
+    from django.urls import Resolver404, resolve
+
+    from lending.services import kit_save
+
+    kit_save(
+        kit=Kit(name="セット", tag_number="MB-KIT-001"),
+        items=[make_item(), make_item()],
+        by=lending_staff,
+    )
+    client = client_for(lending_staff)
+    wanted = {name for name, _args in NEW_PAGES} - {"lending:counter_return_kit"}
+    seen_names, seen_paths = set(), set()
+    queue = deque([reverse("lending:desk")])
+    while queue and len(seen_paths) < 300 and not wanted <= seen_names:
+        path = queue.popleft()
+        if path in seen_paths:
+            continue
+        seen_paths.add(path)
+        try:
+            match = resolve(path.split("?")[0])
+        except Resolver404:
+            continue
+        if match.namespace != "lending" or "export" in path:
+            continue
+        response = client.get(path)
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        seen_names.add(f"lending:{match.url_name}")
+        for href in re.findall(r'href="(/lending/[^"#]*)"', response.content.decode()):
+            queue.append(href.replace("&amp;", "&"))
+    assert wanted <= seen_names, wanted - seen_names
