@@ -209,7 +209,7 @@ def kit_detail(request, pk: int):
     today = timezone.localdate()
     bookings = (
         Reservation.objects.filter(
-            Q(lines__kit=kit), state__in=Reservation.HOLDING_STATES, return_date__gte=today
+            lines__kit=kit, state__in=Reservation.HOLDING_STATES, return_date__gte=today
         )
         .select_related("organisation")
         .order_by("pickup_date")[:20]
