@@ -32,7 +32,17 @@ from django.utils.translation import gettext_lazy
 from core import office_calendar
 from core.figures import Column, Figure, LazyRows
 from core.fiscal import fiscal_year_bounds, fiscal_year_label, to_local_date
-from lending.models import EquipmentType, Item, ItemDay, Loan, Membership, Organisation, Reservation
+from lending.models import (
+    EquipmentType,
+    Item,
+    ItemDay,
+    Kit,
+    KitMember,
+    Loan,
+    Membership,
+    Organisation,
+    Reservation,
+)
 
 # Items that can be promised for a future day. Items awaiting inspection count:
 # the desk inspects within a day or two. Items in repair or retired do not.
@@ -117,6 +127,39 @@ def item_find_for_return(code: str) -> Item | None:
     )
 
 
+def kit_find_by_code(code: str) -> Kit | None:
+    """The kit a scanned or typed code names (its QR URL, token or 備品番号), or None.
+
+    Same reading as ``item_find_by_code``; retired kits are returned too.
+    """
+    text = normalise_code(code)
+    if not text:
+        return None
+    kits = Kit.objects.all()
+    if match := _TOKEN_IN_URL.search(text):
+        return kits.filter(qr_token=match.group(1)).first()
+    if "/" in text or " " in text:
+        return None
+    return kits.filter(qr_token=text).first() or kits.filter(tag_number__iexact=text).first()
+
+
+def kit_units_for_code(code: str) -> tuple[Kit, list[Item]] | None:
+    """For a scan path: the kit a code names and its member units (two queries), or None.
+
+    The kiosk and the desk call this when ``item_find_by_code`` found no unit, so a
+    kit's own label hands out or returns all of its units at once.
+    """
+    kit = kit_find_by_code(code)
+    if kit is None:
+        return None
+    units = list(
+        Item.objects.filter(kit_memberships__kit=kit)
+        .select_related("equipment_type")
+        .order_by("tag_number")
+    )
+    return kit, units
+
+
 # --- what is free when --------------------------------------------------------
 
 
@@ -131,12 +174,45 @@ def free_items(
 ) -> QuerySet[Item]:
     """Units of a type not held on any day of [start, end] and not out overdue."""
     today = today or timezone.localdate()
+    # Loose units first: a kit is broken up only when no other unit of the type is free.
+    in_kit = Exists(KitMember.objects.filter(item=OuterRef("pk")))
     return (
         Item.objects.filter(equipment_type=equipment_type, status__in=RESERVABLE_STATUSES)
         .exclude(Exists(ItemDay.objects.filter(item=OuterRef("pk"), day__range=(start, end))))
         .exclude(Exists(_overdue_loans(today).filter(item=OuterRef("pk"))))
+        .order_by(in_kit.asc(), "tag_number")
+    )
+
+
+def _busy_items(start: date, end: date, today: date) -> QuerySet[Item]:
+    """Units that cannot be promised for [start, end]: held, out overdue, in repair or retired."""
+    return Item.objects.filter(
+        ~Q(status__in=RESERVABLE_STATUSES)
+        | Exists(ItemDay.objects.filter(item=OuterRef("pk"), day__range=(start, end)))
+        | Exists(_overdue_loans(today).filter(item=OuterRef("pk")))
+    )
+
+
+def free_kits(start: date, end: date, *, today: date | None = None) -> QuerySet[Kit]:
+    """Kits in use whose every unit is free all of [start, end] (a unit in repair makes the
+    kit not free); one query."""
+    today = today or timezone.localdate()
+    return (
+        Kit.objects.filter(is_active=True)
+        .filter(Exists(KitMember.objects.filter(kit=OuterRef("pk"))))
+        .exclude(
+            Exists(
+                KitMember.objects.filter(
+                    kit=OuterRef("pk"), item__in=_busy_items(start, end, today).values("pk")
+                )
+            )
+        )
         .order_by("tag_number")
     )
+
+
+def kit_is_free(kit: Kit, start: date, end: date, *, today: date | None = None) -> bool:
+    return free_kits(start, end, today=today).filter(pk=kit.pk).exists()
 
 
 @dataclass(frozen=True)
@@ -287,7 +363,9 @@ def get_reservation_for_user(user, pk: int) -> Reservation:
 def reservation_with_details(pk: int) -> Reservation:
     reservation = (
         Reservation.objects.select_related("organisation", "requested_by", "decided_by")
-        .prefetch_related("lines__equipment_type", "loans__item__equipment_type")
+        .prefetch_related(
+            "lines__equipment_type", "lines__kit", "loans__item__equipment_type", "loans__kit"
+        )
         .filter(pk=pk)
         .first()
     )
@@ -363,6 +441,7 @@ def desk(today: date | None = None) -> Desk:
         [r for queue in queues.values() for r in queue.rows],
         "organisation",
         "lines__equipment_type",
+        "lines__kit",
     )
     return Desk(
         **queues,

@@ -12,7 +12,7 @@ from django_tables2.export.views import ExportMixin
 
 from core.audit import audit_history, audit_history_of, person_name
 from core.exports import TableExport
-from core.fiscal import short_datetime
+from core.fiscal import fiscal_year_label, short_datetime
 from core.refusals import Refusal, put_on_form, show_refusal
 from core.roles import Role, role_required
 from core.selectors import open_call_count
@@ -35,6 +35,7 @@ from lending.services import (
     hand_out_despite_maintenance,
     item_repair_finish,
     item_retire,
+    kit_hand_out,
     loan_hand_out,
     loan_inspect,
     loan_return,
@@ -47,7 +48,7 @@ from lending.services import (
 )
 from lending.services.organisations import organisation_snapshot
 from lending.tables import ItemTable, OrganisationTable, ReservationTable
-from lending.views.reservation_request import submit_request
+from lending.views.reservation_request import kits_offered, submit_request
 
 staff_only = role_required(Role.LENDING_STAFF)
 
@@ -96,6 +97,7 @@ def reservation_new(request):
         request.POST or None,
         organisations=Organisation.objects.filter(is_verified=True, is_active=True),
         types=EquipmentType.objects.filter(is_active=True),
+        kits=kits_offered(lambda t: True),
         staff=True,
     )
     if request.method == "POST" and form.is_valid():
@@ -166,6 +168,9 @@ def reservation_hand_out(request, pk: int):
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
         item = selectors.item_find_by_code(code)
+        kit = None if item else selectors.kit_units_for_code(code)
+        if kit is not None:
+            return _hand_out_kit(request, reservation, form, *kit)
         # A unit due for maintenance goes out only after staff confirm they know.
         maintenance_due = maintenance.due_at_hand_out(item) if item else []
         if not maintenance_due or form.cleaned_data["confirm_maintenance"]:
@@ -183,6 +188,44 @@ def reservation_hand_out(request, pk: int):
                     )
                 messages.success(request, _("%(tag)s handed out.") % {"tag": loan.item.tag_number})
                 return redirect("lending:reservation_hand_out", pk=pk)
+    return render(
+        request,
+        "lending/hand_out.html",
+        {
+            "reservation": reservation,
+            "form": form,
+            "loans": reservation.loans.all(),
+            "maintenance_due": maintenance_due,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _hand_out_kit(request, reservation, form, kit, units):
+    """The kit's own label was scanned: hand out all its units at once (all or none)."""
+    maintenance_due = maintenance.due_items(
+        until=timezone.localdate(), items=units, include_on_loan=True
+    )
+    if not maintenance_due or form.cleaned_data["confirm_maintenance"]:
+        try:
+            loans = kit_hand_out(reservation=reservation, kit=kit, by=request.user)
+        except Refusal as refusal:
+            put_on_form(form, refusal)
+            maintenance_due = []
+        else:
+            if maintenance_due:
+                for unit in {due.item for due in maintenance_due}:
+                    hand_out_despite_maintenance(
+                        item=unit,
+                        by=request.user,
+                        plans=[d.plan.name for d in maintenance_due if d.item == unit],
+                    )
+            messages.success(
+                request,
+                _("Kit %(tag)s handed out: %(count)d units.")
+                % {"tag": kit.tag_number, "count": len(loans)},
+            )
+            return redirect("lending:reservation_hand_out", pk=reservation.pk)
     return render(
         request,
         "lending/hand_out.html",
@@ -226,6 +269,9 @@ def counter_return(request):
     form = ScanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         item = selectors.item_find_by_code(form.cleaned_data["code"])
+        kit = None if item else selectors.kit_units_for_code(form.cleaned_data["code"])
+        if kit is not None:
+            return redirect("lending:counter_return_kit", pk=kit[0].pk)
         if item is None:
             form.add_error(
                 "code", _("No item has this code. Check the label or type the tag number.")
@@ -318,6 +364,10 @@ def item_detail(request, pk: int):
         {
             "item": item,
             "loans": loans,
+            "kit_membership": item.kit_memberships.select_related("kit").first(),
+            "replacement_label": fiscal_year_label(item.replacement_fiscal_year)
+            if item.replacement_fiscal_year
+            else "",
             "retire_form": RetireForm(),
             "history": audit_history(item)[:30],
             "maintenance_records": maintenance.history_of(item)[:10],
