@@ -13,9 +13,8 @@ from django.db import models
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.utils.functional import cached_property
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from core.models import Facility
 from core.roles import ASSIGNABLE_ROLES, Role
@@ -62,9 +61,7 @@ class NamedErrorsBoundField(BoundField):
     @property
     def summary_errors(self) -> list[str]:
         label = str(self.label or self.name)
-        return [
-            message if named else f"{label}：{message}" for message, named in self._messages()
-        ]
+        return [message if named else f"{label}：{message}" for message, named in self._messages()]
 
 
 class FormRenderer(TemplatesSetting):

@@ -172,7 +172,7 @@ def test_an_empty_choice_asks_to_choose_and_names_the_field_beside_it():
     error_list = html[html.index('id="id_course_error"') :]
     assert error_list.index("「講座」を選んでください。") < error_list.index("</ul>")
     assert "このフィールドは必須です。" not in html.replace(
-        '<li>このフィールドは必須です。</li>', "", 1
+        "<li>このフィールドは必須です。</li>", "", 1
     )  # only the hidden token keeps the generic message
 
 
