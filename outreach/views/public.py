@@ -7,7 +7,9 @@ from datetime import datetime, time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import render
+from django.core import signing
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +27,35 @@ from ._access import get_public_session
 # not for a script.
 APPLY_LIMIT = RateLimit("outreach.apply", limit=20, window=3600)
 CANCEL_LIMIT = RateLimit("outreach.cancel", limit=20, window=3600)
+
+# The confirmation pages are reached by a signed token, not by the application's id:
+# the address can be reloaded and bookmarked by the person who applied, and nobody can
+# walk the ids to read others' reference numbers.
+APPLIED_SALT = "outreach.applied"
+CANCELLED_SALT = "outreach.cancelled"
+
+
+def _token(application: Application, salt: str) -> str:
+    return signing.dumps(application.pk, salt=salt)
+
+
+def _application_from_token(token: str, salt: str) -> Application:
+    try:
+        pk = signing.loads(token, salt=salt)
+    except signing.BadSignature:
+        raise Http404 from None
+    return get_object_or_404(
+        Application.objects.select_related("session", "session__course", "session__venue"),
+        pk=pk,
+        anonymised_at__isnull=True,
+    )
+
+
+def _private(response):
+    """A page with a reference number: not kept by shared caches, not indexed."""
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @login_not_required
@@ -80,18 +111,8 @@ def public_session(request, pk: int):
             except Refusal as refusal:
                 put_on_form(form, refusal)
             else:
-                return render(
-                    request,
-                    "outreach/public_applied.html",
-                    {
-                        "session": session,
-                        "reference": services.format_reference(application.reference),
-                        "confirmed": application.status == Application.Status.CONFIRMED,
-                        "needs_tablet": application.needs_tablet,
-                        "has_email": bool(application.email),
-                        "city": settings.TSUNAGU["city"],
-                    },
-                )
+                # Post/redirect/get: reloading the confirmation never posts again.
+                return redirect("outreach:public_applied", token=_token(application, APPLIED_SALT))
     return render(
         request,
         "outreach/public_session.html",
@@ -105,33 +126,96 @@ def public_session(request, pk: int):
 
 
 @login_not_required
+def public_applied(request, token: str):
+    """The confirmation of an application, with its reference number and current state."""
+    application = _application_from_token(token, APPLIED_SALT)
+    return _private(
+        render(
+            request,
+            "outreach/public_applied.html",
+            {
+                "application": application,
+                "session": application.session,
+                "reference": services.format_reference(application.reference),
+                "confirmed": application.status == Application.Status.CONFIRMED,
+                "cancelled": application.status == Application.Status.CANCELLED,
+                "needs_tablet": application.needs_tablet,
+                "has_email": bool(application.email),
+                "city": settings.TSUNAGU["city"],
+            },
+        )
+    )
+
+
+@login_not_required
 def public_cancel(request):
-    """Cancel an application with the reference number and the phone number."""
+    """Cancel an application with the reference number and the phone number, in two
+    steps: find it and show which class it is, then cancel on a second, deliberate press."""
     form = CancelByReferenceForm(request.POST or None)
-    cancelled = None
     if request.method == "POST" and form.is_valid():
         if CANCEL_LIMIT.exceeded(request):
             form.add_error(None, _("Too many attempts. Please call us."))
         else:
-            try:
-                cancelled = services.application_cancel_by_reference(
-                    reference=form.cleaned_data["reference"], phone=form.cleaned_data["phone"]
+            data = form.cleaned_data
+            found = services.application_by_reference(
+                reference=data["reference"], phone=data["phone"]
+            )
+            if found is None:
+                form.add_error(
+                    None,
+                    _(
+                        "We could not find an application with this reference number and "
+                        "phone number. Please check them, or call us."
+                    ),
                 )
-            except Refusal as refusal:
-                put_on_form(form, refusal)
-            else:
-                if cancelled is None:
-                    form.add_error(
-                        None,
-                        _(
-                            "We could not find an application with this reference number and "
-                            "phone number. Please check them, or call us."
-                        ),
+            elif request.POST.get("confirm") != "yes":
+                return _private(
+                    render(
+                        request,
+                        "outreach/public_cancel_confirm.html",
+                        {
+                            "form": form,
+                            "application": found,
+                            "session": found.session,
+                            "reference": services.format_reference(found.reference),
+                            "city": settings.TSUNAGU["city"],
+                        },
                     )
+                )
+            else:
+                try:
+                    cancelled = services.application_cancel_by_reference(
+                        reference=data["reference"], phone=data["phone"]
+                    )
+                except Refusal as refusal:
+                    put_on_form(form, refusal)
+                else:
+                    if cancelled is not None:
+                        return redirect(
+                            "outreach:public_cancelled", token=_token(cancelled, CANCELLED_SALT)
+                        )
     return render(
         request,
         "outreach/public_cancel.html",
-        {"form": form, "cancelled": cancelled, "city": settings.TSUNAGU["city"]},
+        {"form": form, "city": settings.TSUNAGU["city"]},
+    )
+
+
+@login_not_required
+def public_cancelled(request, token: str):
+    """After cancelling: which application was cancelled (safe to reload)."""
+    application = _application_from_token(token, CANCELLED_SALT)
+    return _private(
+        render(
+            request,
+            "outreach/public_cancelled.html",
+            {
+                "application": application,
+                "session": application.session,
+                "reference": services.format_reference(application.reference),
+                "city": settings.TSUNAGU["city"],
+            },
+        )
     )
 
 
