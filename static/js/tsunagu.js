@@ -55,7 +55,9 @@
   function focusSummary() {
     var summary = document.querySelector("[data-error-summary]");
     if (!summary) return;
-    summary.scrollIntoView({ block: "start" });
+    // A little room above, so its focus outline is not cut off at the top of a phone.
+    var top = summary.getBoundingClientRect().top + window.scrollY - 16;
+    window.scrollTo(0, Math.max(0, top));
     summary.focus({ preventScroll: true });
     summary.addEventListener("click", function (event) {
       var link = event.target.closest("a[href^='#']");
