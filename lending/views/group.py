@@ -9,6 +9,7 @@ from core.refusals import Refusal, put_on_form, show_refusal
 from lending import selectors
 from lending.forms import CancelForm, JoinForm, ReservationRequestForm
 from lending.models import EquipmentType, Membership
+from lending.rules import group_limits
 from lending.services import membership_request, reservation_cancel
 from lending.tables import MyReservationTable
 from lending.views.reservation_request import submit_request
@@ -63,7 +64,9 @@ def my_reservation_cancel(request, pk: int):
 
 
 def my_reservation_new(request):
-    """The group asks for equipment for an event."""
+    """The group asks for equipment for an event: the dates and types chosen on the
+    availability page carry over, the free units for those dates show beside each
+    type, and a group at its limit learns it before filling anything in."""
     organisations = selectors.user_organisations(request.user).filter(
         is_verified=True, is_active=True
     )
@@ -72,18 +75,33 @@ def my_reservation_new(request):
             request, _("Before you can reserve, staff must confirm that you act for your group.")
         )
         return redirect("lending:my_join")
+    limits = group_limits(organisations)
+    if not any(limit.may_request for limit in limits):
+        return render(request, "lending/request_limit.html", {"limits": limits})
     kinds = set(organisations.values_list("kind", flat=True))
     types = [
         t
         for t in EquipmentType.objects.filter(is_active=True)
         if any(t.is_eligible(kind) for kind in kinds)
     ]
-    form = ReservationRequestForm(request.POST or None, organisations=organisations, types=types)
+    form = ReservationRequestForm(
+        request.POST or None,
+        organisations=organisations,
+        types=types,
+        initial=ReservationRequestForm.initial_from(request.GET),
+    )
     if request.method == "POST" and form.is_valid():
         reservation = submit_request(request, form, staff=False)
         if reservation is not None:
             return redirect("lending:my_reservation_detail", pk=reservation.pk)
-    return render(request, "lending/reservation_form.html", {"form": form, "staff": False})
+    dates = form.dates()
+    if dates:
+        form.show_free_counts(selectors.availability(*dates, types=[t.pk for t in types]))
+    return render(
+        request,
+        "lending/reservation_form.html",
+        {"form": form, "staff": False, "limits": limits, "dates": dates},
+    )
 
 
 def my_join(request):

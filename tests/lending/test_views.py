@@ -170,7 +170,7 @@ def test_group_requests_equipment_and_a_conflict_shows_the_free_dates(client_for
     response = client.post(form_url, payload)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "1台しか空いていません" in html
+    assert "空いているプロジェクターは1台だけです（ご希望は2台）" in html
     assert "2026/06/18" in html  # the first free dates offered
     assert Reservation.objects.count() == 2
     payload[f"quantity_{scene['projector'].pk}"] = "1"
