@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from core.refusals import Refusal, put_on_form, show_refusal
 from lending import selectors
@@ -42,14 +41,23 @@ def my_reservation_detail(request, pk: int):
     return render(
         request,
         "lending/my_reservation_detail.html",
-        {"reservation": reservation, "cancel_form": CancelForm()},
+        {"reservation": reservation},
     )
 
 
-@require_POST
 def my_reservation_cancel(request, pk: int):
-    """The group cancels before pickup (404 for anyone outside the group)."""
+    """The group cancels before pickup (404 for anyone outside the group): GET asks
+    first, showing the reservation, the optional reason and one more button."""
     reservation = selectors.get_reservation_for_user(request.user, pk)
+    if request.method != "POST":
+        return render(
+            request,
+            "lending/my_reservation_cancel.html",
+            {
+                "reservation": selectors.reservation_with_details(reservation.pk),
+                "cancel_form": CancelForm(),
+            },
+        )
     form = CancelForm(request.POST)
     form.is_valid()
     try:

@@ -75,3 +75,29 @@
     focusSummary();
   }
 })();
+
+/* A copy button (data-copy="<id of the field>"): copies the field's text and says so in
+   the status beside it, for people who cannot select text on a phone. */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) return;
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    if (!field) return;
+    var status = button.parentElement.querySelector(".copy-status");
+    function done() {
+      if (status) status.textContent = button.getAttribute("data-copied") || "";
+    }
+    field.select();
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(done, function () {
+        document.execCommand("copy");
+        done();
+      });
+    } else {
+      document.execCommand("copy");
+      done();
+    }
+  });
+})();

@@ -135,3 +135,9 @@ def test_the_month_calendar_counts_weekends_too(client, group, book):
     saturday = saturday[: saturday.index("</td>")]
     assert "3 / 4" in saturday  # festivals happen on weekends: the count is there
     assert "閉庁日" in saturday  # and it says pickup and return are not possible
+
+
+def test_the_groups_table_keeps_each_date_on_one_line(client_for, group, book):
+    book(group["org"], {group["tent"]: 1}, FRI, MON)
+    html = client_for(group["rep"]).get(reverse("lending:my_reservations")).content.decode()
+    assert html.count('<td class="nowrap">') == 2  # pickup and return
