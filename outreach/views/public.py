@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.ratelimit import RateLimit
 from core.refusals import Refusal, put_on_form
+from lending.qr import qr_svg  # the one QR drawer (labels use it too)
 from outreach import services
 from outreach.forms import ApplicationForm, CancelByReferenceForm, MonthForm
 from outreach.models import Application, ClassSession
@@ -226,8 +227,17 @@ def public_flyer(request):
     first = MonthForm(request.GET).first_day(today)
     next_month = (first.replace(day=28) + timezone.timedelta(days=4)).replace(day=1)
     tz = timezone.get_default_timezone()
+    # The whole month, held classes included: on the 30th the classes of the 10th are
+    # "held", and a flyer that dropped them said 「この月の教室はありません」.
     sessions = (
-        ClassSession.objects.open_to_public()
+        ClassSession.objects.for_residents()
+        .filter(
+            status__in=[
+                ClassSession.Status.OPEN,
+                ClassSession.Status.FULL,
+                ClassSession.Status.HELD,
+            ]
+        )
         .filter(
             starts_at__gte=datetime.combine(first, time.min, tzinfo=tz),
             starts_at__lt=datetime.combine(next_month, time.min, tzinfo=tz),
@@ -236,6 +246,7 @@ def public_flyer(request):
         .order_by("starts_at", "id")
     )
     previous = (first - timezone.timedelta(days=1)).replace(day=1)
+    public_url = settings.SITE_URL + reverse("outreach:public_classes")
     return render(
         request,
         "outreach/public_flyer.html",
@@ -246,6 +257,7 @@ def public_flyer(request):
             "next": next_month,
             "city": settings.TSUNAGU["city"],
             "section": settings.TSUNAGU["sections"]["dx"],
-            "public_url": settings.SITE_URL + reverse("outreach:public_classes"),
+            "public_url": public_url,
+            "qr": qr_svg(public_url, title=_("QR code of the classes page")),
         },
     )
