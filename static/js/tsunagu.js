@@ -101,3 +101,20 @@
     }
   });
 })();
+
+/* A filter folded in <details data-open-wide>: closed on a phone so the results come
+   first, opened on a screen wide enough to show both. */
+(function () {
+  "use strict";
+  function openWide() {
+    if (!window.matchMedia("(min-width: 48rem)").matches) return;
+    document.querySelectorAll("details[data-open-wide]").forEach(function (box) {
+      box.open = true;
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", openWide);
+  } else {
+    openWide();
+  }
+})();
