@@ -67,3 +67,53 @@ def test_the_flyer_on_its_last_day_with_a_qr_code(page, make_session):
     assert page.locator("main svg[role=img]").is_visible()
     assert page.locator("main a[href^='tel:']").count() >= 1
     check_page(page)
+
+
+def test_group_goes_from_availability_to_request_and_cancels_after_a_question(
+    page, sign_in, make_org, make_rep, make_type, make_item
+):
+    from core import office_calendar
+    from lending.models import Reservation
+
+    org = make_org(name="本納東自治会")
+    projector = make_type("プロジェクター")
+    for i in range(4):
+        make_item(projector, tag_number=f"MB-PJ-20{i}")
+    sign_in(make_rep(org))
+    page.set_viewport_size(PHONE)
+    # A Saturday festival two weeks ahead.
+    day = timezone.localdate() + timedelta(days=14)
+    saturday = day + timedelta(days=(5 - day.weekday()) % 7)
+    page.goto(f"/lending/availability/?start={saturday}&end={saturday}")
+    check_page(page)
+    page.locator(f"main a[href*='type={projector.pk}']").click()
+    page.wait_for_load_state()
+    pickup = office_calendar.last_open_day_on_or_before(saturday)
+    assert page.locator("#id_pickup_date").input_value() == pickup.isoformat()
+    assert page.locator(f"#id_quantity_{projector.pk}").input_value() == "1"
+    assert "この日程の空き：4台（全4台）" in page.locator("main").inner_text()
+    assert "受付中の予約：0件" in page.locator("main").inner_text()
+    check_page(page)
+    page.fill(f"#id_quantity_{projector.pk}", "6")
+    page.fill("#id_event_name", "夏祭り")
+    page.fill("#id_purpose", "案内を映します")
+    page.locator("label[for=id_declaration]").click()
+    page.locator("main form.reservation-request button[type=submit]").click()
+    page.wait_for_load_state()
+    summary = page.locator("[data-error-summary]")
+    assert "プロジェクターは4台しかありません。" in summary.inner_text()
+    summary.locator(f"a[href='#id_quantity_{projector.pk}']").click()
+    assert page.evaluate("document.activeElement.id") == f"id_quantity_{projector.pk}"
+    page.fill(f"#id_quantity_{projector.pk}", "2")
+    page.locator("main form.reservation-request button[type=submit]").click()
+    page.wait_for_load_state()
+    reservation = Reservation.objects.get()
+    page.get_by_role("link", name="この予約を取り消す…").click()
+    page.wait_for_load_state()
+    check_page(page)
+    reservation.refresh_from_db()
+    assert reservation.state != Reservation.State.CANCELLED
+    page.get_by_role("button", name="はい、予約を取り消します").click()
+    page.wait_for_load_state()
+    reservation.refresh_from_db()
+    assert reservation.state == Reservation.State.CANCELLED
