@@ -10,6 +10,8 @@ from outreach.selectors.classes import (
     DIMENSIONS,
     NobodyToAsk,
     Totals,
+    application_by_token,
+    application_token,
     attendance_totals,
     class_breakdowns,
     follow_up_requests,
@@ -48,6 +50,8 @@ from outreach.selectors.signups import (
 )
 
 __all__ = [
+    "application_by_token",
+    "application_token",
     "DIMENSIONS",
     "DIMENSION_TITLES",
     "PARTICIPANTS_PER_HELPER",

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core import signing
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from core.figures import Column, Figure
 from core.fiscal import fiscal_year_bounds
-from outreach.models import AgeBand, Attendance, ClassSession, Course
+from outreach.models import AgeBand, Application, Attendance, ClassSession, Course
 
 ATTENDED = Q(attendances__status=Attendance.Status.ATTENDED)
 
@@ -311,4 +312,24 @@ def sessions_held_without_attendance() -> QuerySet[ClassSession]:
         .annotate(rows=Count("attendances"))
         .filter(rows=0)
         .select_related("course", "venue")
+    )
+
+
+# The address of a resident's confirmation page carries a signed application id, not the
+# id itself: it can be reloaded and bookmarked, and nobody can walk the ids to read
+# others' reference numbers.
+def application_token(application: Application, purpose: str) -> str:
+    return signing.dumps(application.pk, salt=f"outreach.{purpose}")
+
+
+def application_by_token(token: str, purpose: str) -> Application | None:
+    """The application a confirmation address names; None when forged or anonymised."""
+    try:
+        pk = signing.loads(token, salt=f"outreach.{purpose}")
+    except signing.BadSignature:
+        return None
+    return (
+        Application.objects.select_related("session", "session__course", "session__venue")
+        .filter(pk=pk, anonymised_at__isnull=True)
+        .first()
     )

@@ -7,9 +7,8 @@ from datetime import datetime, time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core import signing
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from core.ratelimit import RateLimit
 from core.refusals import Refusal, put_on_form
 from lending.qr import qr_svg  # the one QR drawer (labels use it too)
-from outreach import services
+from outreach import selectors, services
 from outreach.forms import ApplicationForm, CancelByReferenceForm, MonthForm
 from outreach.models import Application, ClassSession
 from outreach.selectors import upcoming_sessions
@@ -29,27 +28,16 @@ from ._access import get_public_session
 APPLY_LIMIT = RateLimit("outreach.apply", limit=20, window=3600)
 CANCEL_LIMIT = RateLimit("outreach.cancel", limit=20, window=3600)
 
-# The confirmation pages are reached by a signed token, not by the application's id:
-# the address can be reloaded and bookmarked by the person who applied, and nobody can
-# walk the ids to read others' reference numbers.
-APPLIED_SALT = "outreach.applied"
-CANCELLED_SALT = "outreach.cancelled"
+# The confirmation pages' addresses (selectors.application_token): reloadable, bookmarkable.
+APPLIED = "applied"
+CANCELLED = "cancelled"
 
 
-def _token(application: Application, salt: str) -> str:
-    return signing.dumps(application.pk, salt=salt)
-
-
-def _application_from_token(token: str, salt: str) -> Application:
-    try:
-        pk = signing.loads(token, salt=salt)
-    except signing.BadSignature:
-        raise Http404 from None
-    return get_object_or_404(
-        Application.objects.select_related("session", "session__course", "session__venue"),
-        pk=pk,
-        anonymised_at__isnull=True,
-    )
+def _application_from_token(token: str, purpose: str) -> Application:
+    application = selectors.application_by_token(token, purpose)
+    if application is None:
+        raise Http404
+    return application
 
 
 def _private(response):
@@ -113,7 +101,10 @@ def public_session(request, pk: int):
                 put_on_form(form, refusal)
             else:
                 # Post/redirect/get: reloading the confirmation never posts again.
-                return redirect("outreach:public_applied", token=_token(application, APPLIED_SALT))
+                return redirect(
+                    "outreach:public_applied",
+                    token=selectors.application_token(application, APPLIED),
+                )
     return render(
         request,
         "outreach/public_session.html",
@@ -129,7 +120,7 @@ def public_session(request, pk: int):
 @login_not_required
 def public_applied(request, token: str):
     """The confirmation of an application, with its reference number and current state."""
-    application = _application_from_token(token, APPLIED_SALT)
+    application = _application_from_token(token, APPLIED)
     return _private(
         render(
             request,
@@ -193,7 +184,8 @@ def public_cancel(request):
                 else:
                     if cancelled is not None:
                         return redirect(
-                            "outreach:public_cancelled", token=_token(cancelled, CANCELLED_SALT)
+                            "outreach:public_cancelled",
+                            token=selectors.application_token(cancelled, CANCELLED),
                         )
     return render(
         request,
@@ -205,7 +197,7 @@ def public_cancel(request):
 @login_not_required
 def public_cancelled(request, token: str):
     """After cancelling: which application was cancelled (safe to reload)."""
-    application = _application_from_token(token, CANCELLED_SALT)
+    application = _application_from_token(token, CANCELLED)
     return _private(
         render(
             request,
