@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import office_calendar
 from core.forms import DateInput, DayField, day_formfield
 from lending.models import (
     EquipmentType,
@@ -116,6 +117,59 @@ class ReservationRequestForm(forms.Form):
     @staticmethod
     def quantity_field(equipment_type: EquipmentType) -> str:
         return f"quantity_{equipment_type.pk}"
+
+    @staticmethod
+    def initial_from(query) -> dict:
+        """What the availability page carries over (``?start=&end=&type=``): the days of
+        use become the nearest open days for pickup (on or before) and return (on or
+        after), since use days may fall on a weekend but the desk is closed then."""
+        form = AvailabilityForm(query)
+        if not form.is_valid():
+            return {}
+        today = timezone.localdate()
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        pickup = office_calendar.last_open_day_on_or_before(start)
+        if pickup < today:
+            pickup = office_calendar.next_open_day(max(start, today))
+        initial = {
+            "pickup_date": pickup,
+            "return_date": office_calendar.next_open_day(max(end, pickup)),
+        }
+        for pk in query.getlist("type"):
+            if pk.isdigit():
+                initial[f"quantity_{pk}"] = 1
+        return initial
+
+    def dates(self) -> tuple[date, date] | None:
+        """The pickup and return dates the form holds (typed, or carried over), if any."""
+        if self.is_bound:
+            field = self.fields["pickup_date"]
+            try:
+                pickup = field.clean(self.data.get("pickup_date"))
+                ret = field.clean(self.data.get("return_date"))
+            except forms.ValidationError:
+                return None
+        else:
+            pickup, ret = self.initial.get("pickup_date"), self.initial.get("return_date")
+        if pickup and ret and pickup <= ret:
+            return pickup, ret
+        return None
+
+    def show_free_counts(self, rows) -> None:
+        """Beside each type's quantity: how many are free for the chosen dates, of how many."""
+        by_type = {row.equipment_type.pk: row for row in rows}
+        for equipment_type in self.types:
+            row = by_type.get(equipment_type.pk)
+            if row is None:
+                continue
+            field = self.fields[self.quantity_field(equipment_type)]
+            free = _("%(free)d free on these dates (%(total)d in all).") % {
+                "free": row.free,
+                "total": row.total,
+            }
+            field.help_text = f"{free} {equipment_type.description[:120]}".strip()
+            # A bound field copies its help text when first made (validation makes it).
+            self[self.quantity_field(equipment_type)].help_text = field.help_text
 
     def quantity_fields(self):
         return [self[self.quantity_field(t)] for t in self.types]

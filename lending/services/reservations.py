@@ -71,7 +71,9 @@ def _conflict(
         }
     else:
         suggestion = _("No free dates for this quantity within the booking window.")
-    message = _("Only %(free)d of %(wanted)d %(type)s are free from %(start)s to %(end)s.") % {
+    message = _(
+        "You asked for %(wanted)d %(type)s; from %(start)s to %(end)s only %(free)d are free."
+    ) % {
         "free": max(free, 0),
         "wanted": quantity,
         "type": equipment_type.name,

@@ -12,6 +12,7 @@ No selector here returns names or phone numbers except ``follow_up_requests``
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core import signing
 from django.db.models import (
     Case,
     Count,
@@ -33,7 +34,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.figures import Column, Figure, LazyRows
 from core.fiscal import current_fiscal_year, fiscal_year_bounds
-from outreach.models import AgeBand, Attendance, ClassSession, Course
+from outreach.models import AgeBand, Application, Attendance, ClassSession, Course
 
 ATTENDED = Q(attendances__status=Attendance.Status.ATTENDED)
 # core.pagecache key of the public class list: bumped by every write that changes it.
@@ -449,4 +450,24 @@ def sessions_held_without_attendance(*, fiscal_year: int | None = None) -> Query
         .filter(~Exists(Attendance.objects.filter(session=OuterRef("pk"))))
         .select_related("course", "venue")
         .order_by("starts_at", "id")
+    )
+
+
+# The address of a resident's confirmation page carries a signed application id, not the
+# id itself: it can be reloaded and bookmarked, and nobody can walk the ids to read
+# others' reference numbers.
+def application_token(application: Application, purpose: str) -> str:
+    return signing.dumps(application.pk, salt=f"outreach.{purpose}")
+
+
+def application_by_token(token: str, purpose: str) -> Application | None:
+    """The application a confirmation address names; None when forged or anonymised."""
+    try:
+        pk = signing.loads(token, salt=f"outreach.{purpose}")
+    except signing.BadSignature:
+        return None
+    return (
+        Application.objects.select_related("session", "session__course", "session__venue")
+        .filter(pk=pk, anonymised_at__isnull=True)
+        .first()
     )
