@@ -14,7 +14,7 @@ from core.fiscal import current_fiscal_year
 from core.refusals import Refusal, put_on_form, show_refusal
 from core.roles import Role, role_required
 
-from .. import services
+from .. import review, services
 from ..exports import sheet_table
 from ..forms import (
     CommentForm,
@@ -73,7 +73,10 @@ def sheet_page(request, fiscal_year: int):
             "closing": closing,
             "fiscal_year": fiscal_year,
             "all_years": published_years(),
-            "blockers": [] if closing else services.closing_blockers(data),
+            "blockers": []
+            if closing
+            else review.review_blockers(fiscal_year) + services.closing_blockers(data),
+            "review_status": review.review_status(fiscal_year),
         },
     )
 
@@ -190,7 +193,7 @@ def year_close(request, fiscal_year: int):
         {
             "sheet": present(data),
             "fiscal_year": fiscal_year,
-            "blockers": services.closing_blockers(data),
+            "blockers": review.review_blockers(fiscal_year) + services.closing_blockers(data),
             "closing": current_closing(fiscal_year),
         },
     )
