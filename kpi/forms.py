@@ -161,7 +161,7 @@ class BoardReviewForm(forms.Form):
 
     meeting_date = forms.DateField(label=_("Date of the DX board meeting"), widget=DATE_INPUT)
     decision = forms.CharField(
-        label=_("Decision of the DX board"),
+        label=_("Decisions of the meeting"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What the board decided about the year as a whole, for the minutes."),
     )
