@@ -87,6 +87,7 @@ def test_sections_fill_the_board_reviews_and_a_resident_reads_the_published_year
     staff = new_page()
     sign_in(somu, tab=staff)
     staff.goto("/kpi/staff/review/2025/")
+    check_page(staff)
     assert len(staff.locator("article.kpi-measure").all()) == 5
     staff.get_by_role("button", name="全課の記入が済んだ").click()
     staff.wait_for_load_state()

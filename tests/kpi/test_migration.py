@@ -196,3 +196,6 @@ def test_migrating_back_and_forth_unloads_and_reloads_the_policy():
     assert not KpiDefinition.objects.exists()
     call_command("migrate", "kpi", verbosity=0)
     assert len(policy_kpis()) == 5
+    from kpi.models import Measure
+
+    assert Measure.objects.filter(period__code="dx-policy-2021").count() == 5

@@ -390,3 +390,17 @@ def test_publish_helper_takes_a_plan_without_measures_to_the_public_page(
 ):
     publish(2025, dx_staff)
     assert client.get("/kpi/2025/").status_code == 200
+
+
+def test_version_up_page_shows_the_boards_decision_per_measure(
+    texts, measures, client_for, dx_staff
+):
+    url = reverse("kpi:period_version_up", args=[PlanPeriod.objects.get(code="test-2021").pk])
+    client = client_for(dx_staff)
+    assert "まだ記録されていません" in client.get(url).content.decode()
+    fill_all(measures, dx_staff)
+    review.review_mark_filled(fiscal_year=2025, by=dx_staff)
+    record_board(measures, dx_staff, decisions={"dx": "end"})
+    html = client.get(url).content.decode()
+    assert "研修の実施: <strong>終了</strong> (引き継ぎません)" in html
+    assert "備品の貸し出し: <strong>継続</strong>" in html
