@@ -116,6 +116,7 @@ def test_sections_fill_the_board_reviews_and_a_resident_reads_the_published_year
     staff.wait_for_load_state()
     assert review.review_status(2025) == YearReview.Status.PUBLISHED
     assert "公表" in staff.locator("#status-heading").inner_text()
+    screenshot(tab=staff, suffix="-review")
 
     # A resident on a phone reads 令和7年度 on /kpi/.
     resident = new_page()
