@@ -404,3 +404,31 @@ def test_version_up_page_shows_the_boards_decision_per_measure(
     html = client.get(url).content.decode()
     assert "研修の実施: <strong>終了</strong> (引き継ぎません)" in html
     assert "備品の貸し出し: <strong>継続</strong>" in html
+
+
+@pytest.mark.parametrize(
+    ("now", "public"),
+    [
+        ((2026, 3, 31, 23, 59), [{"fiscal_year": 2025, "published": False}]),  # still running
+        ((2026, 4, 1, 0, 0), []),  # over, not reviewed yet: off the public page
+    ],
+)
+def test_the_running_year_leaves_the_public_page_at_the_fiscal_year_end(
+    engine_period, monkeypatch, now, public
+):
+    from .conftest import at
+
+    monkeypatch.setattr(timezone, "now", lambda: at(*now))
+    assert [y for y in review.public_years() if y["fiscal_year"] <= 2025] == public
+
+
+def test_the_year_end_check_opens_on_the_year_that_ended(
+    measures, client_for, lending_staff, monkeypatch
+):
+    from .conftest import at
+
+    client = client_for(lending_staff)
+    monkeypatch.setattr(timezone, "now", lambda: at(2026, 3, 31, 23, 59))
+    assert client.get(reverse("kpi:review_index"))["Location"] == reverse("kpi:review", args=[2024])
+    monkeypatch.setattr(timezone, "now", lambda: at(2026, 4, 1, 0, 0))
+    assert client.get(reverse("kpi:review_index"))["Location"] == reverse("kpi:review", args=[2025])
