@@ -166,8 +166,29 @@ class BoardReviewForm(forms.Form):
         help_text=_("What the board decided about the year as a whole, for the minutes."),
     )
 
+    new_name = forms.CharField(
+        label=_("New measure for the next version"),
+        required=False,
+        max_length=200,
+        help_text=_("Only when the DX board decided to add a measure; leave empty otherwise."),
+    )
+    new_area = forms.ChoiceField(
+        label=_("Area of the new measure"),
+        required=False,
+        choices=[("", "−"), *KpiDefinition.Area.choices],
+    )
+    new_section = forms.ChoiceField(
+        label=_("Responsible section of the new measure"), required=False
+    )
+    new_actions = forms.CharField(
+        label=_("Actions of the new measure"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
     def __init__(self, *args, rows: list[dict], **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["new_section"].choices = [("", "−"), *section_choices()]
         self.rows = rows
         for row in rows:
             measure, check = row["measure"], row["check"]
@@ -183,6 +204,24 @@ class BoardReviewForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 3}),
                 initial=check.board_comment if check else "",
             )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_name"):
+            for name in ("new_area", "new_section"):
+                if not data.get(name):
+                    self.add_error(name, _("Choose this for the new measure."))
+        return data
+
+    def new_measure(self) -> dict[str, str] | None:
+        if not self.cleaned_data.get("new_name"):
+            return None
+        return {
+            "name": self.cleaned_data["new_name"],
+            "area": self.cleaned_data["new_area"],
+            "section": self.cleaned_data["new_section"],
+            "actions": self.cleaned_data["new_actions"],
+        }
 
     def per_measure(self) -> dict[int, dict[str, str]]:
         return {

@@ -413,6 +413,12 @@ class YearReview(models.Model):
     )
     meeting_date = models.DateField(_("date of the DX board meeting"), null=True, blank=True)
     decision = models.TextField(_("decision of the DX board"), blank=True)
+    new_measures = models.JSONField(
+        _("measures to add in the next version"),
+        default=list,
+        blank=True,
+        help_text=_("Decided by the DX board: name, area, section and actions of each."),
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -222,11 +222,13 @@ def board_record(
     decision: str,
     per_measure: dict[int, dict[str, str]],
     by,
+    new_measure: dict[str, str] | None = None,
 ) -> YearReview:
     """所管課記入済み → 推進本部で検討: the meeting, its decision, and its word on each measure.
 
     ``per_measure`` maps a measure's id to its ``board_comment`` and ``board_decision``;
-    every measure needs a decision (continue, change, end), which the version-up reads.
+    every measure needs a decision (continue, change, end), which the version-up reads,
+    as it reads ``new_measure`` (name, area, section, actions): a measure to add.
     """
     if meeting_date is None:
         raise Refusal(gettext("Enter the date of the meeting."), field="meeting_date")
@@ -268,6 +270,9 @@ def board_record(
                     changes=diff,
                     note=wareki_fiscal_year_label(fiscal_year),
                 )
+        added = list(review.new_measures)
+        if new_measure and new_measure["name"] not in {m["name"] for m in added}:
+            added.append(new_measure)
         _set_status(
             review,
             Status.BOARD,
@@ -275,6 +280,7 @@ def board_record(
             note=wareki_fiscal_year_label(fiscal_year),
             meeting_date=meeting_date,
             decision=decision,
+            new_measures=added,
         )
     return review
 
@@ -350,7 +356,8 @@ def carried_measures(fiscal_year: int) -> list[tuple[Measure, MeasureCheck]]:
 def carry_measures_over(
     *, fiscal_year: int, new_period: PlanPeriod, kpis_by_code: dict[str, Any]
 ) -> list[Measure]:
-    """Copy the kept measures into ``new_period``; a changed one carries the board's comment."""
+    """Copy the kept measures into ``new_period`` (a changed one carries the board's
+    comment) and create the ones the board added."""
     created = []
     for measure, check in carried_measures(fiscal_year):
         copy = Measure.objects.create(
@@ -372,6 +379,21 @@ def carry_measures_over(
         )
         copy.kpis.set([kpis_by_code[k.code] for k in measure.kpis.all() if k.code in kpis_by_code])
         created.append(copy)
+    added = review_of(fiscal_year).new_measures
+    for index, entry in enumerate(added, start=1):
+        created.append(
+            Measure.objects.create(
+                period=new_period,
+                code=f"added-{fiscal_year}-{index}",
+                sort_order=1000 + index,
+                area=entry["area"],
+                name=entry["name"],
+                section=entry["section"],
+                actions=entry.get("actions", ""),
+                review_note=gettext("Added by the DX board's review of %(year)s.")
+                % {"year": wareki_fiscal_year_label(fiscal_year)},
+            )
+        )
     return created
 
 

@@ -138,6 +138,7 @@ def review_board(request, fiscal_year: int):
                 meeting_date=form.cleaned_data["meeting_date"],
                 decision=form.cleaned_data["decision"],
                 per_measure=form.per_measure(),
+                new_measure=form.new_measure(),
                 by=request.user,
             )
         except Refusal as refusal:

@@ -320,6 +320,11 @@ def period_version_up(request, pk: int):
             "baseline_year": baseline_year,
             "closing": closing,
             "baseline": present(sheet_or_404(baseline_year)),
+            "new_measures": (
+                review.review_of(baseline_year).new_measures
+                if review.review_of(baseline_year)
+                else []
+            ),
             "measure_rows": (
                 review.check_rows(baseline_year)
                 if review.reached(review.review_status(baseline_year), "board")

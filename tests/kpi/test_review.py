@@ -62,9 +62,10 @@ def fill_all(measures, by, year=2025):
         review.check_save(measure=measure, fiscal_year=year, data=FILLED, by=by)
 
 
-def record_board(measures, by, year=2025, decisions=None):
+def record_board(measures, by, year=2025, decisions=None, new_measure=None):
     decisions = decisions or {}
     return review.board_record(
+        new_measure=new_measure,
         fiscal_year=year,
         meeting_date=timezone.localdate() - timedelta(days=3),
         decision="了承する",
@@ -277,7 +278,17 @@ def test_version_up_starts_from_the_boards_decisions(texts, measures, dx_staff):
     measures = {**measures, "ended": extra}
     fill_all(measures, dx_staff)
     review.review_mark_filled(fiscal_year=2025, by=dx_staff)
-    record_board(measures, dx_staff, decisions={"dx": "change", "ended": "end"})
+    record_board(
+        measures,
+        dx_staff,
+        decisions={"dx": "change", "ended": "end"},
+        new_measure={
+            "name": "オンライン申請の案内",
+            "area": "divide",
+            "section": "dx",
+            "actions": "案内",
+        },
+    )
     services.year_close(fiscal_year=2025, by=dx_staff)
     new = services.period_version_up(
         previous=previous,
@@ -288,6 +299,8 @@ def test_version_up_starts_from_the_boards_decisions(texts, measures, dx_staff):
         by=dx_staff,
     )
     carried = {m.code: m for m in new.measures.all()}
+    added = carried.pop("added-2025-1")
+    assert (added.name, added.section, added.actions) == ("オンライン申請の案内", "dx", "案内")
     assert set(carried) == {"equipment", "training"}  # the ended one is not carried
     assert carried["training"].review_note == "dxの意見"  # the change the board asked for
     assert carried["equipment"].review_note == ""
@@ -308,6 +321,10 @@ def test_board_page_records_the_meeting(measures, client_for, dx_staff, lending_
     for key, measure in measures.items():
         data[f"decision_{measure.pk}"] = "continue"
         data[f"comment_{measure.pk}"] = f"{key}について"
+    # a new measure needs its area and section
+    response = somu.post(url, {**data, "new_name": "新しい取り組み"})
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"new_area", "new_section"}
     assert somu.post(url, data).status_code == 302
     year_review = YearReview.objects.get(fiscal_year=2025)
     assert (year_review.status, year_review.meeting_date) == ("board", meeting)
