@@ -449,3 +449,14 @@ def test_the_year_end_check_opens_on_the_year_that_ended(
     assert client.get(reverse("kpi:review_index"))["Location"] == reverse("kpi:review", args=[2024])
     monkeypatch.setattr(timezone, "now", lambda: at(2026, 4, 1, 0, 0))
     assert client.get(reverse("kpi:review_index"))["Location"] == reverse("kpi:review", args=[2025])
+
+
+def test_dashboard_says_where_the_year_end_check_stands(
+    measures, client_for, dx_staff, monkeypatch
+):
+    from .conftest import at
+
+    monkeypatch.setattr(timezone, "now", lambda: at(2026, 5, 1))
+    html = client_for(dx_staff).get(reverse("kpi:dashboard")).content.decode()
+    assert "令和7年度のチェック: 作成中" in html
+    assert reverse("kpi:review", args=[2025]) in html
