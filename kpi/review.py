@@ -323,13 +323,9 @@ def review_publish(*, fiscal_year: int, by) -> YearReview:
                     "and the year is confirmed first."
                 )
             )
-        _set_status(
-            review,
-            Status.PUBLISHED,
-            by,
-            note=wareki_fiscal_year_label(fiscal_year),
-            published_at=timezone.now(),
-        )
+        # When it was published is the audit entry's own time; only the step is a change.
+        review.published_at = timezone.now()
+        _set_status(review, Status.PUBLISHED, by, note=wareki_fiscal_year_label(fiscal_year))
     return review
 
 
