@@ -322,6 +322,12 @@ ARGUMENTS: dict[str, Callable[[], dict]] = {
     "kpi:kpi_edit": _pk("kpi.KpiDefinition"),
     "kpi:period_version_up": _pk("kpi.PlanPeriod"),
     "kpi:incident_edit": _pk("kpi.Incident"),
+    "kpi:review": _kpi(),
+    # 生活課's own measure, so that the lending desk's column shows its access.
+    "kpi:check_edit": lambda: {"fiscal_year": 2025, "code": "community-equipment"},
+    "kpi:review_filled": _kpi(),
+    "kpi:review_board": _kpi(),
+    "kpi:review_publish": _kpi(),
 }
 # The admin site: a few of its pages stand for all of them.
 ADMIN_SAMPLES = ("/admin/", "/admin/login/", "/admin/core/user/", "/admin/lending/item/")
