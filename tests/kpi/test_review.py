@@ -460,3 +460,19 @@ def test_dashboard_says_where_the_year_end_check_stands(
     html = client_for(dx_staff).get(reverse("kpi:dashboard")).content.decode()
     assert "令和7年度のチェック: 作成中" in html
     assert reverse("kpi:review", args=[2025]) in html
+
+
+def test_a_measure_added_after_the_rows_were_filled_is_named_not_a_server_error(measures, dx_staff):
+    fill_all(measures, dx_staff)
+    review.review_mark_filled(fiscal_year=2025, by=dx_staff)
+    late = Measure.objects.create(
+        period=PlanPeriod.objects.get(code="test-2021"),
+        code="late",
+        area="divide",
+        name="後から足した取り組み",
+        section="dx",
+    )
+    with pytest.raises(Refusal) as info:
+        record_board({**measures, "late": late}, dx_staff)
+    assert info.value.errors[None] == ["後から足した取り組み"]
+    assert review.review_status(2025) == "filled"
