@@ -4,11 +4,10 @@ No script and no inline style (CSP): the template draws rectangles from these
 numbers, and a data table beside each chart says the same in text.
 
 Bars run horizontally, one row per fiscal year, so that the year labels are written
-out in full (令和3年度) at a readable size on a phone: the chart is drawn at about
-its own size (viewBox slightly narrower than a 390 px screen's card, so 16-unit text renders
-at ≈17 px). The
-target is named in a band of its own above the bars, so 「目標値 0」 never sits on
-a bar or its value.
+out in full (令和3年度) at a readable size on a phone: the viewBox is a little narrower
+than the card on a 390 px screen, so 16-unit text renders at about 17 px. The target
+is named in a band of its own above the bars, so 「目標値 0」 never sits on a bar or
+its value.
 """
 
 from decimal import Decimal
