@@ -20,6 +20,9 @@ class Column:
     label: str
     # Counts of people: public pages suppress values under the disclosure threshold.
     is_people_count: bool = False
+    # Staff pages only: text a group or a person typed (an event name) and internal
+    # numbers. The public drill-down shows what the KPI counts, never free text.
+    staff_only: bool = False
 
 
 class LazyRows(Sequence):

@@ -69,8 +69,9 @@ def year_columns(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def figure_table(figure: Figure, rows, *, public: bool) -> tuple[list[Column], list[list[Any]]]:
-    """Cells of a figure's rows; on public pages people counts under 5 are suppressed."""
-    columns = list(figure.columns)
+    """Cells of a figure's rows; on public pages people counts under 5 are suppressed
+    and staff-only columns (free text a group typed, internal numbers) are left out."""
+    columns = [c for c in figure.columns if not (public and c.staff_only)]
     cells = []
     suppressed = gettext("<5")
     for row in rows:

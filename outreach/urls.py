@@ -66,7 +66,9 @@ urlpatterns: list = [
     # Residents (no sign-in)
     path("classes/", public.public_classes, name="public_classes"),
     path("classes/<int:pk>/", public.public_session, name="public_session"),
+    path("classes/applied/<str:token>/", public.public_applied, name="public_applied"),
     path("classes/cancel/", public.public_cancel, name="public_cancel"),
+    path("classes/cancelled/<str:token>/", public.public_cancelled, name="public_cancelled"),
     path("classes/flyer/", public.public_flyer, name="public_flyer"),
     path("opendata/events.csv", opendata.events_csv, name="opendata_events"),
     # Volunteers: classes needing help, signing up, their my page and calendar feed
@@ -83,7 +85,7 @@ urlpatterns: list = [
         name="signup_calendar_feed",
     ),
     path(
-        "volunteering/record/<int:fiscal_year>/",
+        "volunteering/record/<fy:fiscal_year>/",
         mypage.activity_record,
         name="volunteer_activity_record",
     ),

@@ -262,7 +262,9 @@ class ClassSession(models.Model):
         ordering = ["starts_at", "id"]
         # The KPI sources and the analysis read held sessions of one fiscal year.
         indexes = [
-            models.Index(fields=["status", "starts_at"], name="outreach_session_status_start")
+            models.Index(fields=["status", "starts_at"], name="outreach_session_status_start"),
+            # The session list's default order (also the range scans by date).
+            models.Index(fields=["starts_at", "id"], name="outreach_session_starts"),
         ]
         constraints = [
             models.CheckConstraint(

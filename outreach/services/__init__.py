@@ -7,6 +7,7 @@ submodules are split by topic only to keep them short.
 
 from .applications import (
     DuplicateApplication,
+    application_by_reference,
     application_cancel,
     application_cancel_by_reference,
     application_create,
@@ -45,6 +46,7 @@ __all__ = [
     "SeriesPreview",
     "applicant_recipient",
     "application_cancel",
+    "application_by_reference",
     "application_cancel_by_reference",
     "application_create",
     "application_reminders_send",
