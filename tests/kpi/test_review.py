@@ -203,10 +203,16 @@ def test_a_row_done_needs_what_was_done(measures, client_for, lending_staff):
 def test_public_report_shows_only_published_years_and_the_running_year_marked(
     texts, measures, client, dx_staff
 ):
-    # Nothing published, and the plan does not cover the running year: nothing public.
+    # Nothing published: 令和7年度 is not public; the running year is, provisional, even
+    # before a plan covers it (counted with the last plan's KPIs, without targets).
+    today = timezone.localdate()
+    running = today.year if today.month >= 4 else today.year - 1
     assert client.get("/kpi/2025/").status_code == 404
     assert client.get("/kpi/2025.csv").status_code == 404
-    assert "まだ公表している数値はありません" in client.get("/kpi/").content.decode()
+    first = client.get("/kpi/")
+    assert first.context["sheet"]["fiscal_year"] == running
+    assert first.context["sheet"]["targets_set"] is False
+    assert "暫定" in first.content.decode()
     fill_all(measures, dx_staff)
     review.review_mark_filled(fiscal_year=2025, by=dx_staff)
     record_board(measures, dx_staff)
@@ -217,14 +223,14 @@ def test_public_report_shows_only_published_years_and_the_running_year_marked(
     page = client.get("/kpi/")
     html = page.content.decode()
     assert page.context["sheet"]["fiscal_year"] == 2025
-    assert "確定" in html and "暫定" not in html
+    assert "確定" in html and page.context["sheet"]["is_closed"]
+    # the running year is offered beside it, marked 暫定
+    assert {"fiscal_year": running, "published": False} in page.context["year_menu"]
     assert "備品の貸し出し" in html and "lendingの意見" in html  # the measures and the board
     assert client.get("/kpi/2025.json").status_code == 200
     assert client.get("/kpi/2024/").status_code == 404  # never reviewed
 
     # The next version covers the running year: it is public as provisional, marked.
-    today = timezone.localdate()
-    running = today.year if today.month >= 4 else today.year - 1
     PlanPeriod.objects.create(
         code="next", name="次期", first_fiscal_year=2026, last_fiscal_year=running + 1
     )
