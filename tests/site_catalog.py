@@ -327,7 +327,6 @@ ARGUMENTS: dict[str, Callable[[], dict]] = {
     "outreach:session_roster": _held_session,
     "outreach:applicants_export": lambda: {**_held_session(), "export_format": "xlsx"},
     "outreach:attendance_sheet": _held_session,
-    "outreach:staff_attendance": _held_session,
     "outreach:application_cancel": _pk("outreach.Application"),
     "outreach:course_edit": _pk("outreach.Course"),
     "outreach:public_session": _future_session,
