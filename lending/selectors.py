@@ -527,7 +527,7 @@ def _loan_group_rows(reservations: QuerySet[Reservation], *, digital_only: bool)
             "handed_out_on": to_local_date(getattr(r, counted_at)),
             "reservation": r.pk,
             "organisation": r.organisation.name,
-            "organisation_kind": kinds.get(r.organisation.kind, r.organisation.kind),
+            "organisation_kind": str(kinds.get(r.organisation.kind, r.organisation.kind)),
             "event_name": r.event_name,
             "items": r.items_count,
             "digital_items": r.digital_count,
