@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit_record
 from core.imports import Column, CsvImport
 from lending.models import EquipmentType, Item, Organisation
+from lending.services.availability import bump_availability
 
 CONDITION_WORDS = {
     "良好": Item.Condition.GOOD,
@@ -135,6 +136,13 @@ def _save_with_audit(action: str):
     return save
 
 
+def _save_items(records: list, by) -> int:
+    saved = _save_with_audit("lending.item.imported")(records, by)
+    # New units are free on the public calendars of their types (core.pagecache).
+    bump_availability(record.equipment_type_id for record in records)
+    return saved
+
+
 ITEMS = CsvImport(
     columns=[
         Column("備品番号", "tag_number", required=True, example="MB-PJ-010"),
@@ -147,7 +155,7 @@ ITEMS = CsvImport(
         Column("備考", "notes"),
     ],
     build=_build_item,
-    save=_save_with_audit("lending.item.imported"),
+    save=_save_items,
     prepare=_equipment_types,
     key="tag_number",
 )
