@@ -40,6 +40,9 @@ class ReservationTable(tables.Table):
         "lending:reservation_detail", args=[tables.A("pk")], verbose_name=_("No.")
     )
     organisation = tables.Column(accessor="organisation__name", verbose_name=_("organisation"))
+    # A date never breaks mid-number on a phone (「2026/06/1」 / 「5」).
+    pickup_date = tables.DateColumn(attrs={"td": {"class": "nowrap"}, "th": {"class": "nowrap"}})
+    return_date = tables.DateColumn(attrs={"td": {"class": "nowrap"}, "th": {"class": "nowrap"}})
 
     class Meta:
         model = Reservation
@@ -83,6 +86,9 @@ class MyReservationTable(tables.Table):
         "lending:my_reservation_detail", args=[tables.A("pk")], verbose_name=_("No.")
     )
     organisation = tables.Column(accessor="organisation__name", verbose_name=_("organisation"))
+    # A date never breaks mid-number on a phone (「2026/06/1」 / 「5」).
+    pickup_date = tables.DateColumn(attrs={"td": {"class": "nowrap"}, "th": {"class": "nowrap"}})
+    return_date = tables.DateColumn(attrs={"td": {"class": "nowrap"}, "th": {"class": "nowrap"}})
 
     class Meta:
         model = Reservation

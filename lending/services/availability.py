@@ -1,6 +1,9 @@
 """The public month calendars of a type are cached (core.pagecache): every write that
-changes which units are free on which day bumps the type's version, in its own
-transaction and after the row locks it takes."""
+takes units or days (requests, overdue holds, repairs, retirements, new units) or
+gives days back outside the kiosk (cancellations, releases) bumps the type's version,
+in its own transaction and after the row locks it takes. A return does not: it only
+frees days, so a cached calendar may show the unit taken for at most
+``PUBLIC_CACHE_SECONDS`` (never free when it is not), and the kiosk scan stays lean."""
 
 from collections.abc import Iterable
 

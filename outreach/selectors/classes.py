@@ -12,6 +12,7 @@ No selector here returns names or phone numbers except ``follow_up_requests``
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core import signing
 from django.db.models import (
     Case,
     Count,
@@ -29,11 +30,11 @@ from django.db.models import (
 from django.db.models.functions import Cast, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from core.figures import Column, Figure
+from core.figures import Column, Figure, LazyRows
 from core.fiscal import current_fiscal_year, fiscal_year_bounds
-from outreach.models import AgeBand, Attendance, ClassSession, Course
+from outreach.models import AgeBand, Application, Attendance, ClassSession, Course
 
 ATTENDED = Q(attendances__status=Attendance.Status.ATTENDED)
 # core.pagecache key of the public class list: bumped by every write that changes it.
@@ -45,12 +46,27 @@ SESSION_COLUMNS = (
     Column("venue", gettext_lazy("Venue")),
     Column("attended", gettext_lazy("Attendances"), is_people_count=True),
 )
-BREAKDOWN_COLUMNS = (
-    Column("label", gettext_lazy("Group")),
-    Column("attendances", gettext_lazy("Attendances (延べ)"), is_people_count=True),
-    Column("people", gettext_lazy("People (実人数)"), is_people_count=True),
-)
 DIMENSIONS = ("course", "venue", "month", "weekday", "time_of_day", "age_band")
+# The first column is headed by what the rows are (講座, 会場, 月…). A shared msgid like
+# "Group" took lending's 団体; the context keeps these words to this table.
+DIMENSION_HEADINGS = {
+    "course": pgettext_lazy("class analysis column", "Course"),
+    "venue": pgettext_lazy("class analysis column", "Venue"),
+    "month": pgettext_lazy("class analysis column", "Month"),
+    "weekday": pgettext_lazy("class analysis column", "Weekday"),
+    "time_of_day": pgettext_lazy("class analysis column", "Time of day"),
+    "age_band": pgettext_lazy("class analysis column", "Age"),
+}
+
+
+def breakdown_columns(dimension: str) -> tuple[Column, ...]:
+    return (
+        Column("label", DIMENSION_HEADINGS[dimension]),
+        Column("attendances", gettext_lazy("Attendances (延べ)"), is_people_count=True),
+        Column("people", gettext_lazy("People (実人数)"), is_people_count=True),
+    )
+
+
 WEEKDAY_LABELS = ("月", "火", "水", "木", "金", "土", "日")
 
 
@@ -89,14 +105,65 @@ def _session_rows(sessions: QuerySet[ClassSession]) -> list[dict]:
     ]
 
 
+@dataclass(frozen=True)
+class Totals:
+    attendances: int
+    people: int
+
+
+def attended_in_year(
+    fiscal_year: int, *, audience: str, category: str | None = None
+) -> QuerySet[Attendance]:
+    """Attendance rows marked attended at sessions held in the fiscal year (by start, JST)."""
+    start, end = fiscal_year_bounds(fiscal_year)
+    rows = Attendance.objects.filter(
+        status=Attendance.Status.ATTENDED,
+        session__status=ClassSession.Status.HELD,
+        session__starts_at__gte=start,
+        session__starts_at__lt=end,
+        session__course__audience=audience,
+    )
+    if category:
+        rows = rows.filter(session__course__category=category)
+    return rows
+
+
+def attendances_and_people(rows: QuerySet[Attendance]) -> Totals:
+    """延べ and 実人数 of attendance rows in one SQL aggregate (the module's counting rules)."""
+    known = ~Q(person_key="")
+    counts = rows.aggregate(
+        attendances=Count("id"),
+        keyed=Count("person_key", filter=known, distinct=True),
+        unkeyed=Count("id", filter=~known),
+    )
+    return Totals(attendances=counts["attendances"], people=counts["keyed"] + counts["unkeyed"])
+
+
+def _attendance_figure(
+    fiscal_year: int, *, audience: str, category: str | None, explanation: str
+) -> Figure:
+    """The value and 実人数 from one aggregate; the session rows only for the drill-down."""
+    totals = attendances_and_people(
+        attended_in_year(fiscal_year, audience=audience, category=category)
+    )
+    return Figure(
+        value=totals.attendances,
+        people=totals.people,
+        rows=LazyRows(
+            lambda: _session_rows(held_sessions(fiscal_year, audience=audience, category=category))
+        ),
+        columns=SESSION_COLUMNS,
+        explanation=explanation,
+    )
+
+
 def kpi_resident_class_participants(fiscal_year: int) -> Figure:
     """デジタル活用講習会の参加人数: attendances (延べ, walk-ins included) at resident classes
-    held in the fiscal year; one row per session, no personal data."""
-    rows = _session_rows(held_sessions(fiscal_year, audience=Course.Audience.RESIDENTS))
-    return Figure(
-        value=sum(row["attended"] for row in rows),
-        rows=rows,
-        columns=SESSION_COLUMNS,
+    held in the fiscal year, with 実人数 beside; one row per session, no personal data."""
+    return _attendance_figure(
+        fiscal_year,
+        audience=Course.Audience.RESIDENTS,
+        category=None,
         explanation=_(
             "Attendances at classes for residents held in the fiscal year, walk-ins included "
             "(a person who came twice counts twice)."
@@ -106,17 +173,10 @@ def kpi_resident_class_participants(fiscal_year: int) -> Figure:
 
 def kpi_staff_security_training_attendees(fiscal_year: int) -> Figure:
     """情報セキュリティ研修の延べ受講者数 for the fiscal year; one row per session."""
-    rows = _session_rows(
-        held_sessions(
-            fiscal_year,
-            audience=Course.Audience.STAFF,
-            category=Course.Category.SECURITY_TRAINING,
-        )
-    )
-    return Figure(
-        value=sum(row["attended"] for row in rows),
-        rows=rows,
-        columns=SESSION_COLUMNS,
+    return _attendance_figure(
+        fiscal_year,
+        audience=Course.Audience.STAFF,
+        category=Course.Category.SECURITY_TRAINING,
         explanation=_(
             "Attendances at information security training for city staff held in the fiscal year."
         ),
@@ -155,10 +215,7 @@ def _held(fiscal_year: int, audience: str) -> Q:
 
 
 def _attended(fiscal_year: int, audience: str) -> QuerySet[Attendance]:
-    return Attendance.objects.filter(
-        status=Attendance.Status.ATTENDED,
-        session__in=ClassSession.objects.filter(_held(fiscal_year, audience)),
-    )
+    return attended_in_year(fiscal_year, audience=audience)
 
 
 def _time_of_day(hour: int) -> int:
@@ -244,7 +301,7 @@ def _breakdown(
     return Figure(
         value=sum(row["attendances"] for row in table),
         rows=table,
-        columns=BREAKDOWN_COLUMNS,
+        columns=breakdown_columns(dimension),
         explanation=str(DIMENSION_TITLES[dimension]),
     )
 
@@ -261,16 +318,8 @@ def class_breakdowns(
     }
 
 
-@dataclass(frozen=True)
-class Totals:
-    attendances: int
-    people: int
-
-
 def attendance_totals(*, fiscal_year: int, audience: str = Course.Audience.RESIDENTS) -> Totals:
-    """延べ and 実人数 of the year, counted by the database (one query)."""
-    counts = _attended(fiscal_year, audience).aggregate(attendances=Count("pk"), people=PEOPLE)
-    return Totals(attendances=counts["attendances"], people=counts["people"])
+    return attendances_and_people(attended_in_year(fiscal_year, audience=audience))
 
 
 # The analysis shows the sessions that filled worst; the full list is the session list.
@@ -401,4 +450,24 @@ def sessions_held_without_attendance(*, fiscal_year: int | None = None) -> Query
         .filter(~Exists(Attendance.objects.filter(session=OuterRef("pk"))))
         .select_related("course", "venue")
         .order_by("starts_at", "id")
+    )
+
+
+# The address of a resident's confirmation page carries a signed application id, not the
+# id itself: it can be reloaded and bookmarked, and nobody can walk the ids to read
+# others' reference numbers.
+def application_token(application: Application, purpose: str) -> str:
+    return signing.dumps(application.pk, salt=f"outreach.{purpose}")
+
+
+def application_by_token(token: str, purpose: str) -> Application | None:
+    """The application a confirmation address names; None when forged or anonymised."""
+    try:
+        pk = signing.loads(token, salt=f"outreach.{purpose}")
+    except signing.BadSignature:
+        return None
+    return (
+        Application.objects.select_related("session", "session__course", "session__venue")
+        .filter(pk=pk, anonymised_at__isnull=True)
+        .first()
     )

@@ -228,9 +228,9 @@ def application_cancel(
     return promoted
 
 
-def application_cancel_by_reference(*, reference: str, phone: str) -> Application | None:
-    """A resident cancels with the reference number and the phone number they gave.
-    Both must match (the reference alone could be guessed). None when nothing matches."""
+def application_by_reference(*, reference: str, phone: str) -> Application | None:
+    """The resident's own live application, found by the reference number and the phone
+    number they gave. Both must match (the reference alone could be guessed)."""
     digits = normalise_reference(reference)
     phone_digits = normalise_phone(phone)
     if not digits or not phone_digits:
@@ -238,10 +238,19 @@ def application_cancel_by_reference(*, reference: str, phone: str) -> Applicatio
     application = (
         Application.objects.filter(reference=digits, anonymised_at__isnull=True)
         .exclude(status=Application.Status.CANCELLED)
-        .select_related("session")
+        .select_related("session", "session__venue")
         .first()
     )
     if application is None or normalise_phone(application.phone) != phone_digits:
+        return None
+    return application
+
+
+def application_cancel_by_reference(*, reference: str, phone: str) -> Application | None:
+    """A resident cancels with the reference number and the phone number they gave.
+    None when nothing matches."""
+    application = application_by_reference(reference=reference, phone=phone)
+    if application is None:
         return None
     application_cancel(application=application, actor_label=RESIDENT_ONLINE)
     return application

@@ -26,19 +26,17 @@ from ._access import get_application_for_staff, get_session_for_staff
 @role_required(Role.DX_STAFF)
 def session_list(request):
     """All sessions with filters; held sessions without attendance are flagged."""
-    # The attendance count per shown session only (a subquery), so that counting the
-    # list for the pages needs no join to every attendance.
+
+    # Per shown session only (subqueries), so that counting the list for the pages needs
+    # no join to every attendance. The column says how many attended (what the attendance
+    # sheet calls 出席); the row count only flags a held class whose attendance was never taken.
+    def attendance_count(**only):
+        rows = Attendance.objects.filter(session=OuterRef("pk"), **only).order_by()
+        return Coalesce(Subquery(rows.values("session").annotate(n=Count("pk")).values("n")), 0)
+
     sessions = ClassSession.objects.select_related("course", "venue").annotate(
-        attendance_rows=Coalesce(
-            Subquery(
-                Attendance.objects.filter(session=OuterRef("pk"))
-                .order_by()
-                .values("session")
-                .annotate(n=Count("pk"))
-                .values("n")
-            ),
-            0,
-        )
+        attendance_rows=attendance_count(),
+        attended=attendance_count(status=Attendance.Status.ATTENDED),
     )
     # Without a choice, show this fiscal year rather than every session ever planned.
     session_filter = SessionFilter(
@@ -147,7 +145,10 @@ def series_create(request):
         data = form.cleaned_data
         try:
             preview = services.series_preview(
-                rule=data["rule"], first_date=data["first_date"], last_date=data["last_date"]
+                rule=data["rule"],
+                first_date=data["first_date"],
+                last_date=data["last_date"],
+                status=data["status"],
             )
             if "confirm" in request.POST:
                 series = services.series_create(

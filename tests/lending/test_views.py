@@ -171,7 +171,7 @@ def test_group_requests_equipment_and_a_conflict_shows_the_free_dates(client_for
     response = client.post(form_url, payload)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "1台しか空いていません" in html
+    assert "空いているプロジェクターは1台だけです（ご希望は2台）" in html
     assert "2026/06/18" in html  # the first free dates offered
     assert Reservation.objects.count() == 2
     payload[f"quantity_{scene['projector'].pk}"] = "1"
@@ -200,7 +200,17 @@ def test_group_request_on_a_closed_day_gets_the_next_open_day(client_for, scene)
 
 def test_group_cancels_before_pickup(client_for, scene):
     client = client_for(scene["honno_rep"])
-    response = client.post(reverse("lending:my_reservation_cancel", args=[scene["mine"].pk]))
+    url = reverse("lending:my_reservation_cancel", args=[scene["mine"].pk])
+    detail = client.get(reverse("lending:my_reservation_detail", args=[scene["mine"].pk]))
+    assert f'href="{url}"' in detail.content.decode()  # a question first, never one tap
+    question = client.get(url)
+    assert question.status_code == 200
+    assert "予約を取り消しますか" in question.content.decode()
+    scene["mine"].refresh_from_db()
+    assert scene["mine"].state != Reservation.State.CANCELLED
+    # Another group's representative cannot even see the question.
+    assert client_for(scene["toyota_rep"]).get(url).status_code == 404
+    response = client.post(url)
     assert response.status_code == 302
     scene["mine"].refresh_from_db()
     assert scene["mine"].state == Reservation.State.CANCELLED
