@@ -11,17 +11,8 @@ pytestmark = pytest.mark.django_db
 def test_the_public_community_loans_rows_have_no_event_name_or_reservation_number(
     client,
     loans,  # noqa: F811
-    monkeypatch,
+    fy2025_running,
 ):
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    from django.utils import timezone
-
-    # 令和7年度 is public while it runs (provisional), or once published.
-    monkeypatch.setattr(
-        timezone, "now", lambda: datetime(2025, 11, 30, 12, tzinfo=ZoneInfo("Asia/Tokyo"))
-    )
     response = client.get(reverse("kpi:public_facts", args=[2025, "community-loans", 2025]))
     assert response.status_code == 200
     html = response.content.decode()
