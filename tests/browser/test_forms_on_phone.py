@@ -67,6 +67,12 @@ def test_class_application_on_a_phone(phone, make_session):
     # 必須 is marked before anyone submits.
     assert page.locator("label[for=id_name] .required-mark").is_visible()
     assert_targets_large_enough(page)  # 「スマホを持っていない」 too
+    for width in (390, 320):
+        page.set_viewport_size({"width": width, "height": 844})
+        for label in page.locator("fieldset label:has(input[type=radio])").all():
+            box = label.bounding_box()
+            assert box["height"] >= 44 and box["width"] >= 44, (label.inner_text(), box)
+    page.set_viewport_size(PHONE)
     _submit(page, "main form button[type=submit]")
     assert_summary_leads_to(page, "id_name")
     assert "「氏名」を入力してください。" in page.locator("#id_name_error").inner_text()
