@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput, day_formfield
+
 from .models import Incident, KpiComment, KpiDefinition, ManualValue, section_choices
 from .services import INCIDENT_FIELDS, KPI_EDITABLE_FIELDS
 from .sources import source_choices
@@ -63,11 +65,12 @@ class ManualValueForm(forms.ModelForm):
 
 class IncidentForm(forms.ModelForm):
     class Meta:
+        formfield_callback = day_formfield
         model = Incident
         fields = INCIDENT_FIELDS
         widgets = {
-            "occurred_on": forms.DateInput(attrs={"type": "date"}),
-            "resolved_on": forms.DateInput(attrs={"type": "date"}),
+            "occurred_on": DateInput(),
+            "resolved_on": DateInput(),
             "summary": forms.Textarea(attrs={"rows": 4}),
             "response": forms.Textarea(attrs={"rows": 4}),
         }

@@ -124,6 +124,24 @@ class KpiDefinition(models.Model):
         max_length=40,
         help_text=_("A key of the [sections] table of the city file (for example lending or dx)."),
     )
+    # How to read the figure, shown on the sheet beside it: city data, edited with the KPI.
+    counting_rule = models.TextField(
+        _("how it is counted"),
+        blank=True,
+        help_text=_(
+            "One plain sentence: attendances (延べ) or people (実人数), per year or cumulative, "
+            "or the state on 31 March."
+        ),
+    )
+    counting_rule_en = models.TextField(_("how it is counted (English)"), blank=True)
+    caveats = models.TextField(
+        _("caveats"),
+        blank=True,
+        help_text=_(
+            "What a reader could misread, one point per line (for example a short baseline)."
+        ),
+    )
+    caveats_en = models.TextField(_("caveats (English)"), blank=True)
 
     class Meta:
         verbose_name = _("KPI")
@@ -269,8 +287,37 @@ class Incident(models.Model):
         SERIOUS = "serious", _("Serious (重要)")
         MINOR = "minor", _("Not serious")
 
+    class Category(models.TextChoices):
+        """What kind of incident (for the analysis the EBPM row of measure ① asks)."""
+
+        MISDELIVERY = "misdelivery", _("Mail or documents sent to the wrong person")
+        LOSS = "loss", _("Loss or theft of a device or documents")
+        MALWARE = "malware", _("Malware or suspicious mail opened")
+        UNAUTHORISED_ACCESS = "unauthorised_access", _("Unauthorised access")
+        MISCONFIGURATION = "misconfiguration", _("Wrong settings or permissions")
+        OUTAGE = "outage", _("System outage or data loss")
+        OTHER = "other", _("Other")
+
+    class Cause(models.TextChoices):
+        HUMAN_ERROR = "human_error", _("Human error (rules not followed, oversight)")
+        PROCEDURE = "procedure", _("Missing or unclear rules and procedures")
+        ATTACK = "attack", _("Attack from outside")
+        TECHNICAL = "technical", _("Fault of equipment or software")
+        THIRD_PARTY = "third_party", _("Contractor or other organisation")
+        UNKNOWN = "unknown", _("Not known yet")
+
     occurred_on = models.DateField(_("date of the incident"))
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    category = models.CharField(
+        _("kind of incident"), max_length=30, choices=Category.choices, default=Category.OTHER
+    )
+    cause = models.CharField(
+        _("cause"),
+        max_length=20,
+        choices=Cause.choices,
+        default=Cause.UNKNOWN,
+        help_text=_("The main cause, once known: it guides the training and the policy review."),
+    )
     summary = models.TextField(_("what happened"))
     response = models.TextField(_("response"), blank=True)
     resolved_on = models.DateField(
@@ -285,6 +332,8 @@ class Incident(models.Model):
         verbose_name = _("security incident")
         verbose_name_plural = _("security incidents")
         ordering = ["-occurred_on", "-id"]
+        # The KPI and the analysis read the incidents of fiscal years by date.
+        indexes = [models.Index(fields=["occurred_on"], name="kpi_incident_occurred")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(resolved_on__isnull=True) | Q(resolved_on__gte=F("occurred_on")),

@@ -42,6 +42,10 @@ KPI_EDITABLE_FIELDS = [
     "rate_method",
     "grading",
     "section",
+    "counting_rule",
+    "counting_rule_en",
+    "caveats",
+    "caveats_en",
 ]
 
 
@@ -161,7 +165,15 @@ def comment_save(
     return comment
 
 
-INCIDENT_FIELDS = ["occurred_on", "severity", "summary", "response", "resolved_on"]
+INCIDENT_FIELDS = [
+    "occurred_on",
+    "severity",
+    "category",
+    "cause",
+    "summary",
+    "response",
+    "resolved_on",
+]
 
 
 def incident_record(*, by, **fields) -> Incident:

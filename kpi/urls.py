@@ -49,5 +49,10 @@ urlpatterns = [
     ),
     path("kpi/staff/incidents/", views.incident_list, name="incident_list"),
     path("kpi/staff/incidents/new/", views.incident_create, name="incident_create"),
+    path(
+        "kpi/staff/incidents/analysis/",
+        views.incident_analysis_page,
+        name="incident_analysis",
+    ),
     path("kpi/staff/incidents/<int:pk>/", views.incident_edit, name="incident_edit"),
 ]

@@ -11,7 +11,7 @@ What varies per equipment type stays on the type (``eligible_kinds``,
 ``max_per_reservation``).
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -21,7 +21,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core import office_calendar
-from lending.models import EquipmentType, LendingRule, Organisation, Reservation
+from core.fiscal import short_date
+from lending.models import EquipmentType, Kit, LendingRule, Organisation, Reservation
 
 # The values a rule carries, in the order the pages show them.
 RULE_FIELDS = (
@@ -111,9 +112,7 @@ def rules_of_reservation(reservation: Reservation) -> LendingRules:
 
 
 def _day(value: date) -> str:
-    return (
-        formats.date_format(value, "SHORT_DATE_FORMAT") + f"（{'月火水木金土日'[value.weekday()]}）"
-    )
+    return short_date(value)
 
 
 def check_dates(
@@ -227,6 +226,7 @@ def check_request(
     today: date,
     rules: LendingRules,
     exclude_reservation: Reservation | None = None,
+    kits: Sequence[Kit] = (),
 ) -> dict[str, list[str]]:
     """Every rule a new reservation must meet; {} when it may be booked."""
     errors = check_dates(
@@ -256,9 +256,26 @@ def check_request(
             ),
         )
     wanted = {t: q for t, q in lines.items() if q}
-    if not wanted:
+    if not wanted and not kits:
         add("__all__", _("Choose at least one piece of equipment."))
-    total = sum(wanted.values())
+    # A kit goes out as one piece of equipment and counts as one towards the limit.
+    total = sum(wanted.values()) + len(kits)
+    for kit in kits:
+        if not kit.is_active:
+            add("__all__", _("The kit %(kit)s is no longer lent.") % {"kit": kit.name})
+        for item in kit.member_items():
+            if not item.equipment_type.is_eligible(organisation.kind):
+                add(
+                    "__all__",
+                    _(
+                        "The kit %(kit)s contains %(type)s, which cannot be lent to this kind of group (%(kind)s)."
+                    )
+                    % {
+                        "kit": kit.name,
+                        "type": item.equipment_type.name,
+                        "kind": organisation.get_kind_display(),
+                    },
+                )
     if total > rules.max_items_per_reservation:
         add(
             "__all__",

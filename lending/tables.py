@@ -47,7 +47,8 @@ class ReservationTable(tables.Table):
     class Meta:
         model = Reservation
         fields = ["id", "organisation", "event_name", "pickup_date", "return_date", "state"]
-        order_by = "-pickup_date"
+        # The number breaks ties so that pages do not overlap; index lending_res_pickup_desc.
+        order_by = ("-pickup_date", "-id")
 
     def value_pickup_date(self, value):
         return value

@@ -11,6 +11,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.contrib.auth.models import Group
+from django.core.cache import caches
 from django.db import connections
 from django.db.models.signals import post_migrate
 from django.test import Client
@@ -18,6 +19,7 @@ from django.utils import translation
 
 from core.models import Facility, User
 from core.roles import Role
+from tests.site_catalog import seeded_site  # noqa: F401 - the demo site, seeded once per module
 
 _counter = itertools.count(1)
 PASSWORD = "correct-horse-battery"  # noqa: S105 - test-only
@@ -65,6 +67,12 @@ def pytest_collection_modifyitems(items) -> None:
                 "(duplicate group name), and every flush already restores the roles and the "
                 "data migrations' rows (tests/conftest.py, restore_migration_data)."
             )
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Nothing cached by one test (a public page, a rate limit) shows in the next."""
+    caches["default"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,6 @@
 """Views of the yearly review, split by audience."""
 
+from .incidents import incident_analysis_page
 from .public import public_csv, public_facts, public_json, public_report, public_year
 from .staff import (
     comment_edit,
@@ -21,6 +22,7 @@ from .staff import (
 )
 
 __all__ = [
+    "incident_analysis_page",
     "comment_edit",
     "dashboard",
     "facts",

@@ -13,7 +13,7 @@ from ..sheets import (
     current_closing,
     published_years,
 )
-from .common import facts_context, sheet_or_404
+from .common import default_year, facts_context, sheet_or_404
 
 
 def _public_years() -> list[dict]:
@@ -27,7 +27,7 @@ def public_report(request):
     years = published_years()
     if not years:
         return render(request, "kpi/public_report.html", {"sheet": None, "years": []})
-    return _public_sheet(request, years[0])
+    return _public_sheet(request, default_year() or years[0])
 
 
 @login_not_required

@@ -94,7 +94,7 @@ def sheet_xlsx(request, fiscal_year: int):
     """The check sheet as an Excel file."""
     with translation.override("ja"):  # a data file in Japanese, like the public CSV
         data = sheet_or_404(fiscal_year)
-        header, *rows = sheet_table(data)
+        header, *rows = sheet_table(data, notes_apart=True)
         return export_response(
             f"kpi-{fiscal_year}", "xlsx", header, rows, title=data["label"], landscape=True
         )
@@ -365,13 +365,15 @@ def incident_edit(request, pk: int):
 # --- Staff: dashboard ---------------------------------------------------------
 
 
-def _at_risk(row: dict, progress: Decimal) -> bool:
+def _at_risk(row: dict, progress: Decimal) -> bool | None:
     value = row["value"]
     if value is None:
         return True
     value = Decimal(str(value))
     if row["direction"] == "keep_zero":
         return value > 0
+    if row["year_target"] is None:
+        return None  # no target yet (the current year before a version-up)
     target = Decimal(str(row["year_target"]))
     if row["aggregation"] == "per_year":
         # The year's count grows through the year: compare with the share of the
@@ -392,7 +394,9 @@ def dashboard(request):
             row["at_risk"] = _at_risk(row, progress)
             row["expected"] = (
                 (Decimal(str(row["year_target"])) * progress).quantize(Decimal("0.1"))
-                if row["aggregation"] == "per_year" and not row["is_keep_zero"]
+                if row["aggregation"] == "per_year"
+                and not row["is_keep_zero"]
+                and row["year_target"] is not None
                 else None
             )
             if not data["is_closed"] and not (row["analysis"].strip() and row["outlook"].strip()):

@@ -11,7 +11,7 @@ from lending.models import EquipmentType, Membership
 from lending.rules import group_limits
 from lending.services import membership_request, reservation_cancel
 from lending.tables import MyReservationTable
-from lending.views.reservation_request import submit_request
+from lending.views.reservation_request import kits_offered, submit_request
 
 
 def my_reservations(request):
@@ -92,10 +92,12 @@ def my_reservation_new(request):
         for t in EquipmentType.objects.filter(is_active=True)
         if any(t.is_eligible(kind) for kind in kinds)
     ]
+    kits = kits_offered(lambda t: any(t.is_eligible(kind) for kind in kinds))
     form = ReservationRequestForm(
         request.POST or None,
         organisations=organisations,
         types=types,
+        kits=kits,
         initial=ReservationRequestForm.initial_from(request.GET),
     )
     if request.method == "POST" and form.is_valid():

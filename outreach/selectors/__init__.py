@@ -48,8 +48,20 @@ from outreach.selectors.signups import (
     volunteer_sessions,
     with_signup_counts,
 )
+from outreach.selectors.training import (
+    MAX_YEARS,
+    SectionTraining,
+    trained_in,
+    training_by_section,
+    untrained_staff,
+)
 
 __all__ = [
+    "MAX_YEARS",
+    "SectionTraining",
+    "trained_in",
+    "training_by_section",
+    "untrained_staff",
     "application_by_token",
     "application_token",
     "DIMENSIONS",

@@ -14,6 +14,7 @@ from .applications import (
     format_reference,
 )
 from .attendance import (
+    attendance_add_staff,
     attendance_add_walk_in,
     attendance_mark,
     attendance_update_survey,
@@ -39,6 +40,7 @@ from .signups import (
 )
 
 __all__ = [
+    "attendance_add_staff",
     "AnonymiseReport",
     "DuplicateApplication",
     "SeriesPreview",

@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import RESIDENT_ONLINE, audit_record
+from core.pagecache import bump
 from core.refusals import Refusal
 from outreach.models import Application, ClassSession, normalise_phone, person_key_for
+from outreach.selectors.classes import PUBLIC_CLASSES_CACHE
 
 from .notices import tell_promoted
 
@@ -139,6 +141,7 @@ def application_create(
         raise Refusal(_("Please give a name and a phone number."))
     key = person_key_for(name, phone)
     with transaction.atomic():
+        bump(PUBLIC_CLASSES_CACHE)  # the public class list shows this (core.pagecache)
         locked = ClassSession.objects.select_for_update().get(pk=session.pk)
         allowed = {ClassSession.Status.OPEN, ClassSession.Status.FULL}
         if is_staff_entry:
@@ -194,6 +197,7 @@ def application_cancel(
     """Cancel one application; a freed place goes to the first on the waiting list.
     Returns the applications that were moved up."""
     with transaction.atomic():
+        bump(PUBLIC_CLASSES_CACHE)  # the public class list shows this (core.pagecache)
         session = ClassSession.objects.select_for_update().get(pk=application.session_id)
         current = Application.objects.select_for_update().get(pk=application.pk)
         if current.status == Application.Status.CANCELLED:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import pagecache
 from core.ratelimit import RateLimit
 from core.refusals import Refusal, put_on_form
 from lending.qr import qr_svg  # the one QR drawer (labels use it too)
@@ -20,6 +21,7 @@ from outreach import selectors, services
 from outreach.forms import ApplicationForm, CancelByReferenceForm, MonthForm
 from outreach.models import Application, ClassSession
 from outreach.selectors import upcoming_sessions
+from outreach.selectors.classes import PUBLIC_CLASSES_CACHE
 
 from ._access import get_public_session
 
@@ -49,13 +51,19 @@ def _private(response):
 
 @login_not_required
 def public_classes(request):
-    """Upcoming classes and how to apply."""
+    """Upcoming classes and how to apply.
+
+    The list is cached per language (``{% cache %}`` in the template) under the version
+    that every write to sessions, applications and courses bumps (core.pagecache); the
+    query is lazy, so a cached list costs the version lookup and the cache read."""
     sessions = upcoming_sessions(public_only=True)
     return render(
         request,
         "outreach/public_classes.html",
         {
             "sessions": sessions,
+            "cache_version": pagecache.version(PUBLIC_CLASSES_CACHE),
+            "cache_seconds": pagecache.PUBLIC_CACHE_SECONDS,
             "city": settings.TSUNAGU["city"],
             "section": settings.TSUNAGU["sections"]["dx"],
         },

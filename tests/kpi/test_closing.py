@@ -133,6 +133,10 @@ def test_version_up_starts_a_new_period_without_touching_the_old_sheets(texts, f
         "value": 20,
         "origin": "baseline",
         "note": "",
+        # a count per year: no cumulative parts; no 実人数 for the baseline
+        "recorded": None,
+        "typed_in": None,
+        "people": None,
     }
 
 

@@ -143,3 +143,16 @@ def test_migrating_back_and_forth_unloads_and_reloads_the_policy():
     assert not KpiDefinition.objects.exists()
     call_command("migrate", "kpi", verbosity=0)
     assert len(policy_kpis()) == 5
+
+
+def test_counting_rules_and_caveats_are_loaded_and_the_reverse_empties_them():
+    texts = importlib.import_module("kpi.migrations.0005_policy_kpi_counting_rules")
+    kpis = policy_kpis()
+    assert all(k.counting_rule and k.counting_rule_en for k in kpis.values())
+    assert "10月末までの7か月分" in kpis["community-loans"].caveats
+    assert kpis["security-training"].counting_rule.startswith("延べ人数の累計")
+    assert "休止" in kpis["wifi-machines"].caveats
+    texts.empty(apps, None)
+    assert not any(k.counting_rule or k.caveats for k in policy_kpis().values())
+    texts.fill(apps, None)
+    assert policy_kpis()["digital-classes"].caveats.startswith("実人数")

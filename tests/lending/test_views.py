@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from core.roles import Role
 from lending.models import Item, Loan, Reservation
+from lending.selectors import DESK_QUEUE_LENGTH
 from lending.services import loan_hand_out, loan_return, reservation_approve
 
 from .conftest import TODAY, at
@@ -403,13 +404,22 @@ def test_list_pages_use_the_same_number_of_queries_for_1_and_50_rows(
         assert one == fifty, (name, one, fifty)
     with django_assert_max_num_queries(counts["lending:desk"][0]):
         browsers["staff"].get(reverse("lending:desk"))
-    # The desk shows every section filled (50 of each).
-    desk = browsers["staff"].get(reverse("lending:desk")).context["desk"]
-    assert len(desk.overdue) == 50
-    assert len(desk.awaiting_inspection) == 50
-    assert len(desk.awaiting_approval) == 50
-    assert len(desk.pickups_today) == 50
-    print(counts)
+    # Every section is filled (50 of each); the desk shows the soonest 20 of each with the count.
+    response = browsers["staff"].get(reverse("lending:desk"))
+    desk = response.context["desk"]
+    for queue in (
+        desk.overdue,
+        desk.awaiting_inspection,
+        desk.awaiting_approval,
+        desk.pickups_today,
+    ):
+        assert (len(queue.rows), queue.total, queue.hidden) == (DESK_QUEUE_LENGTH, 50, 30)
+    assert [r.pickup_date for r in desk.awaiting_approval] == sorted(
+        r.pickup_date for r in desk.awaiting_approval
+    )
+    page = response.content.decode()
+    assert page.count("20件を表示しています") == 4
+    assert "?state=requested&amp;state=provisional&amp;sort=pickup_date" in page
 
 
 def test_a_group_cannot_book_in_another_groups_name(client_for, scene):

@@ -111,7 +111,7 @@ def test_series_form_previews_then_saves(client_for, dx_staff, make_course, make
     client = client_for(dx_staff)
     preview = client.post(reverse("outreach:series_create"), {**data, "preview": "1"})
     assert preview.status_code == 200
-    assert "2030-04-09" in preview.content.decode()
+    assert "令和12年4月9日（火）" in preview.content.decode()
     assert not ClassSession.objects.exists()
     saved = client.post(reverse("outreach:series_create"), {**data, "confirm": "1"})
     assert saved.status_code == 302
