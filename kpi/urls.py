@@ -40,6 +40,18 @@ urlpatterns = [
         views.manual_edit,
         name="manual_edit",
     ),
+    path("kpi/staff/review/", views.review_index, name="review_index"),
+    path("kpi/staff/review/<int:fiscal_year>/", views.review_page, name="review"),
+    path(
+        "kpi/staff/review/<int:fiscal_year>/measures/<slug:code>/",
+        views.check_edit,
+        name="check_edit",
+    ),
+    path("kpi/staff/review/<int:fiscal_year>/filled/", views.review_filled, name="review_filled"),
+    path("kpi/staff/review/<int:fiscal_year>/board/", views.review_board, name="review_board"),
+    path(
+        "kpi/staff/review/<int:fiscal_year>/publish/", views.review_publish, name="review_publish"
+    ),
     path("kpi/staff/kpis/", views.kpi_list, name="kpi_list"),
     path("kpi/staff/kpis/<int:pk>/", views.kpi_edit, name="kpi_edit"),
     path(

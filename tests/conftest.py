@@ -26,10 +26,13 @@ PASSWORD = "correct-horse-battery"  # noqa: S105 - test-only
 # A race whose threads are not all at the start line or not done by then is
 # stuck (a deadlock, a lock never released): fail instead of hanging the suite.
 RACE_TIMEOUT = 120
-# What data migrations write, by app label: (migration module, its forward function).
+# What data migrations write, by app label: [(migration module, its forward function)].
 MIGRATION_DATA = {
-    "kpi": ("kpi.migrations.0002_load_policy_kpis", "load"),
-    "outreach": ("outreach.migrations.0002_standard_courses", "create"),
+    "kpi": [
+        ("kpi.migrations.0002_load_policy_kpis", "load"),
+        ("kpi.migrations.0005_load_policy_measures", "load"),
+    ],
+    "outreach": [("outreach.migrations.0002_standard_courses", "create")],
 }
 
 
@@ -46,8 +49,8 @@ def restore_migration_data(sender, plan=None, **kwargs) -> None:
     migrate sends post_migrate with its plan; only a flush sends none.
     """
     if plan is None and sender.label in MIGRATION_DATA:
-        module, function = MIGRATION_DATA[sender.label]
-        getattr(importlib.import_module(module), function)(apps, None)
+        for module, function in MIGRATION_DATA[sender.label]:
+            getattr(importlib.import_module(module), function)(apps, None)
 
 
 post_migrate.connect(restore_migration_data, dispatch_uid="tests_restore_migration_data")

@@ -26,6 +26,7 @@ from ._access import get_application_for_staff, get_session_for_staff
 @role_required(Role.DX_STAFF)
 def session_list(request):
     """All sessions with filters; held sessions without attendance are flagged."""
+
     # Per shown session only (subqueries), so that counting the list for the pages needs
     # no join to every attendance. The column says how many attended (what the attendance
     # sheet calls 出席); the row count only flags a held class whose attendance was never taken.

@@ -478,6 +478,8 @@ def test_allauth_and_tsunagu_take_the_proxy_count_from_one_environment_variable(
         check=True,
     )
     assert out.stdout.split() == ["2", "2"]
+
+
 @pytest.mark.django_db
 def test_a_valve_that_may_count_per_process_never_writes_the_database(
     clock, django_assert_num_queries

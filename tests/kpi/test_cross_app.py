@@ -35,6 +35,8 @@ from kpi.models import KpiDefinition
 from kpi.sheets import sheet
 from kpi.sources import compute_figure
 
+from .conftest import board_reviewed
+
 lending_services = pytest.importorskip("lending.services")
 outreach_services = pytest.importorskip("outreach.services")
 wifi_services = pytest.importorskip("wifi.services")
@@ -299,6 +301,7 @@ def test_closed_2025_sheet_stays_frozen_when_the_apps_record_corrections(
 ):
     from wifi.models import MachineStatus
 
+    board_reviewed(2025, dx_staff)
     kpi_services.year_close(fiscal_year=2025, by=dx_staff)
 
     # Corrections recorded later through the apps:
@@ -384,7 +387,7 @@ def test_closed_2025_sheet_stays_frozen_when_the_apps_record_corrections(
     )
 
 
-def test_csv_json_command_and_page_agree_on_the_policy_sheet(all_facts, client):
+def test_csv_json_command_and_page_agree_on_the_policy_sheet(all_facts, client, fy2025_running):
     as_json = client.get("/kpi/2025.json").content
     as_csv = client.get("/kpi/2025.csv").content
     out_json, out_csv = StringIO(), StringIO()
@@ -402,7 +405,9 @@ def test_csv_json_command_and_page_agree_on_the_policy_sheet(all_facts, client):
         assert exported["value"] == shown["value"]
 
 
-def test_public_pages_show_no_personal_data_and_suppress_small_counts(all_facts, client):
+def test_public_pages_show_no_personal_data_and_suppress_small_counts(
+    all_facts, client, fy2025_running
+):
     pages = [
         client.get("/kpi/").content.decode(),
         client.get("/kpi/2025.json").content.decode(),

@@ -12,9 +12,10 @@ from django.urls import reverse
 
 from kpi import services
 
-from .conftest import at, make_member
+from .conftest import at, make_member, publish
 
-pytestmark = pytest.mark.django_db
+# The public URLs answer for published years and the running one: 2025 runs here.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fy2025_running")]
 
 
 def command(fiscal_year, fmt) -> bytes:
@@ -118,7 +119,7 @@ def test_exports_are_japanese_even_for_an_english_visitor(facts, client):
 
 
 def test_closed_year_exports_the_frozen_figures_with_differences(texts, facts, client, dx_staff):
-    services.year_close(fiscal_year=2025, by=dx_staff)
+    publish(2025, dx_staff)
     make_member(at(2025, 12, 24), 777)
     data = json.loads(client.get("/kpi/2025.json").content)
     joined = next(r for r in data["rows"] if r["code"] == "joined")

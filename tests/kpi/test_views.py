@@ -9,7 +9,7 @@ from django.urls import reverse
 from core.audit import audit_history
 from kpi.models import Incident, KpiComment, ManualValue, YearClosing
 
-from .conftest import at, make_member
+from .conftest import at, board_reviewed, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -224,6 +224,7 @@ def test_kpi_history_shows_choices_by_their_label(facts, client_for, dx_staff):
 def test_a_refused_change_is_shown_on_the_form(texts, facts, client_for, dx_staff):
     from kpi import services
 
+    board_reviewed(2025, dx_staff)
     services.year_close(fiscal_year=2025, by=dx_staff)
     response = client_for(dx_staff).post(
         reverse("kpi:comment_edit", args=[2025, "joined"]),
@@ -253,6 +254,7 @@ def test_a_rule_of_the_records_reads_as_a_sentence_not_a_constraint_name(
 
 def test_close_and_reopen_through_the_pages(texts, facts, client_for, dx_staff):
     client = client_for(dx_staff)
+    board_reviewed(2025, dx_staff)
     assert client.post(reverse("kpi:year_close", args=[2025])).status_code == 302
     assert YearClosing.objects.filter(fiscal_year=2025, reopened_at__isnull=True).exists()
     page = client.get(reverse("kpi:sheet", args=[2025])).content.decode()
@@ -316,7 +318,7 @@ def test_incident_list_query_count_does_not_grow(
 
 
 def test_public_report_query_count_does_not_grow_with_the_facts(
-    facts, client, django_assert_max_num_queries
+    facts, client, django_assert_max_num_queries, fy2025_running
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
