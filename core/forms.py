@@ -36,20 +36,22 @@ def required_message(field: forms.Field, label: str) -> str:
 
 
 class NamedErrorsBoundField(BoundField):
-    """A field whose "required" error names the field, beside it and in the summary.
+    """A field whose every error names the field, beside it and in the summary: an empty
+    required field says 「「氏名」を入力してください。」, any other message that does not
+    already name the field gets its label in front (「電話番号：市外局番から…」).
 
     Only what is shown changes: ``form.errors`` keeps Django's codes and messages.
-    ``summary_errors`` prefixes the label to messages that do not already name it.
     """
 
-    def _messages(self) -> list[tuple[str, bool]]:
+    def _named_messages(self) -> list[str]:
         label = str(self.label or self.name)
         messages = []
         for error in self.form.errors.as_data().get(self.name, ()):
             if error.code == "required":
-                messages.append((required_message(self.field, label), True))
-            else:
-                messages.extend((message, False) for message in error)
+                messages.append(required_message(self.field, label))
+                continue
+            for message in error:
+                messages.append(message if label in message else f"{label}：{message}")
         return messages
 
     @cached_property
@@ -58,15 +60,12 @@ class NamedErrorsBoundField(BoundField):
         if self.name not in self.form.errors or self.is_hidden:
             return super().errors
         return self.form.error_class(
-            [message for message, _named in self._messages()],
-            renderer=self.form.renderer,
-            field_id=self.auto_id,
+            self._named_messages(), renderer=self.form.renderer, field_id=self.auto_id
         )
 
     @property
     def summary_errors(self) -> list[str]:
-        label = str(self.label or self.name)
-        return [message if named else f"{label}：{message}" for message, named in self._messages()]
+        return list(self.errors)
 
 
 class FormRenderer(TemplatesSetting):

@@ -176,6 +176,12 @@ def test_an_empty_choice_asks_to_choose_and_names_the_field_beside_it():
     )  # only the hidden token keeps the generic message
 
 
+def test_every_error_beside_its_field_names_the_field():
+    html = _render(_invalid_form(day="2026-02-30"))
+    beside = html[html.index('id="id_day_error"') :]
+    assert beside.index("希望日：日付を正しく入力してください。") < beside.index("</ul>")
+
+
 def test_form_errors_keep_djangos_codes():
     form = _invalid_form()
     assert form.errors.as_data()["name"][0].code == "required"
