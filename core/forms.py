@@ -35,23 +35,29 @@ def required_message(field: forms.Field, label: str) -> str:
     return gettext("Please enter “%(field)s”.") % {"field": label}
 
 
+_GENERIC_REQUIRED = forms.Field.default_error_messages["required"]
+
+
 class NamedErrorsBoundField(BoundField):
-    """A field whose every error names the field, beside it and in the summary: an empty
-    required field says 「「氏名」を入力してください。」, any other message that does not
-    already name the field gets its label in front (「電話番号：市外局番から…」).
+    """A field whose errors name the field: an empty required field says
+    「「氏名」を入力してください。」 (``errors``), and the form pattern shows every other
+    message with the label in front unless it names the field already
+    (``named_errors``: 「電話番号：市外局番から…」), beside the field and in the summary.
 
     Only what is shown changes: ``form.errors`` keeps Django's codes and messages.
     """
 
-    def _named_messages(self) -> list[str]:
+    def _messages(self) -> list[tuple[str, bool]]:
+        """(message, names the field already) for each error of the field."""
         label = str(self.label or self.name)
         messages = []
         for error in self.form.errors.as_data().get(self.name, ()):
-            if error.code == "required":
-                messages.append(required_message(self.field, label))
+            if error.code == "required" and str(error.message) == str(_GENERIC_REQUIRED):
+                # Only Django's generic wording: a form's own message (the kiosk's
+                # 「読み取れませんでした」) is already written for the person.
+                messages.append((required_message(self.field, label), True))
                 continue
-            for message in error:
-                messages.append(message if label in message else f"{label}：{message}")
+            messages.extend((message, label in message) for message in error)
         return messages
 
     @cached_property
@@ -60,12 +66,16 @@ class NamedErrorsBoundField(BoundField):
         if self.name not in self.form.errors or self.is_hidden:
             return super().errors
         return self.form.error_class(
-            self._named_messages(), renderer=self.form.renderer, field_id=self.auto_id
+            [message for message, _named in self._messages()],
+            renderer=self.form.renderer,
+            field_id=self.auto_id,
         )
 
     @property
-    def summary_errors(self) -> list[str]:
-        return list(self.errors)
+    def named_errors(self) -> list[str]:
+        """What the form pattern shows beside the field and in the summary."""
+        label = str(self.label or self.name)
+        return [m if named else f"{label}：{m}" for m, named in self._messages()]
 
 
 class FormRenderer(TemplatesSetting):
