@@ -206,3 +206,16 @@ def test_group_join_on_a_phone(phone, sign_in, make_user):
     first = page.locator("[data-error-summary] a").first.get_attribute("href")[1:]
     assert_summary_leads_to(page, first)
     assert_no_axe_violations(page)
+
+
+def test_availability_dates_on_a_phone(phone, make_item):
+    page = phone
+    make_item()
+    page.goto("/lending/availability/?start=&end=")
+    assert_summary_leads_to(page, "id_start")
+    page.goto("/lending/availability/")
+    page.fill("#id_start", "2026-12-20")
+    page.fill("#id_end", "2026-12-01")
+    _submit(page, "main form.lending-range button[type=submit]")
+    assert_summary_leads_to(page, "id_end")
+    assert_no_axe_violations(page)
