@@ -147,6 +147,13 @@ def test_sign_up_and_sign_in_on_a_phone(phone, make_user):
     _submit(page, "main form button[type=submit]")
     assert_summary_leads_to(page, "id_password")
     assert_no_axe_violations(page)
+    page.goto("/accounts/password/reset/")
+    _submit(page, "main form button[type=submit]")
+    assert_summary_leads_to(page, "id_email")
+    page.fill("#id_email", "not-an-address")
+    _submit(page, "main form button[type=submit]")
+    assert_summary_leads_to(page, "id_email")
+    assert_no_axe_violations(page)
 
 
 # --- Volunteers -------------------------------------------------------------------------
