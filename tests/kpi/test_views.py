@@ -398,6 +398,7 @@ def test_closed_sheet_names_who_closed_it_never_their_address(
     from kpi import services
 
     nameless = make_user(Role.DX_STAFF, email="closer@example.jp")  # full_name = the address
+    board_reviewed(2025, dx_staff)
     services.year_close(fiscal_year=2025, by=nameless)
     html = client_for(dx_staff).get(reverse("kpi:sheet", args=[2025])).content.decode()
     assert "closer@example.jp" not in html
