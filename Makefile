@@ -11,7 +11,7 @@ MANAGE := $(BIN)/python manage.py
 # database; TEST_WORKERS=0 runs it in a single process (e.g. to use a debugger).
 TEST_WORKERS ?= auto
 
-.PHONY: run test check lint serve bench backup restore clean i18n
+.PHONY: run test fuzz check lint serve bench backup restore clean i18n
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tsunagu needs Python 3.11 or newer")'
@@ -50,6 +50,14 @@ run: $(VENV)/.installed-run
 test: $(VENV)/.installed-test
 	$(MANAGE) i18n --compile
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# The fuzz suite (tests/fuzz) at depth: every form and query parameter of every page, as each
+# role, FUZZ_EXAMPLES cases in all (make test runs the same suite with 60).
+FUZZ_EXAMPLES ?= 5000
+fuzz: $(VENV)/.installed-test
+	$(MANAGE) i18n --compile
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) DJANGO_SETTINGS_MODULE=config.settings.test \
+		$(BIN)/pytest -n $(TEST_WORKERS) tests/fuzz --hypothesis-show-statistics $(PYTEST_ARGS)
 
 # What CI checks besides the tests: migrations, lint, translations.
 check: $(VENV)/.installed-test

@@ -68,9 +68,14 @@ class CoreConfig(AppConfig):
     public_nav_items: list = []
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
         from core import checks  # noqa: F401 - registers the system checks
+        from core.fiscal import FiscalYearConverter
         from core.roles import sync_roles_after_migrate
 
         # Groups and their permissions exist after every migrate, on every
         # database (tests included), without anyone clicking in the admin.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="tsunagu_sync_roles")
+        # Before any urls.py is imported: ``<fy:fiscal_year>`` keeps absurd years out.
+        register_converter(FiscalYearConverter, "fy")

@@ -8,19 +8,118 @@ error tied to the input by ``aria-describedby``.
 Below the renderer: the forms of core's own staff pages (accounts, audit log, facilities).
 """
 
-from django import forms
-from django.db import models
-from django.forms.renderers import TemplatesSetting
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from datetime import date
 
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.forms.boundfield import BoundField
+from django.forms.renderers import TemplatesSetting
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from core.fiscal import FIRST_YEAR, LAST_YEAR
 from core.models import Facility
 from core.roles import ASSIGNABLE_ROLES, Role
+
+
+def required_message(field: forms.Field, label: str) -> str:
+    """What an empty required field says, naming the field (never Django's generic
+    「このフィールドは必須です。」, which on a long form does not say which one)."""
+    if isinstance(field, forms.BooleanField):
+        return gettext("Please tick “%(field)s”.") % {"field": label}
+    if isinstance(field, (forms.ChoiceField, forms.ModelChoiceField, forms.FileField)):
+        return gettext("Please choose “%(field)s”.") % {"field": label}
+    return gettext("Please enter “%(field)s”.") % {"field": label}
+
+
+class NamedErrorsBoundField(BoundField):
+    """A field whose "required" error names the field, beside it and in the summary.
+
+    Only what is shown changes: ``form.errors`` keeps Django's codes and messages.
+    ``summary_errors`` prefixes the label to messages that do not already name it.
+    """
+
+    def _messages(self) -> list[tuple[str, bool]]:
+        label = str(self.label or self.name)
+        messages = []
+        for error in self.form.errors.as_data().get(self.name, ()):
+            if error.code == "required":
+                messages.append((required_message(self.field, label), True))
+            else:
+                messages.extend((message, False) for message in error)
+        return messages
+
+    @cached_property
+    def errors(self):
+        # A hidden field has no label to name: the person cannot fix it anyway.
+        if self.name not in self.form.errors or self.is_hidden:
+            return super().errors
+        return self.form.error_class(
+            [message for message, _named in self._messages()],
+            renderer=self.form.renderer,
+            field_id=self.auto_id,
+        )
+
+    @property
+    def summary_errors(self) -> list[str]:
+        label = str(self.label or self.name)
+        return [message if named else f"{label}：{message}" for message, named in self._messages()]
 
 
 class FormRenderer(TemplatesSetting):
     form_template_name = "core/forms/form.html"
     field_template_name = "core/forms/field.html"
+    bound_field_class = NamedErrorsBoundField
+
+
+# --- Days a person types -----------------------------------------------------------------
+# Every date field of every form is a DayField (tests/core/test_conventions.py checks):
+# a typo such as 0155-09-20 or 9999-12-31 is refused at the form with a message, never
+# stored to break 和暦 labels, month arithmetic or fiscal-year bounds later.
+EARLIEST_DAY = date(FIRST_YEAR, 1, 1)
+LATEST_DAY = date(LAST_YEAR, 12, 31)
+EARLIEST_ISO = EARLIEST_DAY.isoformat()
+LATEST_ISO = LATEST_DAY.isoformat()
+
+
+def validate_day_in_range(value: date) -> None:
+    """Refuse a day outside EARLIEST_DAY … LATEST_DAY (a typo, not a real day of our work)."""
+    if value is not None and not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise ValidationError(
+            _("Enter a date between %(earliest)s and %(latest)s."),
+            code="day_out_of_range",
+            params={
+                "earliest": date_format(EARLIEST_DAY, "DATE_FORMAT"),
+                "latest": date_format(LATEST_DAY, "DATE_FORMAT"),
+            },
+        )
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker, bounded like DayField."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 - Django's argument name
+        attrs = {"min": EARLIEST_ISO, "max": LATEST_ISO, **(attrs or {})}
+        super().__init__(attrs=attrs, format=format)
+
+
+class DayField(forms.DateField):
+    """A day a person types, within EARLIEST_DAY … LATEST_DAY."""
+
+    widget = DateInput
+    default_validators = [validate_day_in_range]
+
+
+def day_formfield(db_field, **kwargs):
+    """``Meta.formfield_callback`` for ModelForms: model DateFields become DayFields."""
+    if isinstance(db_field, models.DateField) and not isinstance(db_field, models.DateTimeField):
+        kwargs.setdefault("form_class", DayField)
+    return db_field.formfield(**kwargs)
 
 
 class MessageTemplateForm(forms.Form):
@@ -63,7 +162,6 @@ class MessageRetryForm(forms.Form):
 # --- The forms of core's staff pages ----------------------------------------------------
 
 ROLE_CHOICES = [(role.value, role.label) for role in ASSIGNABLE_ROLES]
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class InvitationForm(forms.Form):
@@ -135,8 +233,8 @@ class AuditLogFilterForm(forms.Form):
         label=pgettext_lazy("history", "Record"), required=False, max_length=100
     )
     action = forms.ChoiceField(label=pgettext_lazy("history", "What happened"), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
-    date_to = forms.DateField(label=_("Until"), required=False, widget=DATE_INPUT)
+    date_from = DayField(label=_("From"), required=False)
+    date_to = DayField(label=_("Until"), required=False)
 
     def __init__(self, *args, action_choices=(), **kwargs):
         super().__init__(*args, **kwargs)

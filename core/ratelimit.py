@@ -11,7 +11,7 @@ requests slipped past it).
 Who the client is: behind a TLS proxy every request comes from the proxy's
 address. With ``TRUSTED_PROXY_COUNT`` = N (the number of proxies in front of
 Tsunagu, from the environment) and a request whose peer is one of
-``TRUSTED_PROXY_ADDRESSES``, the client is the N-th address from the right of
+``TRUSTED_PROXIES`` (CIDRs), the client is the N-th address from the right of
 ``X-Forwarded-For``. A header sent by anyone else is ignored, so it cannot be
 forged to dodge a limit. allauth's sign-in limits use the same function (see
 ``core.adapters``).

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
+from core.forms import validate_day_in_range
 from core.imports import Column, CsvImport
 from lending.models import EquipmentType, Item, Organisation
 
@@ -41,9 +42,11 @@ def _split_parts(text: str) -> list[str]:
 def _parse_date(text: str) -> date:
     cleaned = text.strip().replace("/", "-").replace(".", "-")
     try:
-        return date.fromisoformat("-".join(p.zfill(2) for p in cleaned.split("-")))
+        day = date.fromisoformat("-".join(p.zfill(2) for p in cleaned.split("-")))
     except ValueError as exc:
         raise ValidationError(_("Write the date as 2025-04-01 or 2025/4/1.")) from exc
+    validate_day_in_range(day)  # the same range as every date typed into a form
+    return day
 
 
 def _validate(instance, errors: dict[str, str], *, exclude: list[str]) -> None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.fiscal import fiscal_year_label
+from core.forms import DateInput, DayField
 from core.models import Facility
 from outreach.models import (
     AgeBand,
@@ -23,10 +24,6 @@ from outreach.models import (
 from volunteers.selectors import skill_choices
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
 class TimeInput(forms.TimeInput):
     input_type = "time"
 
@@ -38,7 +35,7 @@ def _venues():
 class SessionForm(forms.ModelForm):
     """One session: the day and times are asked separately (easier than datetime widgets)."""
 
-    day = forms.DateField(label=_("Day"), widget=DateInput)
+    day = DayField(label=_("Day"), widget=DateInput())
     start_time = forms.TimeField(label=_("Start time"), widget=TimeInput)
     end_time = forms.TimeField(label=_("End time"), widget=TimeInput)
 
@@ -132,8 +129,8 @@ class SeriesForm(forms.Form):
         required=False,
         help_text=_("Only for a custom rule, for example FREQ=WEEKLY;INTERVAL=2;BYDAY=TH"),
     )
-    first_date = forms.DateField(label=_("From"), widget=DateInput)
-    last_date = forms.DateField(label=_("Until"), widget=DateInput)
+    first_date = DayField(label=_("From"), widget=DateInput())
+    last_date = DayField(label=_("Until"), widget=DateInput())
     start_time = forms.TimeField(label=_("Start time"), widget=TimeInput, initial=time(10, 0))
     end_time = forms.TimeField(label=_("End time"), widget=TimeInput, initial=time(12, 0))
     capacity = forms.IntegerField(label=_("Capacity"), min_value=0, initial=10)
@@ -167,7 +164,7 @@ class SeriesForm(forms.Form):
             self.add_error("rule", _("Please write the rule."))
         first, last = data.get("first_date"), data.get("last_date")
         if first and last and last < first:
-            self.add_error("last_date", _("The last day must not be before the first day."))
+            self.add_error("last_date", _("The end date must be after the start date."))
         start, end = data.get("start_time"), data.get("end_time")
         if start and end and end <= start:
             self.add_error("end_time", _("The end time must be after the start time."))
@@ -383,7 +380,7 @@ class FiscalYearForm(forms.Form):
 class MonthForm(forms.Form):
     """The month of the flyer (``?month=2026-12``); none or a wrong one: this month."""
 
-    month = forms.DateField(input_formats=["%Y-%m"], required=False)
+    month = DayField(input_formats=["%Y-%m"], required=False)
 
     def first_day(self, today: date) -> date:
         chosen = self.cleaned_data.get("month") if self.is_valid() else None
@@ -394,8 +391,8 @@ class MonthForm(forms.Form):
 
 
 class ClassFilterForm(forms.Form):
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
-    date_to = forms.DateField(label=_("Until"), required=False, widget=DateInput)
+    date_from = DayField(label=_("From"), required=False, widget=DateInput())
+    date_to = DayField(label=_("Until"), required=False, widget=DateInput())
     venue = forms.ModelChoiceField(
         label=_("Venue"),
         queryset=Facility.objects.none(),
@@ -416,7 +413,7 @@ class SignupForm(forms.Form):
 
 
 class StaffingFilterForm(forms.Form):
-    date_to = forms.DateField(label=_("Until"), required=False, widget=DateInput)
+    date_to = DayField(label=_("Until"), required=False, widget=DateInput())
     venue = forms.ModelChoiceField(
         label=_("Venue"),
         queryset=Facility.objects.none(),

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.fiscal import current_fiscal_year, fiscal_year_label
+from core.forms import DateInput, day_formfield
 from volunteers.models import (
     Appointment,
     Skill,
@@ -78,9 +79,10 @@ class StatusForm(forms.Form):
 
 class TrainingForm(forms.ModelForm):
     class Meta:
+        formfield_callback = day_formfield
         model = TrainingRecord
         fields = ["course", "completed_on"]
-        widgets = {"completed_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"completed_on": DateInput()}
 
     def clean_completed_on(self):
         value = self.cleaned_data["completed_on"]
@@ -93,9 +95,10 @@ class AppointmentForm(forms.ModelForm):
     fiscal_year = forms.TypedChoiceField(label=_("Fiscal year"), coerce=int)
 
     class Meta:
+        formfield_callback = day_formfield
         model = Appointment
         fields = ["fiscal_year", "appointed_on"]
-        widgets = {"appointed_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"appointed_on": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from core.fiscal import fiscal_year_dates
+from core.fiscal import FIRST_YEAR, LAST_YEAR, fiscal_year_dates
 from core.models import Facility
 from wifi.models import Machine, MonthlyUsage
 
@@ -24,7 +24,10 @@ class UsageFilter(django_filters.FilterSet):
         queryset=Machine.objects.select_related("facility"), label=_("machine")
     )
     fiscal_year = django_filters.NumberFilter(
-        method="filter_fiscal_year", label=_("fiscal year (for example 2025)")
+        method="filter_fiscal_year",
+        label=_("fiscal year (for example 2025)"),
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
     )
 
     class Meta:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput, DayField, day_formfield
 from core.imports import DEFAULT_MAX_BYTES
 from wifi.models import (
     INITIAL_STATUSES,
@@ -19,15 +20,9 @@ from wifi.models import (
 from wifi.services import MACHINE_FIELDS
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
 class MachineForm(forms.ModelForm):
     class Meta:
+        formfield_callback = day_formfield
         model = Machine
         fields = MACHINE_FIELDS
         widgets = {
@@ -48,7 +43,7 @@ class MachineCreateForm(MachineForm):
         choices=[(s.value, s.label) for s in MachineStatus if s in INITIAL_STATUSES],
         initial=MachineStatus.PLANNED,
     )
-    effective_on = forms.DateField(
+    effective_on = DayField(
         label=_("status from (date)"), widget=DateInput(), initial=timezone.localdate
     )
     reason = forms.CharField(
@@ -61,9 +56,7 @@ class MachineCreateForm(MachineForm):
 
 class StatusChangeForm(forms.Form):
     status = forms.ChoiceField(label=_("new status"), choices=MachineStatus.choices)
-    effective_on = forms.DateField(
-        label=_("from (date)"), widget=DateInput(), initial=timezone.localdate
-    )
+    effective_on = DayField(label=_("from (date)"), widget=DateInput(), initial=timezone.localdate)
     reason = forms.CharField(label=_("reason"), max_length=300)
 
     def __init__(self, *args, machine: Machine, **kwargs):
@@ -85,7 +78,7 @@ class MonthInput(forms.DateInput):
         super().__init__(format="%Y-%m", **kwargs)
 
 
-class MonthField(forms.DateField):
+class MonthField(DayField):
     widget = MonthInput
     input_formats = ["%Y-%m", "%Y/%m", "%Y-%m-%d"]
 
@@ -100,6 +93,12 @@ class UsageForm(forms.ModelForm):
     class Meta:
         model = MonthlyUsage
         fields = ["month", "connections", "distinct_users", "data_mb", "source", "note"]
+
+    replace = forms.BooleanField(
+        label=_("Replace the figures already recorded for this month"),
+        required=False,
+        help_text=_("Only to correct a month entered before; the old figures stay in the history."),
+    )
 
     def clean_month(self):
         month = self.cleaned_data["month"]
@@ -141,6 +140,7 @@ class AnalysisYearForm(forms.Form):
 
 class InspectionForm(forms.ModelForm):
     class Meta:
+        formfield_callback = day_formfield
         model = Inspection
         fields = [
             "inspected_on",
@@ -155,6 +155,7 @@ class InspectionForm(forms.ModelForm):
 
 class ActivationForm(forms.ModelForm):
     class Meta:
+        formfield_callback = day_formfield
         model = Activation
         fields = [
             "kind",

@@ -46,6 +46,9 @@ TSUNAGU_KIOSK_ALLOWED_PREFIXES = [
 # of TRUSTED_PROXIES (CIDRs). Rate limits (ours and allauth's) key on that client.
 TSUNAGU_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 TSUNAGU_TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1/32", "::1/128"])
+# allauth's own client address follows the same count (our adapter also hands it
+# core.ratelimit.client_ip, which checks the peer against TRUSTED_PROXIES as well).
+ALLAUTH_TRUSTED_PROXY_COUNT = TSUNAGU_TRUSTED_PROXY_COUNT
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -102,7 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "core.context_processors.tsunagu",
             ],
-            "builtins": ["core.templatetags.wareki"],
+            "builtins": ["core.templatetags.wareki", "core.templatetags.people"],
         },
     }
 ]

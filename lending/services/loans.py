@@ -15,7 +15,7 @@ from lending.models import Item, ItemDay, Loan, Reservation
 from lending.selectors import item_find_by_code
 from lending.services.notices import reservation_notify
 
-HANDOUT_STATES = (Reservation.State.APPROVED, Reservation.State.HANDED_OUT)
+HANDOUT_STATES = Reservation.HANDOUT_STATES
 
 
 def _days(start: date, end: date) -> list[date]:
@@ -84,7 +84,9 @@ def loan_hand_out(*, reservation: Reservation, code: str, by, now: datetime | No
                 field="code",
             )
         updated = Loan.objects.filter(pk=loan.pk, handed_out_at__isnull=True).update(
-            handed_out_at=now, handed_out_by=_actor(by)
+            handed_out_at=now,
+            handed_out_by=_actor(by),
+            was_digital_ready=item.equipment_type.is_digital_ready,
         )
         if not updated:
             raise Refusal(_("This item has already been handed out."), field="code")

@@ -19,9 +19,9 @@ from core.ratelimit import RateLimit
 from core.refusals import Refusal
 from core.roles import Role, role_required
 from lending.forms import KioskScanForm
-from lending.models import Item, Loan
-from lending.selectors import item_find_for_return
-from lending.services import loan_components_report, loan_return
+from lending.models import Item, Kit, Loan
+from lending.selectors import item_find_for_return, kit_find_by_code
+from lending.services import kit_return, loan_components_report, loan_return
 
 # The parts check after a return is open to the kiosk session that made the return,
 # for a while: a signed ticket in the form says so (no session write on the scan).
@@ -112,8 +112,8 @@ def _show(request, context: dict, *, status: int = 200):
 def _find_scanned(code: str) -> Item | None:
     """The unit a scanned code names, with its open loan (one query).
 
-    The one place the scan path resolves a code; a code naming several units
-    (a kit) would be resolved here too."""
+    The one place the scan path resolves a unit's code; a kit's own label is looked up
+    only when no unit matched (``_kit_returned``)."""
     return item_find_for_return(code)
 
 
@@ -135,6 +135,8 @@ def kiosk(request):
         context["form"] = form
         return _show(request, context)
     item = _find_scanned(form.cleaned_data["code"])
+    if item is None and (kit := kit_find_by_code(form.cleaned_data["code"])) is not None:
+        return _kit_returned(request, kit)
     if item is None or item.status == Item.Status.RETIRED:
         return _show(request, kiosk_context(outcome="unknown"))
     result = loan_return(
@@ -202,3 +204,25 @@ def kiosk_components(request, loan_id: int):
         return _show(request, kiosk_context(outcome="expired"))
     outcome = "components_missing" if missing else "components_complete"
     return _show(request, kiosk_context(outcome=outcome, item=item, missing=missing))
+
+
+def _kit_returned(request, kit: Kit):
+    """A kit's own label was scanned: every unit still out comes back at once.
+
+    Parts are checked by staff at inspection: the kiosk's one-loan checklist would
+    ask for the same 電源ケーブル once per unit.
+    """
+    if kit.is_retired:
+        return _show(request, kiosk_context(outcome="unknown"))
+    results = kit_return(kit=kit, by=request.user, via=Loan.Via.KIOSK)
+    if not results:
+        outcome = (
+            "already_returned"
+            if Loan.objects.filter(kit=kit, returned_at__isnull=False).exists()
+            else "not_on_loan"
+        )
+    elif any(result.was_late for result in results):
+        outcome = "late"
+    else:
+        outcome = "returned"
+    return _show(request, kiosk_context(outcome=outcome, item=kit))

@@ -3,21 +3,39 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from dateutil.rrule import rrulestr
+from dateutil.rrule import DAILY, rrulestr
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record, field_changes
 from core.office_calendar import closed_reason
+from core.pagecache import bump
 from core.refusals import Refusal
 from outreach.models import ClassSession, Course, Series
+from outreach.selectors.classes import PUBLIC_CLASSES_CACHE
 
 from .applications import _promote_waitlisted, _refresh_full_status
 from .notices import tell_session_cancelled, tell_session_moved
 from .signups import signups_fill_places, signups_release
 
 MAX_SESSIONS_PER_SERIES = 300  # a year of weekdays; more is a typo in the rule
+# The Gregorian calendar repeats itself every 400 years, weekdays included.
+CALENDAR_CYCLE_YEARS = 400
+
+
+def _cycles_to_shift(last_date: date) -> int:
+    """How many 400-year cycles to move a period so it ends in the last cycle before 9999.
+
+    dateutil looks for the next occurrence until year 9999 before it gives up, so a rule
+    that can never match (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30) kept a worker busy for
+    seconds. Moved into the last cycle the same days come out (the calendar repeats),
+    and the search ends within 400 years: a fraction of a second whatever the rule."""
+    return (datetime.max.year - 1 - last_date.year) // CALENDAR_CYCLE_YEARS
+
+
+def _shift(moment: datetime | None, years: int) -> datetime | None:
+    return moment.replace(year=moment.year + years) if moment else None
 
 
 @dataclass
@@ -26,34 +44,61 @@ class SeriesPreview:
 
     days: list[date] = field(default_factory=list)
     skipped: list[tuple[date, str]] = field(default_factory=list)
+    today: date | None = None
+
+    @property
+    def past_days(self) -> list[date]:
+        """Kept days already gone: saved as sessions, but nobody can apply for them."""
+        return [day for day in self.days if self.today and day < self.today]
 
 
 def _aware(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=timezone.get_default_timezone())
 
 
-def series_preview(*, rule: str, first_date: date, last_date: date) -> SeriesPreview:
+def series_preview(
+    *,
+    rule: str,
+    first_date: date,
+    last_date: date,
+    status: str | None = None,
+    today: date | None = None,
+) -> SeriesPreview:
     """Expand ``rule`` (RRULE text without DTSTART) between the two days, skipping
     days the city office is closed (weekends, 国民の祝日, 年末年始).
 
-    Refuses a rule it cannot read or a period it cannot fill."""
+    Refuses a rule it cannot read or a period it cannot fill, and a series wholly in
+    the past that would open for applications (``status`` 申込受付中)."""
     if last_date < first_date:
-        raise Refusal(_("The last day must not be before the first day."), field="last_date")
+        raise Refusal(_("The end date must be after the start date."), field="last_date")
     text = rule.strip()
     if text.upper().startswith("RRULE:"):
         text = text[6:]
+    years = _cycles_to_shift(last_date) * CALENDAR_CYCLE_YEARS
+    start = datetime.combine(first_date, time.min)
     try:
-        parsed = rrulestr(text, dtstart=datetime.combine(first_date, time.min))
+        parsed = rrulestr(text, dtstart=start)
+        # Classes fall on days: a rule by the hour, minute or second is a mistake, and
+        # one by the second may search for tens of millions of moments.
+        if parsed._freq > DAILY:
+            raise Refusal(
+                _("A class repeats by day, week, month or year (FREQ=DAILY, WEEKLY, …)."),
+                field="rule",
+            )
+        # An UNTIL after the period changes nothing (the period ends first) and might
+        # not survive the move.
+        until = parsed._until if parsed._until and parsed._until.date() <= last_date else None
+        parsed = parsed.replace(dtstart=_shift(start, years), until=_shift(until, years))
     except (ValueError, TypeError) as exc:  # dateutil's way of saying the text is not a rule
         raise Refusal(_("The repeat rule could not be read."), field="rule") from exc
-    preview = SeriesPreview()
-    end = datetime.combine(last_date, time.max)
+    preview = SeriesPreview(today=today or timezone.localdate())
+    end = _shift(datetime.combine(last_date, time.max), years)
     for occurrence in parsed.xafter(
-        datetime.combine(first_date, time.min), count=MAX_SESSIONS_PER_SERIES + 1, inc=True
+        _shift(start, years), count=MAX_SESSIONS_PER_SERIES + 1, inc=True
     ):
         if occurrence > end:
             break
-        day = occurrence.date()
+        day = _shift(occurrence, -years).date()
         if reason := closed_reason(day):
             preview.skipped.append((day, reason))
         else:
@@ -63,6 +108,19 @@ def series_preview(*, rule: str, first_date: date, last_date: date) -> SeriesPre
             _("The rule gives more than %(n)s classes; please shorten the period.")
             % {"n": MAX_SESSIONS_PER_SERIES},
             field="last_date",
+        )
+    if (
+        status == ClassSession.Status.OPEN
+        and preview.days
+        and len(preview.past_days) == len(preview.days)
+    ):
+        raise Refusal(
+            _(
+                "Every day of this series is in the past, so nobody could apply. "
+                "Change the dates, or choose “%(planned)s” to record past classes."
+            )
+            % {"planned": ClassSession.Status.PLANNED.label},
+            field="status",
         )
     return preview
 
@@ -87,10 +145,11 @@ def series_create(
     """Save the series and one session per kept day (the same days the preview showed)."""
     if end_time <= start_time:
         raise Refusal(_("The end time must be after the start time."), field="end_time")
-    preview = series_preview(rule=rule, first_date=first_date, last_date=last_date)
+    preview = series_preview(rule=rule, first_date=first_date, last_date=last_date, status=status)
     if not preview.days:
         raise Refusal(_("The rule gives no open days in this period."))
     with transaction.atomic():
+        bump(PUBLIC_CLASSES_CACHE)  # the public class list shows this (core.pagecache)
         series = Series.objects.create(
             course=course,
             title=title,
@@ -146,6 +205,7 @@ SESSION_FIELDS = (
 def session_create(*, by, **values) -> ClassSession:
     """One session on its own (outside a series)."""
     with transaction.atomic():
+        bump(PUBLIC_CLASSES_CACHE)  # the public class list shows this (core.pagecache)
         session = ClassSession.objects.create(
             **{k: values[k] for k in values if k in SESSION_FIELDS}
         )
@@ -175,6 +235,7 @@ def session_update(*, session: ClassSession, by, **values) -> ClassSession:
     each change again. Cancelling has its own service (``session_cancel``)."""
     now = timezone.now()
     with transaction.atomic():
+        bump(PUBLIC_CLASSES_CACHE)  # the public class list shows this (core.pagecache)
         locked = ClassSession.objects.select_for_update().get(pk=session.pk)
         before = _snapshot(locked)
         where_before = {key: getattr(locked, key) for key in WHEN_AND_WHERE}
@@ -238,6 +299,7 @@ def session_cancel(*, session: ClassSession, by, reason: str = "") -> ClassSessi
     stay as they are (the history of who had a place); the public page shows the notice."""
     now = timezone.now()
     with transaction.atomic():
+        bump(PUBLIC_CLASSES_CACHE)  # the public class list shows this (core.pagecache)
         locked = ClassSession.objects.select_for_update().get(pk=session.pk)
         if locked.status == ClassSession.Status.HELD:
             raise Refusal(_("A session that was held cannot be cancelled."))

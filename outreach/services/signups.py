@@ -134,6 +134,9 @@ def signup_cancel(
         signup = VolunteerSignup.objects.select_related("volunteer__user").get(pk=signup.pk)
         if signup.status == Status.CANCELLED:
             raise Refusal(_("This sign-up is already cancelled."))
+        if signup.attended is not None:
+            # The record of who came is a fact the hours and the KPI count: keep it.
+            raise Refusal(_("Attendance is already recorded for this sign-up; it stays as it is."))
         if not staff and timezone.localdate(now) > cancel_deadline(session):
             contact = volunteer_selectors.dx_contact()
             raise Refusal(

@@ -177,3 +177,58 @@ def test_a_bug_in_a_service_is_a_server_error_not_a_message(monkeypatch, client_
         {"name": "公民館", "name_kana": "コウミンカン", "address": "茂原市1", "kind": "other"},
     )
     assert response.status_code == 500
+
+
+def _project_form_classes() -> list[type]:
+    """Every Form and ModelForm class defined in our apps (their forms modules imported)."""
+    import importlib
+
+    from django import forms
+
+    for app in APPS:
+        for path in _modules_of_kind(app, "forms"):
+            module = ".".join(path.relative_to(BASE).with_suffix("").parts)
+            importlib.import_module(module.removesuffix(".__init__"))
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    return sorted(
+        {c for c in subclasses(forms.BaseForm) if c.__module__.split(".")[0] in APPS},
+        key=lambda c: f"{c.__module__}.{c.__qualname__}",
+    )
+
+
+def test_every_date_a_person_types_is_a_day_field_with_a_sane_range():
+    from django import forms
+
+    from core.forms import DayField
+
+    strays = [
+        f"{form.__module__}.{form.__qualname__}.{name}"
+        for form in _project_form_classes()
+        for name, field in form.base_fields.items()
+        if isinstance(field, forms.DateField | forms.DateTimeField)
+        and not isinstance(field, DayField)
+    ]
+    assert not strays, (
+        "Use core.forms.DayField (or Meta.formfield_callback = core.forms.day_formfield in a "
+        f"ModelForm) so a typed year like 0155 is refused at the form: {strays}"
+    )
+
+
+# The import template (headings only, our own words) is the one other CSV written.
+WRITERS_ALLOWED = {"core/exports.py", "core/imports.py"}
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_every_csv_and_xlsx_goes_through_the_one_formula_safe_writer(app):
+    writers = re.compile(r"csv\.(writer|DictWriter)\(|\bWorkbook\(|xlsxwriter|\.to_csv\(")
+    strays = [
+        str(path.relative_to(BASE))
+        for path in _python_files(app)
+        if str(path.relative_to(BASE)) not in WRITERS_ALLOWED and writers.search(path.read_text())
+    ]
+    assert not strays, f"write CSV/XLSX with core.exports (formulas neutralised): {strays}"

@@ -93,3 +93,36 @@ def test_fiscal_year_months_run_april_to_march():
     assert months[0] == date(2025, 4, 1)
     assert months[-1] == date(2026, 3, 1)
     assert len(months) == 12
+
+
+@pytest.mark.parametrize(
+    ("day", "label"),
+    [
+        (date(1926, 12, 24), "大正15年12月24日"),
+        (date(1912, 7, 30), "大正元年7月30日"),
+        (date(1912, 7, 29), "明治45年7月29日"),
+        (date(1873, 1, 1), "明治6年1月1日"),
+        # Before the Gregorian calendar (and before 明治): 西暦, never an error.
+        (date(1872, 12, 31), "1872年12月31日"),
+        (date(1800, 1, 1), "1800年1月1日"),
+        (date(155, 9, 20), "155年9月20日"),
+        (date(1, 1, 1), "1年1月1日"),
+    ],
+)
+def test_wareki_dates_before_showa_and_before_meiji_never_raise(day, label):
+    assert wareki_date(day) == label
+
+
+@pytest.mark.parametrize(
+    ("year", "ja", "en"),
+    [
+        (1925, "大正14年度", "FY1925 (Taisho 14)"),
+        (1880, "明治13年度", "FY1880 (Meiji 13)"),
+        (1700, "1700年度", "FY1700"),
+        (0, "0年度", "FY0"),
+    ],
+)
+def test_fiscal_year_labels_of_any_stored_year_never_raise(year, ja, en):
+    assert fiscal_year_label(year) == ja
+    with translation.override("en"):
+        assert fiscal_year_label(year) == en

@@ -1,6 +1,8 @@
 """core.ratelimit: exactly N per client and window, atomic, keyed on the client behind our proxy."""
 
 import os
+import subprocess
+import sys
 import uuid
 from io import StringIO
 
@@ -457,6 +459,25 @@ def test_the_purge_never_resets_a_window_still_counting(clock, window):
 def test_purging_counters_that_may_still_count_is_refused():
     with pytest.raises(ValueError):
         purge_old_counters(older_than_seconds=3600)
+
+
+def test_allauth_and_tsunagu_take_the_proxy_count_from_one_environment_variable():
+    code = (
+        "from django.conf import settings;"
+        "print(settings.TSUNAGU_TRUSTED_PROXY_COUNT, settings.ALLAUTH_TRUSTED_PROXY_COUNT)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "TRUSTED_PROXY_COUNT": "2",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.split() == ["2", "2"]
 
 
 @pytest.mark.django_db

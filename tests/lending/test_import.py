@@ -131,3 +131,35 @@ def test_import_is_for_lending_staff_only(client, client_for, org_rep_user, kios
     for user in (org_rep_user, kiosk_user, dx_staff):
         assert client_for(user).get("/lending/import/").status_code == 403
         assert client_for(user).get("/lending/import/items/template.csv").status_code == 403
+
+
+@pytest.mark.parametrize("kind", ["items", "organisations"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "\r{a}\r",  # old Mac line endings
+        '\n"{big}"\n',  # a field over the csv module's 128 kB limit
+        "\n{a}\x00\n",
+    ],
+    ids=["bare-cr", "field-over-128kB", "nul"],
+)
+def test_odd_files_get_an_answer_not_a_server_error(staff, projector, kind, body):
+    header = (ITEM_HEADER if kind == "items" else ORG_HEADER).rstrip("\n")
+    line = (
+        "MB-PJ-101,プロジェクター,,市役所1階,,,,"
+        if kind == "items"
+        else "本町自治会,ほんちょうじちかい,自治会,本町,山田,0475-00-0000,"
+    )
+    text = header + body.format(a=line, big="x" * (129 * 1024))
+    response = upload(staff, kind, text)
+    assert response.status_code in (200, 302, 400)
+
+
+@pytest.mark.parametrize("typed", ["0155-09-20", "1899/12/31", "2100-01-01"])
+def test_an_acquisition_date_outside_the_sane_range_is_refused(staff, projector, typed):
+    text = ITEM_HEADER + f"MB-PJ-101,プロジェクター,,市役所1階,,,{typed},\n"
+    response = upload(staff, "items", text)
+    assert (
+        "1900年1月1日から2099年12月31日までの日付を入力してください。" in response.content.decode()
+    )
+    assert not Item.objects.exists()
