@@ -233,15 +233,6 @@ def loan_return(
     with transaction.atomic():
         updated = 0
         if loan is not None:
-            # Lock the reservation first: two units of one reservation returned at once
-            # queue here, so the later one sees the earlier return when it settles the
-            # reservation; two scans of one unit queue here too.
-            list(
-                Reservation.objects.select_for_update()
-                .filter(pk=loan.reservation_id)
-                .order_by()
-                .values_list("pk", flat=True)
-            )
             was_late = today > loan.due_date
             fields = {
                 "returned_at": now,
@@ -269,6 +260,16 @@ def loan_return(
             target=loan,
             changes={"returned_via": [None, via], "missing_components": [None, ", ".join(missing)]},
             note=_("late") if was_late else "",
+        )
+        # Lock the reservation only now, just before settling it: two units of one
+        # reservation returned at once queue here, so the later one sees the earlier
+        # return; taken last, the lock is held for the settle and the commit only.
+        # (Two scans of ONE unit already queue on the loan row of the update above.)
+        list(
+            Reservation.objects.select_for_update()
+            .filter(pk=loan.reservation_id)
+            .order_by()
+            .values_list("pk", flat=True)
         )
         _settle_after_return(loan.reservation_id, now)
     return ReturnResult("returned", loan, was_late)
