@@ -398,3 +398,32 @@ def test_every_register_page_is_reached_by_following_links_from_the_menu(
         for href in re.findall(r'href="(/lending/[^"#]*)"', response.content.decode()):
             queue.append(href.replace("&amp;", "&"))
     assert wanted <= seen_names, wanted - seen_names
+
+
+def test_staff_book_a_kit_for_a_group_that_phoned(client_for, lending_staff, make_org, make_item):
+    from lending.services import kit_save
+
+    kit = kit_save(
+        kit=Kit(name="上映セット", tag_number="MB-KIT-001"),
+        items=[make_item(), make_item()],
+        by=lending_staff,
+    )
+    org = make_org()
+    pickup = _open_day(7)
+    response = client_for(lending_staff).post(
+        reverse("lending:reservation_new"),
+        {
+            "organisation": org.pk,
+            "pickup_date": pickup.isoformat(),
+            "return_date": pickup.isoformat(),
+            "event_name": "総会",
+            "purpose": "資料の投影",
+            "declaration": "on",
+            "provisional": "on",
+            f"kit_{kit.pk}": "on",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    reservation = Reservation.objects.get(organisation=org)
+    assert reservation.state == Reservation.State.PROVISIONAL
+    assert reservation.loans.filter(kit=kit).count() == 2
