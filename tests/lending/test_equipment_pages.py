@@ -88,6 +88,7 @@ def test_staff_add_a_type_an_item_and_a_kit_print_labels_and_a_group_reserves_th
     detail = staff.get(response["Location"]).content.decode()
     assert reverse("lending:label_single", args=[item.pk]) in detail
     assert "令和14年度" in detail  # the planned replacement, as a fiscal year
+    assert "89,800円" in detail
     label = staff.get(reverse("lending:label_single", args=[item.pk])).content.decode()
     assert "MB-PJ-004" in label and item.qr_token in label
     # The kit: the new projector with a screen and a cable.
