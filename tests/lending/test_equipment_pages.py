@@ -428,3 +428,27 @@ def test_staff_book_a_kit_for_a_group_that_phoned(client_for, lending_staff, mak
     reservation = Reservation.objects.get(organisation=org)
     assert reservation.state == Reservation.State.PROVISIONAL
     assert reservation.loans.filter(kit=kit).count() == 2
+
+
+def test_the_item_list_shows_the_kit_and_its_export_carries_cost_and_renewal(
+    client_for, lending_staff, make_item
+):
+    from lending.services import kit_save
+
+    item = make_item(
+        tag_number="MB-PJ-001", acquisition_cost_yen=89800, replacement_fiscal_year=2032
+    )
+    kit_save(
+        kit=Kit(name="上映セット", tag_number="MB-KIT-001"),
+        items=[item, make_item()],
+        by=lending_staff,
+    )
+    client = client_for(lending_staff)
+    page = client.get(reverse("lending:item_list")).content.decode()
+    assert "MB-KIT-001" in page
+    assert "89800" not in page  # the money stays in the register's export
+    export = client.get(reverse("lending:item_list"), {"_export": "csv"})
+    text = export.content.decode("utf-8-sig")
+    header, first = text.splitlines()[:2]
+    assert "取得価格（円）" in header and "更新予定年度" in header
+    assert "MB-PJ-001" in first and "89800" in first and "2032" in first and "MB-KIT-001" in first
