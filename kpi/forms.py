@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, day_formfield
+from core.forms import DateInput, DayField, day_formfield
 
 from .models import (
     Incident,
@@ -132,7 +132,6 @@ class VersionUpForm(forms.Form):
 
 # --- The year-end check of measures and the DX board's review ---------------------
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class MeasureCheckForm(forms.ModelForm):
@@ -162,7 +161,7 @@ class MeasureCheckForm(forms.ModelForm):
 class BoardReviewForm(forms.Form):
     """The DX board's meeting: its date and decision, and its word on each measure."""
 
-    meeting_date = forms.DateField(label=_("Date of the DX board meeting"), widget=DATE_INPUT)
+    meeting_date = DayField(label=_("Date of the DX board meeting"))
     decision = forms.CharField(
         label=_("Decisions of the meeting"),
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -498,6 +498,7 @@ class ItemForm(forms.ModelForm):
 
     class Meta:
         model = Item
+        formfield_callback = day_formfield
         fields = [
             "equipment_type",
             "tag_number",

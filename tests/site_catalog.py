@@ -224,6 +224,43 @@ def _kpi(code_kwargs: bool = False, year: bool = False) -> Callable[[], dict]:
     return kwargs
 
 
+def _staff_session() -> dict:
+    from outreach.models import ClassSession
+
+    row = ClassSession.objects.filter(course__audience="staff").order_by("-starts_at").first()
+    assert row is not None, "the demo data has no class for city staff"
+    return {"pk": row.pk}
+
+
+def _application_token(purpose: str) -> Callable[[], dict]:
+    def kwargs() -> dict:
+        from outreach.models import Application
+        from outreach.selectors import application_token
+
+        rows = Application.objects.filter(anonymised_at__isnull=True)
+        if purpose == "cancelled":
+            rows = rows.filter(status="cancelled")
+        row = rows.order_by("pk").first()
+        assert row is not None, f"the demo data has no application for {purpose}"
+        return {"token": application_token(row, purpose)}
+
+    return kwargs
+
+
+def _measure(path: str = "") -> Callable[[], dict]:
+    def kwargs() -> dict:
+        from kpi.models import Measure
+
+        out = {"fiscal_year": 2025}
+        if path == "code":
+            out["code"] = (
+                Measure.objects.filter(period__code="dx-policy-2021").order_by("pk").first().code
+            )
+        return out
+
+    return kwargs
+
+
 # Arguments for every pattern that takes some; a pattern without arguments needs no line.
 ARGUMENTS: dict[str, Callable[[], dict]] = {
     "core:message_detail": _pk("core.Message"),
@@ -272,13 +309,6 @@ ARGUMENTS: dict[str, Callable[[], dict]] = {
     "lending:maintenance_plan_edit": _pk("lending.MaintenancePlan"),
     "lending:item_maintenance": _pk("lending.Item"),
     "lending:rule_change": lambda: {"kind": "neighbourhood"},
-    "lending:type_edit": _pk("lending.EquipmentType"),
-    "lending:item_edit": _pk("lending.Item"),
-    "lending:kit_detail": _pk("lending.Kit"),
-    "lending:kit_edit": _pk("lending.Kit"),
-    "lending:kit_retire": _pk("lending.Kit"),
-    "lending:kit_label": _pk("lending.Kit"),
-    "lending:counter_return_kit": _pk("lending.Kit"),
     "lending:label_single": _pk("lending.Item"),
     "lending:token_reissue": _pk("lending.Item"),
     "lending:import_template": lambda: {"kind": "items"},
@@ -329,6 +359,21 @@ ARGUMENTS: dict[str, Callable[[], dict]] = {
     "kpi:kpi_edit": _pk("kpi.KpiDefinition"),
     "kpi:period_version_up": _pk("kpi.PlanPeriod"),
     "kpi:incident_edit": _pk("kpi.Incident"),
+    "lending:type_edit": _pk("lending.EquipmentType"),
+    "lending:item_edit": _pk("lending.Item"),
+    "lending:kit_detail": _pk("lending.Kit"),
+    "lending:kit_edit": _pk("lending.Kit"),
+    "lending:kit_retire": _pk("lending.Kit"),
+    "lending:kit_label": _pk("lending.Kit"),
+    "lending:counter_return_kit": _pk("lending.Kit"),
+    "outreach:staff_attendance": _staff_session,
+    "outreach:public_applied": _application_token("applied"),
+    "outreach:public_cancelled": _application_token("cancelled"),
+    "kpi:review": _measure(),
+    "kpi:check_edit": _measure("code"),
+    "kpi:review_filled": _measure(),
+    "kpi:review_board": _measure(),
+    "kpi:review_publish": _measure(),
 }
 # The admin site: a few of its pages stand for all of them.
 ADMIN_SAMPLES = ("/admin/", "/admin/login/", "/admin/core/user/", "/admin/lending/item/")

@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db
 def test_the_public_community_loans_rows_have_no_event_name_or_reservation_number(
     client,
     loans,  # noqa: F811
+    fy2025_running,
 ):
     response = client.get(reverse("kpi:public_facts", args=[2025, "community-loans", 2025]))
     assert response.status_code == 200

@@ -137,7 +137,7 @@ def test_a_rule_with_an_until_far_beyond_the_period_gives_the_periods_days(
         ),
     )
     assert response.status_code == 200
-    assert "2030-04-09" in response.content.decode()
+    assert "令和12年4月9日（火）" in response.content.decode()  # 2030-04-09, a Tuesday
 
 
 def test_a_line_break_in_a_class_title_still_sends_the_promoted_volunteer_a_mail(
