@@ -133,7 +133,6 @@ class VersionUpForm(forms.Form):
 # --- The year-end check of measures and the DX board's review ---------------------
 
 
-
 class MeasureCheckForm(forms.ModelForm):
     """A section's row of the check sheet (実施状況, 実施内容, 自己評価, 課題, 今後の方向性)."""
 
