@@ -538,8 +538,9 @@ def returned_loan_awaiting_inspection(item: Item) -> Loan | None:
 # --- KPI sources (read by the kpi app) -------------------------------------------
 
 
-def digital_reservations_of_year(fiscal_year: int) -> QuerySet[Reservation]:
-    """Reservations whose first digital-ready hand-out falls in ``fiscal_year`` (JST).
+def first_digital_loans_of_year(fiscal_year: int) -> QuerySet[Loan]:
+    """Digital-ready loans handed out in ``fiscal_year`` (JST) whose reservation had no
+    digital-ready hand-out before the year: one or more per counted reservation.
 
     Digital-ready is read from the loan (``was_digital_ready``, copied from the type at
     hand-out), so a tent handed out on 30 March and a tablet on 1 April count in the
@@ -548,10 +549,16 @@ def digital_reservations_of_year(fiscal_year: int) -> QuerySet[Reservation]:
     start, end = fiscal_year_bounds(fiscal_year)
     digital_loans = Loan.objects.filter(was_digital_ready=True, handed_out_at__isnull=False)
     earlier = digital_loans.filter(reservation=OuterRef("reservation"), handed_out_at__lt=start)
-    firsts = digital_loans.filter(handed_out_at__gte=start, handed_out_at__lt=end).filter(
+    return digital_loans.filter(handed_out_at__gte=start, handed_out_at__lt=end).filter(
         ~Exists(earlier)
     )
-    return Reservation.objects.filter(pk__in=firsts.values("reservation"))
+
+
+def digital_reservations_of_year(fiscal_year: int) -> QuerySet[Reservation]:
+    """Reservations whose first digital-ready hand-out falls in ``fiscal_year`` (JST)."""
+    return Reservation.objects.filter(
+        pk__in=first_digital_loans_of_year(fiscal_year).values("reservation")
+    )
 
 
 def reservations_handed_out_in_year(fiscal_year: int) -> QuerySet[Reservation]:
@@ -575,7 +582,7 @@ def _loan_group_rows(reservations: QuerySet[Reservation], *, digital_only: bool)
             "handed_out_on": to_local_date(getattr(r, counted_at)),
             "reservation": r.pk,
             "organisation": r.organisation.name,
-            "organisation_kind": kinds.get(r.organisation.kind, r.organisation.kind),
+            "organisation_kind": str(kinds.get(r.organisation.kind, r.organisation.kind)),
             "event_name": r.event_name,
             "items": r.items_count,
             "digital_items": r.digital_count,
@@ -599,6 +606,9 @@ def _loan_groups(fiscal_year: int, *, digital_only: bool) -> Figure:
     """The value is one SQL ``COUNT``; the rows are built only for the drill-down."""
     if digital_only:
         reservations = digital_reservations_of_year(fiscal_year)
+        # Counted on the loans (DISTINCT reservation): ten times faster than counting
+        # reservations ``pk IN`` the loans on a decade of data.
+        value = first_digital_loans_of_year(fiscal_year).values("reservation").distinct().count()
         explanation = _(
             "One count per group for each reservation whose first digital-ready unit was "
             "handed out in %(year)s (Japan time); whether a unit was digital-ready is taken "
@@ -606,11 +616,12 @@ def _loan_groups(fiscal_year: int, *, digital_only: bool) -> Figure:
         ) % {"year": fiscal_year_label(fiscal_year)}
     else:
         reservations = reservations_handed_out_in_year(fiscal_year)
+        value = reservations.count()
         explanation = _(
             "One count per group for each loan handed out in %(year)s (Japan time), any equipment."
         ) % {"year": fiscal_year_label(fiscal_year)}
     return Figure(
-        value=reservations.count(),
+        value=value,
         rows=LazyRows(lambda: _loan_group_rows(reservations, digital_only=digital_only)),
         columns=LOAN_GROUP_COLUMNS,
         explanation=explanation,
