@@ -325,6 +325,56 @@ def free_periods(
         return []
     horizon = last_pickup + timedelta(days=nights + office_calendar.MAX_SEARCH_DAYS)
     counts = free_by_day(equipment_type, start, horizon, today=today)
+    return _periods(
+        lambda day: counts.get(day, 0) >= quantity,
+        start=start,
+        last_pickup=last_pickup,
+        nights=nights,
+        limit=limit,
+    )
+
+
+def kit_free_periods(
+    kit: Kit,
+    *,
+    nights: int,
+    near: date,
+    last_pickup: date,
+    today: date | None = None,
+    limit: int = 3,
+) -> list[tuple[date, date]]:
+    """Like ``free_periods``, for a whole kit: days on which none of its units is held.
+
+    None while a unit is in repair, retired or out overdue: nobody can say when it is back.
+    """
+    today = today or timezone.localdate()
+    start = max(near, today)
+    units = Item.objects.filter(kit_memberships__kit=kit)
+    if start > last_pickup or not kit.is_active or not units.exists():
+        return []
+    if units.exclude(status__in=RESERVABLE_STATUSES).exists() or (
+        _overdue_loans(today).filter(item__in=units.values("pk")).exists()
+    ):
+        return []
+    horizon = last_pickup + timedelta(days=nights + office_calendar.MAX_SEARCH_DAYS)
+    held = set(
+        ItemDay.objects.filter(item__in=units.values("pk"), day__range=(start, horizon))
+        .values_list("day", flat=True)
+        .distinct()
+    )
+    return _periods(
+        lambda day: day not in held,
+        start=start,
+        last_pickup=last_pickup,
+        nights=nights,
+        limit=limit,
+    )
+
+
+def _periods(
+    is_free, *, start: date, last_pickup: date, nights: int, limit: int
+) -> list[tuple[date, date]]:
+    """(pickup, return) pairs of open days, at most ``nights`` long, free on every day."""
     found: list[tuple[date, date]] = []
     pickup = start
     while pickup <= last_pickup and len(found) < limit:
@@ -334,7 +384,7 @@ def free_periods(
             while ret > pickup and not office_calendar.is_open_day(ret):
                 ret -= timedelta(days=1)
             span = [pickup + timedelta(days=i) for i in range((ret - pickup).days + 1)]
-            if all(counts.get(d, 0) >= quantity for d in span):
+            if all(is_free(d) for d in span):
                 found.append((pickup, ret))
                 pickup = ret
         pickup += timedelta(days=1)
