@@ -13,6 +13,7 @@ from core.audit import audit_record
 from core.refusals import Refusal
 from lending.models import Item, ItemDay, Loan, Reservation
 from lending.selectors import item_find_by_code
+from lending.services.availability import bump_availability
 from lending.services.notices import reservation_notify
 
 HANDOUT_STATES = Reservation.HANDOUT_STATES
@@ -161,6 +162,7 @@ def reservation_release_unhanded(
         tags = [loan.item.tag_number for loan in released]
         ItemDay.objects.filter(loan__in=pending).delete()
         count = pending.update(released_at=now)
+        bump_availability(loan.item.equipment_type_id for loan in released)
         if count:
             audit_record(
                 actor=by,
@@ -233,15 +235,6 @@ def loan_return(
     with transaction.atomic():
         updated = 0
         if loan is not None:
-            # Lock the reservation first: two units of one reservation returned at once
-            # queue here, so the later one sees the earlier return when it settles the
-            # reservation; two scans of one unit queue here too.
-            list(
-                Reservation.objects.select_for_update()
-                .filter(pk=loan.reservation_id)
-                .order_by()
-                .values_list("pk", flat=True)
-            )
             was_late = today > loan.due_date
             fields = {
                 "returned_at": now,
@@ -269,6 +262,19 @@ def loan_return(
             target=loan,
             changes={"returned_via": [None, via], "missing_components": [None, ", ".join(missing)]},
             note=_("late") if was_late else "",
+        )
+        # No core.pagecache bump here: a return only frees days, so a cached public calendar
+        # errs on the safe side (a unit shown taken that is free) for at most
+        # PUBLIC_CACHE_SECONDS, and the kiosk scan keeps its 12 queries (issue 18).
+        # Lock the reservation only now, just before settling it: two units of one
+        # reservation returned at once queue here, so the later one sees the earlier
+        # return; taken last, the lock is held for the settle and the commit only.
+        # (Two scans of ONE unit already queue on the loan row of the update above.)
+        list(
+            Reservation.objects.select_for_update()
+            .filter(pk=loan.reservation_id)
+            .order_by()
+            .values_list("pk", flat=True)
         )
         _settle_after_return(loan.reservation_id, now)
     return ReturnResult("returned", loan, was_late)
@@ -419,6 +425,10 @@ def loan_inspect(
         )
         reservation = Reservation.objects.select_for_update().get(pk=loan.reservation_id)
         _settle(reservation, now)
+        if new_status != Item.Status.AVAILABLE:  # in repair: no longer lent out
+            bump_availability(
+                Item.objects.filter(pk=loan.item_id).values_list("equipment_type_id", flat=True)
+            )
     loan.refresh_from_db()
     return loan
 
@@ -435,5 +445,12 @@ def loans_hold_overdue_days(*, today: date | None = None) -> int:
             ItemDay(item_id=loan.item_id, day=d, loan=loan)
             for d in _days(loan.due_date + timedelta(days=1), today)
         ]
-    ItemDay.objects.bulk_create(rows, ignore_conflicts=True)
+    with transaction.atomic():
+        ItemDay.objects.bulk_create(rows, ignore_conflicts=True)
+        if rows:
+            bump_availability(
+                Item.objects.filter(pk__in={r.item_id for r in rows}).values_list(
+                    "equipment_type_id", flat=True
+                )
+            )
     return len(rows)

@@ -21,7 +21,8 @@ from lending.models import (
     Reservation,
     ReservationLine,
 )
-from lending.selectors import free_items, free_periods, kit_is_free
+from lending.selectors import free_items, free_periods, kit_free_periods, kit_is_free
+from lending.services.availability import bump_availability
 from lending.services.notices import reservation_notify
 
 
@@ -127,6 +128,7 @@ def _assign(
                 ]
                 for loan in loans:
                     _hold(loan, reservation.pickup_date, reservation.return_date)
+                bump_availability([equipment_type.pk])
             return loans
         except IntegrityError:
             continue
@@ -149,18 +151,27 @@ def _assign(
     )
 
 
-def _kit_conflict(kit: Kit, reservation: Reservation) -> ReservationConflict:
-    return ReservationConflict(
-        _(
-            "The kit %(kit)s is not free from %(start)s to %(end)s: one of its units is booked, "
-            "out or in repair."
-        )
-        % {
-            "kit": f"{kit.name}（{kit.tag_number}）",
-            "start": _short(reservation.pickup_date),
-            "end": _short(reservation.return_date),
-        }
+def _kit_conflict(kit: Kit, reservation: Reservation, today: date) -> ReservationConflict:
+    rules = lending_rules.rules_for(reservation.organisation.kind, today)
+    pickup, ret = reservation.pickup_date, reservation.return_date
+    periods = kit_free_periods(
+        kit,
+        nights=(ret - pickup).days,
+        near=pickup,
+        last_pickup=rules.last_bookable_day(today),
+        today=today,
     )
+    if periods:
+        suggestion = _("Free dates: %(periods)s.") % {
+            "periods": "、".join(f"{_short(a)}〜{_short(b)}" for a, b in periods)
+        }
+    else:
+        suggestion = _("No free dates for this kit within the booking window.")
+    message = _(
+        "The kit %(kit)s is not free from %(start)s to %(end)s: one of its units is booked, "
+        "out or in repair."
+    ) % {"kit": f"{kit.name}（{kit.tag_number}）", "start": _short(pickup), "end": _short(ret)}
+    return ReservationConflict(f"{message} {suggestion}", free_periods=periods)
 
 
 def _assign_kit(reservation: Reservation, kit: Kit, today: date) -> list[Loan]:
@@ -177,7 +188,7 @@ def _assign_kit(reservation: Reservation, kit: Kit, today: date) -> list[Loan]:
     if not member_ids or not kit_is_free(
         kit, reservation.pickup_date, reservation.return_date, today=today
     ):
-        raise _kit_conflict(kit, reservation)
+        raise _kit_conflict(kit, reservation, today)
     try:
         with transaction.atomic():
             loans = [
@@ -188,20 +199,26 @@ def _assign_kit(reservation: Reservation, kit: Kit, today: date) -> list[Loan]:
             ]
             for loan in loans:
                 _hold(loan, reservation.pickup_date, reservation.return_date)
+            bump_availability(
+                Item.objects.filter(pk__in=member_ids).values_list("equipment_type_id", flat=True)
+            )
     except IntegrityError:
-        raise _kit_conflict(kit, reservation) from None
+        raise _kit_conflict(kit, reservation, today) from None
     except OperationalError as exc:
         if type(exc.__cause__).__name__ != "DeadlockDetected":
             raise
-        raise _kit_conflict(kit, reservation) from None
+        raise _kit_conflict(kit, reservation, today) from None
     return loans
 
 
 def _release(reservation: Reservation, now: datetime) -> int:
     """Give back the days of units assigned but not handed out."""
     pending = reservation.loans.filter(handed_out_at__isnull=True, released_at__isnull=True)
+    types = list(pending.values_list("item__equipment_type_id", flat=True))
     ItemDay.objects.filter(loan__in=pending).delete()
-    return pending.update(released_at=now)
+    released = pending.update(released_at=now)
+    bump_availability(types)
+    return released
 
 
 def reservation_request(
