@@ -1,10 +1,10 @@
 """Filters of the desk's lists (django-filter)."""
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import DayFilter
 from lending.models import EquipmentType, Item, Organisation, Reservation
 
 
@@ -28,17 +28,15 @@ class ReservationFilter(django_filters.FilterSet):
     organisation = django_filters.ModelChoiceFilter(
         label=_("Organisation"), queryset=Organisation.objects.all()
     )
-    pickup_from = django_filters.DateFilter(
+    pickup_from = DayFilter(
         label=_("Pickup from"),
         field_name="pickup_date",
         lookup_expr="gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    pickup_to = django_filters.DateFilter(
+    pickup_to = DayFilter(
         label=_("Pickup until"),
         field_name="pickup_date",
         lookup_expr="lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     class Meta:
