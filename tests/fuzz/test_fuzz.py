@@ -74,7 +74,7 @@ NASTY = (
     "2025-04-01T25:61",
     "\x00",
     "\r\n",
-    "\ud800",
+    "%ED%A0%80",  # a lone surrogate, as a browser would escape it
     '=HYPERLINK("https://evil.example/")',
     "<script>alert(1)</script>",
     "' OR 1=1 --",
@@ -188,7 +188,7 @@ def _value(seen: tuple[str, ...]):
     own = [v for v in seen if v]
     return st.one_of(
         st.sampled_from(NASTY),
-        st.text(max_size=40),
+        st.text(st.characters(exclude_categories=["Cs"]), max_size=40),  # HTTP carries UTF-8
         st.integers().map(str),
         st.floats(allow_nan=True, allow_infinity=True).map(repr),
         st.dates().map(lambda d: d.isoformat()),
