@@ -62,13 +62,21 @@ class Session:
     def origin(self) -> str:
         return f"https://{self.host}:{self.port}"
 
-    def request(self, method: str, path: str, form: dict | None = None, timeout: float = 30):
+    def request(
+        self,
+        method: str,
+        path: str,
+        form: dict | None = None,
+        timeout: float = 30,
+        extra_headers: dict | None = None,
+    ):
         connection = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
         headers = {
             # Production settings trust the proxy's header; without it every page redirects to https.
             "X-Forwarded-Proto": "https",
             "Host": f"{self.host}:{self.port}",
             "Accept-Language": "ja",
+            **(extra_headers or {}),
         }
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -264,6 +272,13 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=1)
     parser.add_argument("--race", type=int, default=50)
     parser.add_argument("--skip-prepare", action="store_true")
+    parser.add_argument(
+        "--throughput-requests",
+        type=int,
+        default=0,
+        help="Before the mixed run: this many requests of /healthz alone, then of kiosk scans "
+        "alone (half of them real first returns), each as fast as the server answers.",
+    )
     options = parser.parse_args()
 
     if not options.skip_prepare:
@@ -287,7 +302,18 @@ def main() -> None:
     from bench import load_scenarios
 
     gunicorn = start_gunicorn(server_env, options.port, options.workers)
+    throughput = {}
     try:
+        if options.throughput_requests:
+            throughput = load_scenarios.throughput(
+                Session,
+                "127.0.0.1",
+                options.port,
+                run_load,
+                total=options.throughput_requests,
+                concurrency=options.concurrency,
+                time_limit=options.time_limit,
+            )
         scenarios, notes, outcomes = load_scenarios.build(Session, "127.0.0.1", options.port)
         print(f"load: {options.requests} requests, {options.concurrency} threads", flush=True)
         load = run_load(
@@ -307,6 +333,8 @@ def main() -> None:
         "load": load,
         "race": race,
     }
+    if throughput:
+        results["throughput"] = throughput
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(results, ensure_ascii=False, indent=2))
 

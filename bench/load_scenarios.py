@@ -8,7 +8,8 @@ the answer is what a person should see, else a short reason). ``race`` runs the
 import random
 import re
 import threading
-from collections import Counter
+import time
+from collections import Counter, deque
 from datetime import timedelta
 
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -20,6 +21,8 @@ from core.office_calendar import next_open_day
 from core.roles import Role
 
 OUTCOME = re.compile(r'data-outcome="([a-z_]+)"')
+# What kiosk.js sends with a scan (the server answers with the kiosk panel only).
+KIOSK_SCRIPT = {"X-Requested-With": "fetch"}
 
 
 def _reopen_loans(count: int) -> int:
@@ -36,7 +39,9 @@ def _reopen_loans(count: int) -> int:
         .values_list("pk", "item_id")[: max(0, count - already)]
     )
     for loan_pk, item_pk in candidates:
-        Loan.objects.filter(pk=loan_pk).update(returned_at=None, returned_by=None, returned_via="")
+        Loan.objects.filter(pk=loan_pk).update(
+            returned_at=None, returned_by=None, returned_via="", parts_checked_at=None
+        )
         Item.objects.filter(pk=item_pk).update(status=Item.Status.ON_LOAN)
     return out.count()
 
@@ -66,7 +71,10 @@ def build(Session, host: str, port: int):  # noqa: N803 - the class is passed in
     def scan(n):
         code = f"https://127.0.0.1/t/{codes[n % len(codes)]}"
         status, _h, body = kiosk.request(
-            "POST", "/kiosk/", {"csrfmiddlewaretoken": kiosk_token, "code": code}
+            "POST",
+            "/kiosk/",
+            {"csrfmiddlewaretoken": kiosk_token, "code": code},
+            extra_headers=KIOSK_SCRIPT,
         )
         found = OUTCOME.search(body)
         outcome = found.group(1) if found else "none"
@@ -176,3 +184,102 @@ def race(Session, host: str, port: int, count: int):  # noqa: N803
         "reservations_holding_the_unit": holding,
         "exactly_one_success": len(successes) == 1 and holding == 1,
     }
+
+
+def _reopen(item_pk: int) -> None:
+    """Put the item's latest loan back out (plain updates), for the next real first return."""
+    from lending.models import Item, Loan
+
+    loan = Loan.objects.filter(item_id=item_pk, returned_at__isnull=False).order_by("-returned_at")
+    Loan.objects.filter(pk__in=loan.values("pk")[:1]).update(
+        returned_at=None, returned_by=None, returned_via="", parts_checked_at=None, was_late=False
+    )
+    Item.objects.filter(pk=item_pk).update(status=Item.Status.ON_LOAN)
+
+
+def throughput(Session, host, port, run_load, *, total, concurrency, time_limit):  # noqa: N803
+    """Requests per second of /healthz alone, then of kiosk scans alone, on the same server.
+
+    Every other scan is a real first return (an item that is out: one loan, one audit
+    entry, the reservation settled); the rest scan an item just returned ("already
+    returned"). A helper thread puts returned items back out, outside the timed
+    requests, so the first returns never run dry on a small data set.
+    """
+    from django.db import connections
+
+    from lending.models import Loan
+
+    probe = Session(host, port)
+
+    def healthz(n):
+        status, _h, body = probe.request("GET", "/healthz")
+        return status, "" if status == 200 else "not healthy"
+
+    _reopen_loans(200)
+    out = deque(
+        Loan.objects.filter(handed_out_at__isnull=False, returned_at__isnull=True).values_list(
+            "item_id", "item__qr_token"
+        )
+    )
+    returned: deque = deque()
+    lock = threading.Lock()
+    outcomes: Counter = Counter()
+    stop = threading.Event()
+    kiosk = Session(host, port)
+    kiosk.sign_in(bench_users(Role.KIOSK).first().email, BENCH_PASSWORD)
+    token = kiosk.csrf_from(kiosk.request("GET", "/kiosk/")[2])
+
+    def refill():
+        try:
+            while not stop.is_set():
+                with lock:
+                    entry = returned.popleft() if len(out) < 40 and len(returned) > 40 else None
+                if entry is None:
+                    time.sleep(0.002)
+                    continue
+                _reopen(entry[0])
+                with lock:
+                    out.append(entry)
+        finally:
+            connections.close_all()
+
+    def scan(n):
+        with lock:
+            first = n % 2 == 0 or not returned
+            entry = (out.popleft() if out else None) if first else returned[-1]
+        if entry is None:
+            return "no item out", "the refill fell behind"
+        status, _h, body = kiosk.request(
+            "POST",
+            "/kiosk/",
+            {"csrfmiddlewaretoken": token, "code": f"https://127.0.0.1/t/{entry[1]}"},
+            extra_headers=KIOSK_SCRIPT,
+        )
+        found = OUTCOME.search(body)
+        outcome = found.group(1) if found else "none"
+        with lock:
+            outcomes[outcome] += 1
+            if first:
+                returned.append(entry)
+        expected = {"returned", "late"} if first else {"already_returned", "returned", "late"}
+        return status, "" if status == 200 and outcome in expected else f"outcome {outcome}"
+
+    helper = threading.Thread(target=refill, daemon=True)
+    helper.start()
+    try:
+        results = {
+            "healthz alone": run_load(
+                [("healthz", healthz)], total=total, concurrency=concurrency, time_limit=time_limit
+            ),
+            "kiosk scans alone": run_load(
+                [("kiosk scan", scan)], total=total, concurrency=concurrency, time_limit=time_limit
+            ),
+        }
+    finally:
+        stop.set()
+        helper.join()
+    results["kiosk scans alone"]["kiosk_outcomes"] = dict(outcomes)
+    kiosk_rate = results["kiosk scans alone"]["throughput_per_second"]
+    healthz_rate = results["healthz alone"]["throughput_per_second"]
+    results["kiosk_to_healthz"] = round(kiosk_rate / healthz_rate, 3) if healthz_rate else None
+    return results

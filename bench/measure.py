@@ -68,6 +68,8 @@ class Page:
     fresh_each_time: bool = False
     # Text the measured response must contain (so we time the path we mean).
     expect: str = ""
+    # Request headers, e.g. the kiosk script's ``X-Requested-With: fetch``.
+    headers: dict = field(default_factory=dict)
     samples: list[float] = field(default_factory=list)
     cpu_samples: list[float] = field(default_factory=list)  # this process
     db_cpu_samples: list[float] = field(default_factory=list)  # the PostgreSQL backend
@@ -138,10 +140,10 @@ def client_for(role: str | None, cache: dict) -> Client:
     return cache[role]
 
 
-def request(client: Client, method: str, path: str, data: dict):
+def request(client: Client, method: str, path: str, data: dict, headers: dict | None = None):
     if method == "POST":
-        return client.post(path, data)
-    return client.get(path, data)
+        return client.post(path, data, headers=headers)
+    return client.get(path, data, headers=headers)
 
 
 def prepare(page: Page, clients: dict, warmup: int) -> dict:
@@ -152,13 +154,13 @@ def prepare(page: Page, clients: dict, warmup: int) -> dict:
     client = client_for(page.role, clients)
     method, path, data = page.request()
     for _ in range(warmup):
-        response = request(client, method, path, data)
+        response = request(client, method, path, data, page.headers)
         if page.fresh_each_time:
             method, path, data = page.request()
     if response.status_code >= 400:
         return {"skipped": True, "note": f"{method} {path} answered {response.status_code}"}
     with CaptureQueriesContext(connection) as queries:
-        response = request(client, method, path, data)
+        response = request(client, method, path, data, page.headers)
     if page.expect and page.expect not in response.content.decode():
         return {"skipped": True, "note": f"{method} {path} did not show {page.expect!r}"}
     page.client, page.current = client, (method, path, data)
@@ -203,13 +205,13 @@ def time_once(page: Page, database_cpu: Callable[[], float]) -> None:
     behind. A page that changes data gets a fresh target for each request.
     """
     method, path, data = page.request() if page.fresh_each_time else page.current
-    request(page.client, method, path, data)
+    request(page.client, method, path, data, page.headers)
     if page.fresh_each_time:
         method, path, data = page.request()
     database_started = database_cpu()
     cpu_started = time.process_time()
     started = time.perf_counter()
-    response = request(page.client, method, path, data)
+    response = request(page.client, method, path, data, page.headers)
     page.samples.append((time.perf_counter() - started) * 1000)
     page.cpu_samples.append((time.process_time() - cpu_started) * 1000)
     page.db_cpu_samples.append(database_cpu() - database_started)
@@ -234,10 +236,14 @@ def summary(page: Page, prepared: dict) -> dict:
 def main() -> None:
     repeat = int(os.environ.get("BENCH_REPEAT", "30"))
     warmup = int(os.environ.get("BENCH_WARMUP", "3"))
+    # BENCH_PAGES (names, comma-separated) measures those pages only, with both floors.
+    chosen = {name.strip() for name in os.environ.get("BENCH_PAGES", "").split(",") if name.strip()}
     clients: dict = {}
     results: dict = {}
     measured: list[tuple[Page, dict]] = []
     for page in pages():
+        if chosen and page.name not in chosen | {HEALTHZ, FLOOR}:
+            continue
         try:
             prepared = prepare(page, clients, warmup)
         except Skip as exc:

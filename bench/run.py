@@ -67,7 +67,7 @@ def manage(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
-def run_one(kind: str, scale: int, repeat: int) -> dict:
+def run_one(kind: str, scale: int, repeat: int, pages: str = "") -> dict:
     env = fresh_database(kind, scale)
     manage(env, "migrate", "--no-input", "-v", "0")
     manage(env, "createcachetable")
@@ -76,6 +76,7 @@ def run_one(kind: str, scale: int, repeat: int) -> dict:
     generation_seconds = round(time.perf_counter() - started, 1)
     print(f"  generated N={scale} on {kind} in {generation_seconds} s", flush=True)
     env["BENCH_REPEAT"] = str(repeat)
+    env["BENCH_PAGES"] = pages
     load_before = load_average()
     started = time.perf_counter()
     measured = subprocess.run(
@@ -180,18 +181,25 @@ def fmt_load(values: list[float]) -> str:
     return "/".join(f"{v:.2f}" for v in values)
 
 
-def write_readme_table(results: dict) -> None:
+def write_readme_table(results: dict, section: str = "") -> None:
+    """The table between the markers (a focused run: between its section's own markers)."""
+    begin, end = (
+        (f"<!-- BENCH-TABLE:{section}:BEGIN -->", f"<!-- BENCH-TABLE:{section}:END -->")
+        if section
+        else (BEGIN, END)
+    )
     text = README.read_text(encoding="utf-8")
     machine = results["machine"]
     note = f"\n\n{results['note']}" if results.get("note") else ""
     block = (
         f"{BEGIN}\nMeasured {results['generated_at']} on {machine['platform']}, "
         f"{machine['cpus']} CPUs, Python {machine['python']}, {results['repeat']} requests per page."
-        f"{note}\n\n" + table(results) + f"\n{END}"
+        f"{note}\n\n" + table(results) + f"\n{end}"
     )
-    if BEGIN in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + block + rest.split(END, 1)[1]
+    block = begin + block[len(BEGIN) :]
+    if begin in text:
+        head, rest = text.split(begin, 1)
+        text = head + block + rest.split(end, 1)[1]
     else:
         text += "\n" + block + "\n"
     README.write_text(text, encoding="utf-8")
@@ -204,12 +212,20 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--note", default="", help="Conditions of the run, for the README.")
+    parser.add_argument(
+        "--pages",
+        default="",
+        help="Measure only these pages (names, comma-separated; the floors always). The results "
+        "go to results.json under sections[--section] and to their own README table, leaving "
+        "the full run's figures as they are.",
+    )
+    parser.add_argument("--section", default="focus", help="Name of a --pages run's section.")
     options = parser.parse_args()
     runs = []
     for kind in options.databases.split(","):
         for scale in (int(s) for s in options.scales.split(",")):
             print(f"bench: {kind}, N={scale}", flush=True)
-            runs.append(run_one(kind, scale, options.repeat))
+            runs.append(run_one(kind, scale, options.repeat, options.pages))
     results = {
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": {
@@ -222,11 +238,21 @@ def main() -> None:
         "runs": runs,
     }
     results["growth"] = growth(runs)
+    earlier = (
+        json.loads(options.output.read_text(encoding="utf-8")) if options.output.exists() else {}
+    )
+    if options.pages:
+        # A focused run: its own section, the full run's figures untouched.
+        results["pages_chosen"] = options.pages
+        sections = {**earlier.get("sections", {}), options.section: results}
+        kept = {**earlier, "sections": sections}
+    else:
+        kept = {**results, "sections": earlier.get("sections", {})}
     options.output.write_text(
-        json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        json.dumps(kept, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
     if options.output == RESULTS:
-        write_readme_table(results)
+        write_readme_table(results, options.section if options.pages else "")
     print(table(results))
 
 

@@ -14,9 +14,19 @@ def pages(Page, get, reverse_or_skip, Skip, today):  # noqa: N803 - classes pass
             "kiosk scan",
             Role.KIOSK,
             kiosk_scan(reverse_or_skip, Skip),
-            "POST of a scanned QR URL; each scan returns a loan that is out",
+            "POST of a scanned QR URL as kiosk.js sends it (the panel comes back); "
+            "each scan returns a loan that is out",
             fresh_each_time=True,
             expect="返却を受け付けました",  # returned or returned late: both record a return
+            headers={"X-Requested-With": "fetch"},
+        ),
+        Page(
+            "kiosk scan (whole page, without JavaScript)",
+            Role.KIOSK,
+            kiosk_scan(reverse_or_skip, Skip),
+            "the same scan from a browser without JavaScript: the whole page comes back",
+            fresh_each_time=True,
+            expect="返却を受け付けました",
         ),
         Page("availability (next 7 days)", None, get("lending:availability"), "public page"),
         Page(

@@ -197,11 +197,11 @@ def _related_names(entries: list[AuditEntry], fields: dict[str, Any]) -> dict[tu
         model = fields[key].related_model
         valid = [pk for pk in pks if pk.isdigit()]
         for pk, obj in model._default_manager.in_bulk(valid).items():
-            names[(key, str(pk))] = _person_name(obj) if model is User else str(obj)
+            names[(key, str(pk))] = person_name(obj) if model is User else str(obj)
     return names
 
 
-def _person_name(user) -> str:
+def person_name(user) -> str:
     """A person by name, as the actor column shows them (a user's ``str`` is their address
     when they have no name)."""
     name = user.full_name

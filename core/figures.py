@@ -6,7 +6,7 @@ granularity that explains the value without personal data (for example one row
 per class session with its attendance count, not one row per participant).
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -25,6 +25,37 @@ class Column:
     staff_only: bool = False
 
 
+class LazyRows(Sequence):
+    """Rows built by ``build`` the first time someone looks at them.
+
+    The sheet needs only a figure's value (one SQL ``COUNT``); the rows behind it are
+    built for the drill-down page alone, so a year of loans is not turned into
+    dicts just to be counted.
+    """
+
+    def __init__(self, build: Callable[[], list[Any]]):
+        self._build = build
+        self._rows: list[Any] | None = None
+
+    @property
+    def built(self) -> bool:
+        return self._rows is not None
+
+    def _all(self) -> list[Any]:
+        if self._rows is None:
+            self._rows = list(self._build())
+        return self._rows
+
+    def __getitem__(self, index):
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._all())
+
+
 @dataclass(frozen=True)
 class Figure:
     value: int | Decimal
@@ -32,6 +63,8 @@ class Figure:
     columns: Sequence[Column] = field(default_factory=tuple)
     # What was counted, in one plain sentence (shown above the rows).
     explanation: str = ""
+    # 実人数 beside a value counted 延べ, where the source can tell people apart.
+    people: int | None = None
 
     def cell(self, row: Any, column: Column) -> Any:
         if isinstance(row, dict):

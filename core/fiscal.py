@@ -5,7 +5,7 @@ Every year label in Tsunagu comes from here, so 令和元年度 is never 令和1
 
 from datetime import date, datetime, time, timedelta
 
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
 # (first day of the era, name in Japanese, name in English); newest first.
 ERAS: list[tuple[date, str, str]] = [
@@ -130,6 +130,61 @@ def wareki_date(day: date | datetime) -> str:
         return f"{local.year}年{local.month}月{local.day}日"
     name, _, n = era
     return f"{name}{_number(n)}年{local.month}月{local.day}日"
+
+
+JA_WEEKDAYS = "月火水木金土日"
+
+
+def _japanese() -> bool:
+    return (translation.get_language() or "ja").startswith("ja")
+
+
+def _local(value: date | datetime) -> date | datetime:
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+def long_date(value: date | datetime) -> str:
+    """A day in running text: 令和8年12月8日（火） in Japanese, Tuesday 8 December 2026 in English.
+
+    One of the two date styles of every page (the other is ``short_date``); the weekday
+    always comes in the page's language, never 令和8年12月8日（Tue）.
+    """
+    local = to_local_date(value)
+    if _japanese():
+        return f"{wareki_date(local)}（{JA_WEEKDAYS[local.weekday()]}）"
+    return formats.date_format(local, "l j F Y")
+
+
+def short_date(value: date | datetime) -> str:
+    """A day in a table cell: 2026/12/08（火） in Japanese, Tue 8 Dec 2026 in English.
+
+    The same as Django's SHORT_DATE_FORMAT (``config/formats``), so django-tables2
+    date columns and this filter agree.
+    """
+    return formats.date_format(to_local_date(value), "SHORT_DATE_FORMAT")
+
+
+def long_datetime(value: datetime) -> str:
+    """令和8年12月8日（火）14:00 / Tuesday 8 December 2026, 14:00."""
+    local = _local(value)
+    separator = "" if _japanese() else ", "
+    return f"{long_date(local)}{separator}{local:%H:%M}"
+
+
+def short_datetime(value: datetime) -> str:
+    """2026/12/08（火）14:00 / Tue 8 Dec 2026 14:00 (SHORT_DATETIME_FORMAT)."""
+    return formats.date_format(_local(value), "SHORT_DATETIME_FORMAT")
+
+
+def month_label(value: date | datetime) -> str:
+    """A month in text: 令和7年7月 in Japanese, July 2025 in English."""
+    local = to_local_date(value)
+    if _japanese():
+        era, _, n = _era_for_date(local)
+        return f"{era}{_number(n)}年{local.month}月"
+    return formats.date_format(local, "F Y")
 
 
 def fiscal_year_months(year: int) -> list[date]:

@@ -13,19 +13,66 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from core.fiscal import FIRST_YEAR, LAST_YEAR
 from core.models import Facility
 from core.roles import ASSIGNABLE_ROLES, Role
 
 
+def required_message(field: forms.Field, label: str) -> str:
+    """What an empty required field says, naming the field (never Django's generic
+    「このフィールドは必須です。」, which on a long form does not say which one)."""
+    if isinstance(field, forms.BooleanField):
+        return gettext("Please tick “%(field)s”.") % {"field": label}
+    if isinstance(field, (forms.ChoiceField, forms.ModelChoiceField, forms.FileField)):
+        return gettext("Please choose “%(field)s”.") % {"field": label}
+    return gettext("Please enter “%(field)s”.") % {"field": label}
+
+
+class NamedErrorsBoundField(BoundField):
+    """A field whose "required" error names the field, beside it and in the summary.
+
+    Only what is shown changes: ``form.errors`` keeps Django's codes and messages.
+    ``summary_errors`` prefixes the label to messages that do not already name it.
+    """
+
+    def _messages(self) -> list[tuple[str, bool]]:
+        label = str(self.label or self.name)
+        messages = []
+        for error in self.form.errors.as_data().get(self.name, ()):
+            if error.code == "required":
+                messages.append((required_message(self.field, label), True))
+            else:
+                messages.extend((message, False) for message in error)
+        return messages
+
+    @cached_property
+    def errors(self):
+        # A hidden field has no label to name: the person cannot fix it anyway.
+        if self.name not in self.form.errors or self.is_hidden:
+            return super().errors
+        return self.form.error_class(
+            [message for message, _named in self._messages()],
+            renderer=self.form.renderer,
+            field_id=self.auto_id,
+        )
+
+    @property
+    def summary_errors(self) -> list[str]:
+        label = str(self.label or self.name)
+        return [message if named else f"{label}：{message}" for message, named in self._messages()]
+
+
 class FormRenderer(TemplatesSetting):
     form_template_name = "core/forms/form.html"
     field_template_name = "core/forms/field.html"
+    bound_field_class = NamedErrorsBoundField
 
 
 # --- Days a person types -----------------------------------------------------------------

@@ -290,6 +290,17 @@ class RateCounter(models.Model):
         return f"{self.key}: {self.count}"
 
 
+class CacheVersion(models.Model):
+    """A counter per cached public page (``core.pagecache``), bumped by the writes that change
+    the page in their own transaction, so a cached copy never outlives a committed change."""
+
+    key = models.CharField(max_length=100, primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.version}"
+
+
 class MessageTemplate(models.Model):
     """Staff's own wording of a message (subject and body) in one language.
 

@@ -64,6 +64,16 @@ def next_open_day(day: date, *, include_today: bool = True) -> date:
     raise RuntimeError(f"No open day within {MAX_SEARCH_DAYS} days of {day}")
 
 
+def last_open_day_on_or_before(day: date) -> date:
+    """The last open day on or before ``day`` (pickup before a weekend event)."""
+    candidate = day
+    for _step in range(MAX_SEARCH_DAYS):
+        if is_open_day(candidate):
+            return candidate
+        candidate -= timedelta(days=1)
+    raise RuntimeError(f"No open day within {MAX_SEARCH_DAYS} days before {day}")
+
+
 def open_days_between(start: date, end: date) -> list[date]:
     """Open days from ``start`` to ``end``, both inclusive."""
     days = []

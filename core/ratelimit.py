@@ -4,7 +4,8 @@
 attempt for the client and says whether it went past the limit. Counting is a
 single atomic step whatever the deployment: Redis ``INCR`` when a Redis cache is
 configured, otherwise one ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` on our
-own table (Django's database cache ``incr`` reads then writes, so simultaneous
+own table (or, for a limit declared ``shared=False``, a counter in the worker's
+memory) (Django's database cache ``incr`` reads then writes, so simultaneous
 requests slipped past it).
 
 Who the client is: behind a TLS proxy every request comes from the proxy's
@@ -18,6 +19,7 @@ forged to dodge a limit. allauth's sign-in limits use the same function (see
 
 import hashlib
 import ipaddress
+import threading
 import time
 from dataclasses import dataclass
 from functools import cache
@@ -106,6 +108,35 @@ def _count_in_database(key: str, window_start: int) -> int:
         return cursor.fetchone()[0]
 
 
+class _ProcessCounters:
+    """Counters in this worker process's memory, for limits that may count per process.
+
+    No database write and no shared state: with W worker processes a client gets
+    at most W × limit through, which is enough for a safety valve (the kiosk's
+    stuck scanner) and not for a limit that protects people (sign-in, applications)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: dict[str, tuple[int, int]] = {}  # key → (window_start, count)
+
+    def count(self, key: str, window_start: int) -> int:
+        with self._lock:
+            start, count = self._counts.get(key, (window_start, 0))
+            count = count + 1 if start == window_start else 1
+            self._counts[key] = (window_start, count)
+            if len(self._counts) > 10_000:
+                # Forget windows that are over (every key carries its window start).
+                self._counts = {k: v for k, v in self._counts.items() if v[0] >= window_start}
+            return count
+
+    def clear(self) -> None:
+        with self._lock:
+            self._counts.clear()
+
+
+_process_counters = _ProcessCounters()
+
+
 MAX_WINDOW = 24 * 3600  # the daily purge keeps two days of windows (see purge_old_counters)
 
 
@@ -131,11 +162,16 @@ def _identity_key(identity: str) -> str:
 class RateLimit:
     """At most ``limit`` attempts per client in each ``window`` seconds (a fixed window).
 
-    ``window`` is at most a day: the daily purge keeps the counters of the last two days."""
+    ``window`` is at most a day: the daily purge keeps the counters of the last two days.
+
+    ``shared=False`` is for safety valves on hot paths (the kiosk scan): without
+    Redis they count in the worker's memory instead of writing the database on
+    every request (see ``_ProcessCounters`` for what that allows)."""
 
     scope: str
     limit: int
     window: int
+    shared: bool = True
 
     def __post_init__(self) -> None:
         if not 0 < self.window <= MAX_WINDOW:
@@ -149,6 +185,8 @@ class RateLimit:
         key = f"rl:{self.scope}:{_identity_key(identity)}:{window_start}"
         if _uses_redis():
             return _count_in_redis(key, self.window)
+        if not self.shared:
+            return _process_counters.count(key, window_start)
         return _count_in_database(key, window_start)
 
     def exceeded(self, request, *, identity: str | None = None) -> bool:

@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from .models import Incident, KpiComment, KpiDefinition, ManualValue, PlanPeriod, YearTarget
+from .models import (
+    Incident,
+    KpiComment,
+    KpiDefinition,
+    ManualValue,
+    Measure,
+    MeasureCheck,
+    PlanPeriod,
+    YearReview,
+    YearTarget,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -32,4 +42,15 @@ class IncidentAdmin(ReadOnlyAdmin):
     list_display = ["occurred_on", "severity", "resolved_on"]
 
 
-admin.site.register([KpiComment, ManualValue, YearTarget], ReadOnlyAdmin)
+@admin.register(Measure)
+class MeasureAdmin(ReadOnlyAdmin):
+    list_display = ["name", "period", "section"]
+    list_filter = ["period"]
+
+
+@admin.register(YearReview)
+class YearReviewAdmin(ReadOnlyAdmin):
+    list_display = ["fiscal_year", "status", "meeting_date", "published_at"]
+
+
+admin.site.register([KpiComment, ManualValue, YearTarget, MeasureCheck], ReadOnlyAdmin)

@@ -21,6 +21,11 @@ class KpiConfig(AppConfig):
         "kpi.year.reopened": _("Year reopened"),
         "kpi.incident.recorded": _("Incident recorded"),
         "kpi.incident.changed": _("Incident changed"),
+        "kpi.measure_check.saved": _("Measure row of the check sheet written"),
+        "kpi.measure_check.board_comment": _("DX board's comment on a measure recorded"),
+        "kpi.review.filled": _("Check sheet marked as filled in by the sections"),
+        "kpi.review.board_recorded": _("DX board meeting recorded"),
+        "kpi.review.published": _("Year published"),
     }
     role_permissions: dict[str, list[str]] = {
         "dx_staff": [
@@ -41,11 +46,25 @@ class KpiConfig(AppConfig):
             "kpi.change_incident",
             "kpi.view_yearclosing",
             "kpi.add_yearclosing",
-        ]
+            "kpi.view_measure",
+            "kpi.view_measurecheck",
+            "kpi.add_measurecheck",
+            "kpi.change_measurecheck",
+            "kpi.view_yearreview",
+            "kpi.change_yearreview",
+        ],
+        # 生活課 fills the rows of its own measures (コミュニティ備品の貸し出し).
+        "lending_staff": ["kpi.view_measure", "kpi.view_measurecheck", "kpi.change_measurecheck"],
+        "lending_lead": ["kpi.view_measure", "kpi.view_measurecheck", "kpi.change_measurecheck"],
     }
     nav_items = [
         (_("KPI check sheet"), "kpi:sheet_index", ["dx_staff"]),
         (_("KPI dashboard"), "kpi:dashboard", ["dx_staff"]),
+        (
+            _("Year-end check of measures"),
+            "kpi:review_index",
+            ["dx_staff", "lending_staff", "lending_lead"],
+        ),
         (_("Security incidents"), "kpi:incident_list", ["dx_staff"]),
     ]
     public_nav_items = [(_("KPI report"), "kpi:public_report")]

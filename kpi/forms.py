@@ -3,9 +3,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, day_formfield
+from core.forms import DateInput, DayField, day_formfield
 
-from .models import Incident, KpiComment, KpiDefinition, ManualValue, section_choices
+from .models import (
+    Incident,
+    KpiComment,
+    KpiDefinition,
+    ManualValue,
+    MeasureCheck,
+    section_choices,
+)
 from .services import INCIDENT_FIELDS, KPI_EDITABLE_FIELDS
 from .sources import source_choices
 
@@ -121,3 +128,107 @@ class VersionUpForm(forms.Form):
 
     def targets(self) -> dict:
         return {code: self.cleaned_data[name] for code, name in self.kpi_fields}
+
+
+# --- The year-end check of measures and the DX board's review ---------------------
+
+
+class MeasureCheckForm(forms.ModelForm):
+    """A section's row of the check sheet (実施状況, 実施内容, 自己評価, 課題, 今後の方向性)."""
+
+    class Meta:
+        model = MeasureCheck
+        fields = ["progress", "done", "assessment", "issues", "direction"]
+        widgets = {
+            "progress": forms.RadioSelect,
+            "assessment": forms.RadioSelect,
+            "done": forms.Textarea(attrs={"rows": 4}),
+            "issues": forms.Textarea(attrs={"rows": 3}),
+            "direction": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Required for the row to count as filled in; the model allows blanks for a
+        # row not started yet.
+        for name in ("progress", "assessment", "direction"):
+            self.fields[name].required = True
+        self.fields["progress"].choices = MeasureCheck.Progress.choices
+        self.fields["assessment"].choices = MeasureCheck.Assessment.choices
+
+
+class BoardReviewForm(forms.Form):
+    """The DX board's meeting: its date and decision, and its word on each measure."""
+
+    meeting_date = DayField(label=_("Date of the DX board meeting"))
+    decision = forms.CharField(
+        label=_("Decisions of the meeting"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What the board decided about the year as a whole, for the minutes."),
+    )
+
+    new_name = forms.CharField(
+        label=_("New measure for the next version"),
+        required=False,
+        max_length=200,
+        help_text=_("Only when the DX board decided to add a measure; leave empty otherwise."),
+    )
+    new_area = forms.ChoiceField(
+        label=_("Area of the new measure"),
+        required=False,
+        choices=[("", "−"), *KpiDefinition.Area.choices],
+    )
+    new_section = forms.ChoiceField(
+        label=_("Responsible section of the new measure"), required=False
+    )
+    new_actions = forms.CharField(
+        label=_("Actions of the new measure"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, rows: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_section"].choices = [("", "−"), *section_choices()]
+        self.rows = rows
+        for row in rows:
+            measure, check = row["measure"], row["check"]
+            self.fields[f"decision_{measure.pk}"] = forms.ChoiceField(
+                label=_("Decision on “%(measure)s”") % {"measure": measure.name},
+                choices=MeasureCheck.Decision.choices,
+                widget=forms.RadioSelect,
+                initial=check.board_decision if check else None,
+            )
+            self.fields[f"comment_{measure.pk}"] = forms.CharField(
+                label=_("Comment on “%(measure)s”") % {"measure": measure.name},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                initial=check.board_comment if check else "",
+            )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_name"):
+            for name in ("new_area", "new_section"):
+                if not data.get(name):
+                    self.add_error(name, _("Choose this for the new measure."))
+        return data
+
+    def new_measure(self) -> dict[str, str] | None:
+        if not self.cleaned_data.get("new_name"):
+            return None
+        return {
+            "name": self.cleaned_data["new_name"],
+            "area": self.cleaned_data["new_area"],
+            "section": self.cleaned_data["new_section"],
+            "actions": self.cleaned_data["new_actions"],
+        }
+
+    def per_measure(self) -> dict[int, dict[str, str]]:
+        return {
+            row["measure"].pk: {
+                "board_decision": self.cleaned_data[f"decision_{row['measure'].pk}"],
+                "board_comment": self.cleaned_data[f"comment_{row['measure'].pk}"],
+            }
+            for row in self.rows
+        }

@@ -124,6 +124,24 @@ class KpiDefinition(models.Model):
         max_length=40,
         help_text=_("A key of the [sections] table of the city file (for example lending or dx)."),
     )
+    # How to read the figure, shown on the sheet beside it: city data, edited with the KPI.
+    counting_rule = models.TextField(
+        _("how it is counted"),
+        blank=True,
+        help_text=_(
+            "One plain sentence: attendances (延べ) or people (実人数), per year or cumulative, "
+            "or the state on 31 March."
+        ),
+    )
+    counting_rule_en = models.TextField(_("how it is counted (English)"), blank=True)
+    caveats = models.TextField(
+        _("caveats"),
+        blank=True,
+        help_text=_(
+            "What a reader could misread, one point per line (for example a short baseline)."
+        ),
+    )
+    caveats_en = models.TextField(_("caveats (English)"), blank=True)
 
     class Meta:
         verbose_name = _("KPI")
@@ -269,8 +287,37 @@ class Incident(models.Model):
         SERIOUS = "serious", _("Serious (重要)")
         MINOR = "minor", _("Not serious")
 
+    class Category(models.TextChoices):
+        """What kind of incident (for the analysis the EBPM row of measure ① asks)."""
+
+        MISDELIVERY = "misdelivery", _("Mail or documents sent to the wrong person")
+        LOSS = "loss", _("Loss or theft of a device or documents")
+        MALWARE = "malware", _("Malware or suspicious mail opened")
+        UNAUTHORISED_ACCESS = "unauthorised_access", _("Unauthorised access")
+        MISCONFIGURATION = "misconfiguration", _("Wrong settings or permissions")
+        OUTAGE = "outage", _("System outage or data loss")
+        OTHER = "other", _("Other")
+
+    class Cause(models.TextChoices):
+        HUMAN_ERROR = "human_error", _("Human error (rules not followed, oversight)")
+        PROCEDURE = "procedure", _("Missing or unclear rules and procedures")
+        ATTACK = "attack", _("Attack from outside")
+        TECHNICAL = "technical", _("Fault of equipment or software")
+        THIRD_PARTY = "third_party", _("Contractor or other organisation")
+        UNKNOWN = "unknown", _("Not known yet")
+
     occurred_on = models.DateField(_("date of the incident"))
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    category = models.CharField(
+        _("kind of incident"), max_length=30, choices=Category.choices, default=Category.OTHER
+    )
+    cause = models.CharField(
+        _("cause"),
+        max_length=20,
+        choices=Cause.choices,
+        default=Cause.UNKNOWN,
+        help_text=_("The main cause, once known: it guides the training and the policy review."),
+    )
     summary = models.TextField(_("what happened"))
     response = models.TextField(_("response"), blank=True)
     resolved_on = models.DateField(
@@ -285,6 +332,8 @@ class Incident(models.Model):
         verbose_name = _("security incident")
         verbose_name_plural = _("security incidents")
         ordering = ["-occurred_on", "-id"]
+        # The KPI and the analysis read the incidents of fiscal years by date.
+        indexes = [models.Index(fields=["occurred_on"], name="kpi_incident_occurred")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(resolved_on__isnull=True) | Q(resolved_on__gte=F("occurred_on")),
@@ -331,3 +380,175 @@ class YearClosing(models.Model):
 
     def __str__(self) -> str:
         return wareki_fiscal_year_label(self.fiscal_year)
+
+
+# --- Measures (個別取り組み) and the yearly review -------------------------------
+
+
+class Measure(models.Model):
+    """One 個別取り組み of a plan period, as the policy describes it (loaded from the
+    city's measures file). A version-up copies the measures the review kept."""
+
+    period = models.ForeignKey(
+        PlanPeriod, verbose_name=_("plan period"), on_delete=models.PROTECT, related_name="measures"
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    area = models.CharField(_("area"), max_length=20, choices=KpiDefinition.Area.choices)
+    name = models.CharField(_("measure"), max_length=200)
+    name_en = models.CharField(_("measure (English)"), max_length=200, blank=True)
+    section = models.CharField(
+        _("responsible section"),
+        max_length=40,
+        help_text=_("A key of the [sections] table of the city file; its staff fill the row."),
+    )
+    related_sections = models.JSONField(
+        _("sections concerned"), default=list, blank=True, help_text=_("Keys of [sections].")
+    )
+    situation = models.TextField(_("current situation"), blank=True)
+    issues = models.TextField(_("issues"), blank=True)
+    actions = models.TextField(_("actions"), blank=True)
+    schedule = models.JSONField(
+        _("schedule"), default=dict, blank=True, help_text=_("Plan per fiscal year.")
+    )
+    review_note = models.TextField(
+        _("note from the review"),
+        blank=True,
+        help_text=_("What the DX board decided to change when this measure was carried over."),
+    )
+    kpis = models.ManyToManyField(
+        KpiDefinition, verbose_name=_("KPIs it serves"), related_name="measures", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        ordering = ["period__first_fiscal_year", "sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "code"], name="kpi_measure_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def section_label(self) -> str:
+        return section_label(self.section)
+
+    @property
+    def related_sections_label(self) -> str:
+        return "、".join(section_label(key) for key in self.related_sections)
+
+    def plan_for(self, fiscal_year: int) -> str:
+        return self.schedule.get(str(fiscal_year), "")
+
+
+class YearReview(models.Model):
+    """Where a fiscal year stands in the 進行管理: from the sections' rows to publication."""
+
+    class Status(models.TextChoices):
+        DRAFTING = "drafting", _("Being written")
+        FILLED = "filled", _("Filled in by the sections")
+        BOARD = "board", _("Reviewed by the DX board")
+        CONFIRMED = "confirmed", _("Confirmed")
+        PUBLISHED = "published", _("Published")
+
+    period = models.ForeignKey(
+        PlanPeriod, verbose_name=_("plan period"), on_delete=models.PROTECT, related_name="reviews"
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"), unique=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFTING
+    )
+    meeting_date = models.DateField(_("date of the DX board meeting"), null=True, blank=True)
+    decision = models.TextField(_("decision of the DX board"), blank=True)
+    new_measures = models.JSONField(
+        _("measures to add in the next version"),
+        default=list,
+        blank=True,
+        help_text=_("Decided by the DX board: name, area, section and actions of each."),
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("yearly review")
+        verbose_name_plural = _("yearly reviews")
+        ordering = ["-fiscal_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["drafting", "filled"]) | Q(meeting_date__isnull=False),
+                name="kpi_yearreview_board_step_has_meeting",
+                violation_error_message=_("The DX board step needs the date of the meeting."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="kpi_yearreview_published_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return wareki_fiscal_year_label(self.fiscal_year)
+
+
+# The order of the review's steps; a step is reached when the status is at or after it.
+REVIEW_ORDER = [value for value, _label in YearReview.Status.choices]
+
+
+class MeasureCheck(models.Model):
+    """One row of the year-end check sheet: how a measure went, by its section, and
+    what the DX board said about it."""
+
+    class Progress(models.TextChoices):
+        DONE = "done", _("Done")
+        PARTLY = "partly", _("Partly done")
+        NOT_DONE = "not_done", _("Not done")
+
+    class Assessment(models.TextChoices):
+        ON_TRACK = "on_track", _("On track")
+        MOSTLY = "mostly", _("Mostly on track")
+        BEHIND = "behind", _("Behind")
+
+    class Decision(models.TextChoices):
+        CONTINUE = "continue", _("Continue as it is")
+        CHANGE = "change", _("Continue with changes")
+        END = "end", _("End")
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.PROTECT, related_name="checks"
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    progress = models.CharField(
+        _("implementation"), max_length=10, choices=Progress.choices, blank=True
+    )
+    done = models.TextField(_("what was done"), blank=True)
+    assessment = models.CharField(
+        _("self-assessment"), max_length=10, choices=Assessment.choices, blank=True
+    )
+    issues = models.TextField(_("issues"), blank=True)
+    direction = models.TextField(_("future direction"), blank=True)
+    board_comment = models.TextField(_("comment of the DX board"), blank=True)
+    board_decision = models.CharField(
+        _("decision of the DX board"), max_length=10, choices=Decision.choices, blank=True
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("measure check")
+        verbose_name_plural = _("measure checks")
+        ordering = ["measure__sort_order", "measure_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "fiscal_year"], name="kpi_measurecheck_one_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {wareki_fiscal_year_label(self.fiscal_year)}"
+
+    @property
+    def is_filled(self) -> bool:
+        return bool(self.progress and self.done.strip() and self.assessment)

@@ -16,6 +16,7 @@ from .models import KpiDefinition, section_label
 ORIGIN_LABELS = {
     "facts": gettext_lazy("from the records"),
     "manual": gettext_lazy("entered by hand"),
+    "mixed": gettext_lazy("partly from the records, partly entered by hand"),
     "baseline": gettext_lazy("baseline"),
     "missing": gettext_lazy("not entered yet"),
     "error": gettext_lazy("cannot be computed"),
@@ -44,6 +45,12 @@ def present(data: dict[str, Any], *, charts: bool = False) -> dict[str, Any]:
         row["baseline_year_label"] = fiscal_year_label(row["baseline_year"])
         row["target_year_label"] = fiscal_year_label(row["target_year"])
         row["is_keep_zero"] = row["direction"] == "keep_zero"
+        row["is_cumulative"] = row["aggregation"] == "cumulative"
+        # How to read the figure (sheets closed before these texts existed have none).
+        row["display_rule"] = (english and row.get("counting_rule_en")) or row.get(
+            "counting_rule", ""
+        )
+        row["display_caveats"] = (english and row.get("caveats_en")) or row.get("caveats", [])
         row["has_difference"] = row.get("difference") is not None or any(
             v.get("difference") is not None for v in row["values"]
         )

@@ -1,5 +1,10 @@
 """Reads of the kpi app, including the incident source of the security KPI."""
 
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, Q, When
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext, gettext_lazy
 
 from core.figures import Column, Figure
@@ -10,6 +15,7 @@ from .models import Incident
 INCIDENT_COLUMNS = (
     Column("occurred_on", gettext_lazy("Date of the incident")),
     Column("get_severity_display", gettext_lazy("Severity")),
+    Column("get_category_display", gettext_lazy("Kind of incident")),
 )
 
 
@@ -33,3 +39,61 @@ def kpi_serious_security_incidents(fiscal_year: int) -> Figure:
 
 def open_incidents():
     return Incident.objects.filter(resolved_on__isnull=True).order_by("occurred_on", "id")
+
+
+# --- Analysis of the incident register (EBPM of measure ①) -------------------------
+
+
+@dataclass(frozen=True)
+class IncidentTable:
+    """Counts by fiscal year for each kind (or cause): ``rows`` of (label, counts, total)."""
+
+    years: list[int]
+    rows: list[dict]
+    totals: list[int]
+
+
+@dataclass(frozen=True)
+class IncidentAnalysis:
+    by_category: IncidentTable
+    by_cause: IncidentTable
+    serious_by_year: list[int]
+
+
+def incident_analysis(*, first_year: int, last_year: int) -> IncidentAnalysis:
+    """Incidents per fiscal year by kind and by cause, grouped in SQL in one query."""
+    years = list(range(first_year, last_year + 1))
+    first, _ = fiscal_year_dates(first_year)
+    _, last = fiscal_year_dates(last_year)
+    fiscal = Case(
+        When(occurred_on__month__lt=4, then=ExtractYear("occurred_on") - 1),
+        default=ExtractYear("occurred_on"),
+    )
+    grouped = (
+        Incident.objects.filter(occurred_on__range=(first, last))
+        .annotate(fy=fiscal)
+        .values("fy", "category", "cause")
+        .annotate(n=Count("id"), serious=Count("id", filter=Q(severity=Incident.Severity.SERIOUS)))
+        .order_by()
+    )
+    counts: dict[tuple[str, str, int], int] = defaultdict(int)
+    serious = dict.fromkeys(years, 0)
+    for row in grouped:
+        counts[("category", row["category"], row["fy"])] += row["n"]
+        counts[("cause", row["cause"], row["fy"])] += row["n"]
+        serious[row["fy"]] += row["serious"]
+
+    def table(dimension: str, choices) -> IncidentTable:
+        rows = []
+        for value, label in choices:
+            per_year = [counts[(dimension, value, y)] for y in years]
+            if any(per_year):
+                rows.append({"label": label, "counts": per_year, "total": sum(per_year)})
+        totals = [sum(r["counts"][i] for r in rows) for i in range(len(years))]
+        return IncidentTable(years=years, rows=rows, totals=totals)
+
+    return IncidentAnalysis(
+        by_category=table("category", Incident.Category.choices),
+        by_cause=table("cause", Incident.Cause.choices),
+        serious_by_year=[serious[y] for y in years],
+    )

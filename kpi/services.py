@@ -20,6 +20,7 @@ from .models import (
     YearClosing,
     YearTarget,
 )
+from .review import carry_measures_over, mark_confirmed, mark_reopened, refuse_unless_board_reviewed
 from .sheets import current_closing, live_sheet, period_for_year, sheet
 
 KPI_EDITABLE_FIELDS = [
@@ -42,6 +43,10 @@ KPI_EDITABLE_FIELDS = [
     "rate_method",
     "grading",
     "section",
+    "counting_rule",
+    "counting_rule_en",
+    "caveats",
+    "caveats_en",
 ]
 
 
@@ -161,7 +166,15 @@ def comment_save(
     return comment
 
 
-INCIDENT_FIELDS = ["occurred_on", "severity", "summary", "response", "resolved_on"]
+INCIDENT_FIELDS = [
+    "occurred_on",
+    "severity",
+    "category",
+    "cause",
+    "summary",
+    "response",
+    "resolved_on",
+]
 
 
 def incident_record(*, by, **fields) -> Incident:
@@ -212,7 +225,10 @@ def closing_blockers(data: dict[str, Any]) -> list[str]:
 
 
 def year_close(*, fiscal_year: int, by) -> YearClosing:
-    """Freeze the sheet of ``fiscal_year`` as published, with who closed it and when."""
+    """確定: freeze the sheet of ``fiscal_year``, with who closed it and when.
+
+    Only after the DX board's review (``review``); publishing is the next, separate step.
+    """
     with transaction.atomic():
         period = period_for_year(fiscal_year)
         if period is None:
@@ -220,6 +236,7 @@ def year_close(*, fiscal_year: int, by) -> YearClosing:
         PlanPeriod.objects.select_for_update().get(pk=period.pk)  # one closing at a time
         if current_closing(fiscal_year) is not None:
             raise Refusal(gettext("This fiscal year is already closed."))
+        refuse_unless_board_reviewed(fiscal_year)
         data = live_sheet(fiscal_year, period)
         problems = closing_blockers(data)
         if problems:
@@ -236,6 +253,7 @@ def year_close(*, fiscal_year: int, by) -> YearClosing:
                 )
         except IntegrityError:
             raise Refusal(gettext("This fiscal year is already closed.")) from None
+        mark_confirmed(fiscal_year)
         audit_record(
             actor=by,
             action="kpi.year.closed",
@@ -262,6 +280,7 @@ def year_reopen(*, fiscal_year: int, by, reason: str) -> YearClosing:
         closing.reopened_by, closing.reopened_at = by, timezone.now()
         closing.reopen_reason = reason
         closing.save(update_fields=["reopened_by", "reopened_at", "reopen_reason"])
+        mark_reopened(fiscal_year)
         audit_record(
             actor=by,
             action="kpi.year.reopened",
@@ -287,7 +306,8 @@ def period_version_up(
     name_en: str = "",
 ) -> PlanPeriod:
     """基本方針のバージョンアップ: a new period whose baselines are the previous period's
-    last-year values and whose targets are set anew. Earlier periods stay as they were."""
+    last-year values and whose targets are set anew, with the measures the DX board's
+    review of that year kept (ended ones are not carried). Earlier periods stay as they were."""
     baseline_year = previous.last_fiscal_year
     if last_fiscal_year <= baseline_year:
         raise Refusal(
@@ -295,6 +315,7 @@ def period_version_up(
         )
     with transaction.atomic():
         published = sheet(baseline_year) or {"rows": []}
+        kpis_by_code = {}
         values = {row["code"]: row["value"] for row in published["rows"]}
         period = PlanPeriod.objects.create(
             code=code,
@@ -322,11 +343,18 @@ def period_version_up(
             new = KpiDefinition(period=period, code=kpi.code, **fields)
             clean_or_refuse(new)
             new.save()
+            kpis_by_code[new.code] = new
+        measures = carry_measures_over(
+            fiscal_year=baseline_year, new_period=period, kpis_by_code=kpis_by_code
+        )
         audit_record(
             actor=by,
             action="kpi.period.created",
             target=period,
-            changes={k: [None, str(v)] for k, v in targets.items()},
+            changes={
+                **{k: [None, str(v)] for k, v in targets.items()},
+                "measures": [None, ", ".join(m.code for m in measures)],
+            },
             note=str(previous),
         )
     return period

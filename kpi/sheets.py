@@ -16,7 +16,7 @@ from core.figures import Figure
 from core.fiscal import current_fiscal_year, fiscal_year_dates, wareki_fiscal_year_label
 
 from .models import KpiComment, KpiDefinition, PlanPeriod, YearClosing
-from .rating import percent, rate_and_grade
+from .rating import NOT_ASSESSABLE, Rating, percent, rate_and_grade
 from .sources import SourceUnavailable, compute_figure
 
 # Where a year's value came from.
@@ -29,6 +29,8 @@ FACTS, MANUAL, BASELINE, MISSING, ERROR, FUTURE = (
     "future",
 )
 PROVISIONAL, CLOSED = "provisional", "closed"
+# A cumulative total with parts from the records and parts typed in (or the baseline).
+MIXED = "mixed"
 
 
 def number(value: Decimal | None) -> int | float | None:
@@ -54,12 +56,31 @@ def period_for_year(fiscal_year: int) -> PlanPeriod | None:
     )
 
 
+def sheet_period(fiscal_year: int) -> PlanPeriod | None:
+    """The period whose KPIs the sheet of ``fiscal_year`` counts.
+
+    The current year always has provisional figures: until a version-up starts a
+    period covering it, the KPIs of the newest earlier period are counted, with no
+    targets (``sheet["targets_set"]`` is false).
+    """
+    period = period_for_year(fiscal_year)
+    if period is None and fiscal_year == current_fiscal_year():
+        period = (
+            PlanPeriod.objects.filter(first_fiscal_year__lte=fiscal_year)
+            .order_by("-last_fiscal_year", "-first_fiscal_year")
+            .first()
+        )
+    return period
+
+
 def published_years() -> list[int]:
     """Fiscal years that have a sheet, up to the current one, newest first."""
     today_fy = current_fiscal_year()
     years: set[int] = set()
     for first, last in PlanPeriod.objects.values_list("first_fiscal_year", "last_fiscal_year"):
         years.update(range(first, min(last, today_fy) + 1))
+        if first <= today_fy:
+            years.add(today_fy)
     return sorted(years, reverse=True)
 
 
@@ -76,6 +97,12 @@ class Component:
     value: Decimal | None
     origin: str
     note: str = ""
+    # The parts of ``value`` computed from records and typed in (the baseline included),
+    # so that a cumulative total shows what it is made of (217 = 101 + 116).
+    recorded: Decimal | None = None
+    typed_in: Decimal | None = None
+    # 実人数 beside a value counted 延べ, when the source can tell people apart.
+    people: int | None = None
 
 
 class Calculator:
@@ -100,12 +127,18 @@ class Calculator:
         """The year's own number: from the facts, or typed in for a year without facts."""
         if kpi.has_facts_for(year):
             try:
-                return Component(Decimal(self.figure(kpi, year).value), FACTS)
+                figure = self.figure(kpi, year)
             except SourceUnavailable as exc:
                 return Component(None, ERROR, exc.reason)
+            value = Decimal(figure.value)
+            return Component(
+                value, FACTS, recorded=value, typed_in=Decimal(0), people=figure.people
+            )
         manual = {m.fiscal_year: m for m in kpi.manual_values.all()}.get(year)
         if manual is not None:
-            return Component(manual.value, MANUAL, manual.note)
+            return Component(
+                manual.value, MANUAL, manual.note, recorded=Decimal(0), typed_in=manual.value
+            )
         return Component(None, MISSING)
 
     def value(self, kpi: KpiDefinition, year: int) -> Component:
@@ -113,19 +146,27 @@ class Calculator:
         if year == kpi.baseline_year:
             # The baseline year shows the baseline as decided, even when the records of
             # that year are corrected later (a new period's baseline is frozen at version-up).
-            return Component(kpi.baseline_value, BASELINE, kpi.baseline_note)
+            return Component(
+                kpi.baseline_value,
+                BASELINE,
+                kpi.baseline_note,
+                recorded=Decimal(0),
+                typed_in=kpi.baseline_value,
+            )
         if kpi.aggregation != KpiDefinition.Aggregation.CUMULATIVE:
             return self.component(kpi, year)
         # 延べ: the baseline counts everything up to the baseline year; add each later year.
-        total = kpi.baseline_value
-        origins = set()
+        recorded, typed_in = Decimal(0), kpi.baseline_value
+        has_facts = False
         for each in range(kpi.baseline_year + 1, year + 1):
             part = self.component(kpi, each)
             if part.value is None:
                 return Component(None, part.origin, part.note or wareki_fiscal_year_label(each))
-            total += part.value
-            origins.add(part.origin)
-        return Component(total, MANUAL if MANUAL in origins else FACTS)
+            recorded += part.recorded
+            typed_in += part.typed_in
+            has_facts = has_facts or part.origin == FACTS
+        origin = (MIXED if typed_in else FACTS) if has_facts else MANUAL
+        return Component(recorded + typed_in, origin, recorded=recorded, typed_in=typed_in)
 
 
 def year_target(kpi: KpiDefinition, year: int) -> Decimal:
@@ -152,9 +193,28 @@ def _kpis(period: PlanPeriod, fiscal_year: int):
     )
 
 
-def kpi_row(kpi: KpiDefinition, fiscal_year: int, calculator: Calculator) -> dict[str, Any]:
+def _parts(kpi: KpiDefinition, part: Component) -> dict[str, Any]:
+    """What a value is made of: for a cumulative total its recorded and typed-in parts,
+    for a count of 延べ the 実人数 beside it."""
+    cumulative = kpi.aggregation == KpiDefinition.Aggregation.CUMULATIVE
+    return {
+        "recorded": number(part.recorded) if cumulative and part.value is not None else None,
+        "typed_in": number(part.typed_in) if cumulative and part.value is not None else None,
+        "people": None if cumulative else part.people,
+    }
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def kpi_row(
+    kpi: KpiDefinition, fiscal_year: int, calculator: Calculator, *, targets_set: bool = True
+) -> dict[str, Any]:
     values = []
-    for year in kpi.years:
+    # A year after the target year (the current year before a version-up) gets its own
+    # column, so that its provisional value shows beside the period's years.
+    for year in range(kpi.baseline_year, max(kpi.target_year, fiscal_year) + 1):
         if year > fiscal_year:
             values.append(
                 {
@@ -174,22 +234,32 @@ def kpi_row(kpi: KpiDefinition, fiscal_year: int, calculator: Calculator) -> dic
                 "value": number(part.value),
                 "origin": part.origin,
                 "note": part.note,
+                **_parts(kpi, part),
             }
         )
-    if kpi.baseline_year <= fiscal_year <= kpi.target_year:
+    if kpi.baseline_year <= fiscal_year:
         current = next(v for v in values if v["fiscal_year"] == fiscal_year)
     else:
         part = calculator.value(kpi, fiscal_year)
-        current = {"value": number(part.value), "origin": part.origin, "note": part.note}
-    target = year_target(kpi, fiscal_year)
-    rating = rate_and_grade(
-        direction=kpi.direction,
-        method=kpi.rate_method,
-        grading=kpi.grading,
-        value=decimal(current["value"]),
-        baseline=kpi.baseline_value,
-        target=target,
-    )
+        current = {
+            "value": number(part.value),
+            "origin": part.origin,
+            "note": part.note,
+            **_parts(kpi, part),
+        }
+    if targets_set:
+        target = year_target(kpi, fiscal_year)
+        rating = rate_and_grade(
+            direction=kpi.direction,
+            method=kpi.rate_method,
+            grading=kpi.grading,
+            value=decimal(current["value"]),
+            baseline=kpi.baseline_value,
+            target=target,
+        )
+    else:
+        # No period covers the year yet: no target, so nothing to rate against.
+        target, rating = None, Rating(None, None, NOT_ASSESSABLE)
     comment = kpi.year_comments[0] if kpi.year_comments else None
     return {
         "code": kpi.code,
@@ -210,9 +280,16 @@ def kpi_row(kpi: KpiDefinition, fiscal_year: int, calculator: Calculator) -> dic
         "aggregation": kpi.aggregation,
         "rate_method": kpi.rate_method,
         "grading": kpi.grading,
+        "counting_rule": kpi.counting_rule,
+        "counting_rule_en": kpi.counting_rule_en,
+        "caveats": _lines(kpi.caveats),
+        "caveats_en": _lines(kpi.caveats_en),
         "values": values,
         "value": current["value"],
         "origin": current["origin"],
+        "recorded": current["recorded"],
+        "typed_in": current["typed_in"],
+        "people": current["people"],
         "rate_percent": None if rating.rate is None else float(percent(rating.rate)),
         "passed": rating.passed,
         "grade": rating.grade,
@@ -223,9 +300,10 @@ def kpi_row(kpi: KpiDefinition, fiscal_year: int, calculator: Calculator) -> dic
 
 def live_sheet(fiscal_year: int, period: PlanPeriod | None = None) -> dict[str, Any] | None:
     """The sheet computed from today's facts (what a closing would freeze)."""
-    period = period or period_for_year(fiscal_year)
+    period = period or sheet_period(fiscal_year)
     if period is None:
         return None
+    targets_set = period.first_fiscal_year <= fiscal_year <= period.last_fiscal_year
     calculator = Calculator()
     return {
         "fiscal_year": fiscal_year,
@@ -239,7 +317,11 @@ def live_sheet(fiscal_year: int, period: PlanPeriod | None = None) -> dict[str, 
         },
         "status": PROVISIONAL,
         "closed_at": None,
-        "rows": [kpi_row(kpi, fiscal_year, calculator) for kpi in _kpis(period, fiscal_year)],
+        "targets_set": targets_set,
+        "rows": [
+            kpi_row(kpi, fiscal_year, calculator, targets_set=targets_set)
+            for kpi in _kpis(period, fiscal_year)
+        ],
     }
 
 

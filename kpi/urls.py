@@ -40,6 +40,18 @@ urlpatterns = [
         views.manual_edit,
         name="manual_edit",
     ),
+    path("kpi/staff/review/", views.review_index, name="review_index"),
+    path("kpi/staff/review/<int:fiscal_year>/", views.review_page, name="review"),
+    path(
+        "kpi/staff/review/<int:fiscal_year>/measures/<slug:code>/",
+        views.check_edit,
+        name="check_edit",
+    ),
+    path("kpi/staff/review/<int:fiscal_year>/filled/", views.review_filled, name="review_filled"),
+    path("kpi/staff/review/<int:fiscal_year>/board/", views.review_board, name="review_board"),
+    path(
+        "kpi/staff/review/<int:fiscal_year>/publish/", views.review_publish, name="review_publish"
+    ),
     path("kpi/staff/kpis/", views.kpi_list, name="kpi_list"),
     path("kpi/staff/kpis/<int:pk>/", views.kpi_edit, name="kpi_edit"),
     path(
@@ -49,5 +61,10 @@ urlpatterns = [
     ),
     path("kpi/staff/incidents/", views.incident_list, name="incident_list"),
     path("kpi/staff/incidents/new/", views.incident_create, name="incident_create"),
+    path(
+        "kpi/staff/incidents/analysis/",
+        views.incident_analysis_page,
+        name="incident_analysis",
+    ),
     path("kpi/staff/incidents/<int:pk>/", views.incident_edit, name="incident_edit"),
 ]

@@ -213,6 +213,7 @@ def generate(scale: int, rng: random.Random) -> dict[str, int]:
                     due_date=ret,
                     handed_out_at=_at(pickup, 10) if out else None,
                     handed_out_by=desk if out else None,
+                    was_digital_ready=out and item.equipment_type.is_digital_ready,
                     returned_at=_at(ret, 15) if closed else None,
                     parts_checked_at=_at(ret, 15) if closed else None,
                     returned_by=(kiosk if at_kiosk else desk) if closed else None,

@@ -20,6 +20,7 @@ from lending.models import (
     EquipmentType,
     Item,
     ItemDay,
+    Kit,
     Loan,
     MaintenancePlan,
     MaintenanceRecord,
@@ -31,6 +32,7 @@ from lending.models import (
     Stocktake,
 )
 from lending.services import (
+    kit_save,
     loan_hand_out,
     loan_inspect,
     loan_return,
@@ -263,7 +265,18 @@ def _link_representative(organisation: Organisation, staff: User) -> User | None
 
 
 def _reservation(
-    key, *, organisation, lines, pickup, ret, by, booked_on, event, purpose, provisional=False
+    key,
+    *,
+    organisation,
+    lines,
+    pickup,
+    ret,
+    by,
+    booked_on,
+    event,
+    purpose,
+    provisional=False,
+    kits=(),
 ):
     existing = Reservation.objects.filter(notes=f"demo:{key}").first()
     if existing is not None:
@@ -273,6 +286,7 @@ def _reservation(
         pickup_date=pickup,
         return_date=ret,
         lines=lines,
+        kits=kits,
         event_name=event,
         purpose=purpose,
         declaration=True,
@@ -458,7 +472,11 @@ def seed_history(*, organisations: dict[str, Organisation], staff: User | None) 
     first, last = fiscal_year_dates(HISTORY_FISCAL_YEAR)
     last = min(last, timezone.localdate() - timedelta(days=7))
     items = {
-        prefix: list(Item.objects.filter(tag_number__startswith=prefix, retired_at__isnull=True))
+        prefix: list(
+            Item.objects.filter(
+                tag_number__startswith=prefix, retired_at__isnull=True
+            ).select_related("equipment_type")
+        )
         for prefix, _weight, _most in HISTORY_MIX
     }
     taken = set(ItemDay.objects.filter(day__range=(first, last)).values_list("item_id", "day"))
@@ -503,6 +521,7 @@ def seed_history(*, organisations: dict[str, Organisation], staff: User | None) 
                 due_date=ret,
                 handed_out_at=_at(pickup),
                 handed_out_by=staff,
+                was_digital_ready=item.equipment_type.is_digital_ready,
                 returned_at=_at(ret, 14),
                 returned_by=staff,
                 returned_via=Loan.Via.COUNTER,
@@ -673,6 +692,7 @@ def seed(stdout=None) -> None:
     reservations_send_pickup_reminders()
     reservations_send_overdue_notices()
     seed_operations(staff=staff, types=types, organisations=organisations, today=today)
+    seed_kits(staff=staff, types=types, organisations=organisations, today=today)
     if stdout is not None:
         stdout.write(
             f"lending: {created} demo reservations created, {history} from the 令和7年度 history"
@@ -750,3 +770,86 @@ def seed_operations(*, staff, types, organisations, today: date) -> None:
         representative_invite(
             organisation=organisations["豊田南自治会"], by=staff, **DEMO_INVITED_REPRESENTATIVE
         )
+
+
+# --- kits: units that go out together (issue 15) ------------------------------------------
+
+# Types only kits need, made like the others: name, category, prefix, parts, description.
+KIT_PARTS_TYPES = [
+    (
+        "HDMIケーブル（10m）",
+        "MB-HD",
+        ["ケーブル", "変換アダプタ"],
+        "パソコンとプロジェクターを離して置けます。",
+    ),
+    ("延長コードリール（30m）", "MB-EX", ["コードリール"], "屋外でも使える防雨型です。"),
+]
+# tag, name, units (tags), place, description
+DEMO_KITS = [
+    (
+        "MB-KIT-001",
+        "上映セット",
+        ["MB-PJ-005", "MB-SC-004", "MB-HD-001", "MB-EX-001"],
+        "市役所 1階 生活課 備品庫",
+        "総会や防災の上映会に。プロジェクター、スクリーン、HDMIケーブル、延長コードリール。",
+    ),
+    (
+        "MB-KIT-002",
+        "屋外行事セット",
+        ["MB-PA-004", "MB-LT-005", "MB-EX-002"],
+        "本納支所 倉庫",
+        "夏祭りや夜間の防災訓練に。音響（PA）セット、LED投光器、延長コードリール。",
+    ),
+]
+
+
+def seed_kits(*, staff, types, organisations, today: date) -> None:
+    """Two kits of their own units (so no earlier demo booking is affected), and one
+    group that booked the first kit. Idempotent."""
+    if staff is None:
+        return
+    for order, (name, prefix, parts, description) in enumerate(KIT_PARTS_TYPES):
+        types[prefix], _created = EquipmentType.objects.get_or_create(
+            name=name,
+            defaults={
+                "category": EquipmentType.Category.OTHER,
+                "tag_prefix": prefix,
+                "default_components": parts,
+                "description": description,
+                "sort_order": len(EQUIPMENT) + order,
+            },
+        )
+    for tag, name, unit_tags, place, description in DEMO_KITS:
+        if Kit.objects.filter(tag_number=tag).exists():
+            continue
+        units = []
+        for unit_tag in unit_tags:
+            equipment_type = types[unit_tag.rsplit("-", 1)[0]]
+            unit, _created = Item.objects.get_or_create(
+                tag_number=unit_tag,
+                defaults={
+                    "equipment_type": equipment_type,
+                    "components": list(equipment_type.default_components),
+                    "storage_place": place,
+                    "acquired_on": date(2025, 4, 1),
+                },
+            )
+            units.append(unit)
+        kit_save(
+            kit=Kit(name=name, tag_number=tag, storage_place=place, description=description),
+            items=units,
+            by=staff,
+        )
+    pickup = _open_on_or_after(today + timedelta(days=10))
+    _reservation(
+        "kit",
+        organisation=organisations["東部台自治会"],
+        lines={},
+        kits=[Kit.objects.get(tag_number="MB-KIT-001")],
+        pickup=pickup,
+        ret=_open_on_or_after(pickup + timedelta(days=1)),
+        by=staff,
+        booked_on=today,
+        event="防災上映会",
+        purpose="集会所で防災映画を上映します",
+    )

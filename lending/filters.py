@@ -1,6 +1,7 @@
 """Filters of the desk's lists (django-filter)."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -24,10 +25,15 @@ class ItemFilter(django_filters.FilterSet):
 
 
 class ReservationFilter(django_filters.FilterSet):
-    state = django_filters.ChoiceFilter(label=_("State"), choices=Reservation.State.choices)
-    organisation = django_filters.ModelChoiceFilter(
-        label=_("Organisation"), queryset=Organisation.objects.all()
+    # Several states at once: the desk links "requested or provisional" here.
+    state = django_filters.MultipleChoiceFilter(
+        label=_("State"),
+        choices=Reservation.State.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
+    # A search field, not a select: with 300 groups a select renders 300 options on every
+    # page view and is hard to use anyway (issue 18).
+    organisation = django_filters.CharFilter(label=_("Organisation"), method="search_organisation")
     pickup_from = DayFilter(
         label=_("Pickup from"),
         field_name="pickup_date",
@@ -42,6 +48,11 @@ class ReservationFilter(django_filters.FilterSet):
     class Meta:
         model = Reservation
         fields = ["state", "organisation", "pickup_from", "pickup_to"]
+
+    def search_organisation(self, queryset, name, value):
+        return queryset.filter(
+            Q(organisation__name__icontains=value) | Q(organisation__name_kana__icontains=value)
+        )
 
 
 class OrganisationFilter(django_filters.FilterSet):

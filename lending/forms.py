@@ -3,12 +3,17 @@
 from datetime import date, timedelta
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import office_calendar
 from core.forms import DateInput, DayField, day_formfield
 from lending.models import (
     EquipmentType,
+    Item,
+    Kit,
     LendingRule,
     Loan,
     MaintenancePlan,
@@ -78,9 +83,10 @@ class ReservationRequestForm(forms.Form):
         required=True,
     )
 
-    def __init__(self, *args, organisations, types, staff: bool = False, **kwargs):
+    def __init__(self, *args, organisations, types, kits=(), staff: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.types = list(types)
+        self.kits = list(kits)
         self.fields["organisation"].queryset = organisations
         if not staff and organisations.count() == 1:
             self.fields["organisation"].initial = organisations.first()
@@ -95,6 +101,12 @@ class ReservationRequestForm(forms.Form):
                 initial=0,
                 help_text=equipment_type.description[:120],
             )
+        for kit in self.kits:
+            self.fields[self.kit_field(kit)] = forms.BooleanField(
+                label=f"{kit.name}（{kit.tag_number}）",
+                required=False,
+                help_text="、".join(item.display_name for item in kit.member_items()),
+            )
         if staff:
             self.fields["provisional"] = forms.BooleanField(
                 label=_("Provisional booking taken by phone (仮予約)"),
@@ -106,8 +118,71 @@ class ReservationRequestForm(forms.Form):
     def quantity_field(equipment_type: EquipmentType) -> str:
         return f"quantity_{equipment_type.pk}"
 
+    @staticmethod
+    def initial_from(query) -> dict:
+        """What the availability page carries over (``?start=&end=&type=``): the days of
+        use become the nearest open days for pickup (on or before) and return (on or
+        after), since use days may fall on a weekend but the desk is closed then."""
+        form = AvailabilityForm(query)
+        if not form.is_valid():
+            return {}
+        today = timezone.localdate()
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        pickup = office_calendar.last_open_day_on_or_before(start)
+        if pickup < today:
+            pickup = office_calendar.next_open_day(max(start, today))
+        initial = {
+            "pickup_date": pickup,
+            "return_date": office_calendar.next_open_day(max(end, pickup)),
+        }
+        for pk in query.getlist("type"):
+            if pk.isdigit():
+                initial[f"quantity_{pk}"] = 1
+        return initial
+
+    def dates(self) -> tuple[date, date] | None:
+        """The pickup and return dates the form holds (typed, or carried over), if any."""
+        if self.is_bound:
+            field = self.fields["pickup_date"]
+            try:
+                pickup = field.clean(self.data.get("pickup_date"))
+                ret = field.clean(self.data.get("return_date"))
+            except forms.ValidationError:
+                return None
+        else:
+            pickup, ret = self.initial.get("pickup_date"), self.initial.get("return_date")
+        if pickup and ret and pickup <= ret:
+            return pickup, ret
+        return None
+
+    def show_free_counts(self, rows) -> None:
+        """Beside each type's quantity: how many are free for the chosen dates, of how many."""
+        by_type = {row.equipment_type.pk: row for row in rows}
+        for equipment_type in self.types:
+            row = by_type.get(equipment_type.pk)
+            if row is None:
+                continue
+            field = self.fields[self.quantity_field(equipment_type)]
+            free = _("%(free)d free on these dates (%(total)d in all).") % {
+                "free": row.free,
+                "total": row.total,
+            }
+            field.help_text = f"{free} {equipment_type.description[:120]}".strip()
+            # A bound field copies its help text when first made (validation makes it).
+            self[self.quantity_field(equipment_type)].help_text = field.help_text
+
     def quantity_fields(self):
         return [self[self.quantity_field(t)] for t in self.types]
+
+    @staticmethod
+    def kit_field(kit: Kit) -> str:
+        return f"kit_{kit.pk}"
+
+    def kit_fields(self):
+        return [self[self.kit_field(kit)] for kit in self.kits]
+
+    def chosen_kits(self) -> list[Kit]:
+        return [kit for kit in self.kits if self.cleaned_data.get(self.kit_field(kit))]
 
     def lines(self) -> dict[EquipmentType, int]:
         return {
@@ -189,9 +264,23 @@ class InspectionForm(forms.Form):
         label=_("The group must compensate (弁償)"), required=False
     )
 
+    @staticmethod
+    def initial_for(loan: Loan) -> dict:
+        """Parts reported missing (at the kiosk or the counter) preselect 「部品不足」 and the note."""
+        if not loan.missing_components:
+            return {}
+        return {
+            "result": Loan.Inspection.MISSING,
+            "note": _("Missing: %(parts)s") % {"parts": "、".join(loan.missing_components)},
+        }
+
 
 class RetireForm(forms.Form):
     reason = forms.CharField(label=_("Reason for retiring"), max_length=200)
+
+
+class KitRetireForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for retiring the kit"), max_length=200)
 
 
 class TokenReissueForm(forms.Form):
@@ -340,3 +429,134 @@ class RepresentativeInviteForm(forms.Form):
 
 class MembershipRemoveForm(forms.Form):
     reason = forms.CharField(label=_("Reason (optional)"), max_length=200, required=False)
+
+
+# --- the equipment register (types, units, kits) ------------------------------------------
+
+
+class LinesField(forms.CharField):
+    """A list of short texts typed one per line (a parts checklist)."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value) -> list[str]:
+        text = super().to_python(value) or ""
+        return list(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
+
+    def has_changed(self, initial, data) -> bool:
+        return list(initial or []) != self.to_python(data)
+
+
+class EquipmentTypeForm(forms.ModelForm):
+    eligible_kinds = forms.MultipleChoiceField(
+        label=_("Who may borrow"),
+        choices=Organisation.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Tick none when every kind of group may borrow this type."),
+    )
+    default_components = LinesField(
+        label=_("Parts checklist"),
+        required=False,
+        help_text=_(
+            "One part per line, for example 本体, 電源ケーブル. New units of this type start with this list."
+        ),
+    )
+
+    class Meta:
+        model = EquipmentType
+        fields = [
+            "name",
+            "category",
+            "tag_prefix",
+            "is_digital_ready",
+            "description",
+            "usage_notes",
+            "eligible_kinds",
+            "default_components",
+            "max_per_reservation",
+            "sort_order",
+            "is_active",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "usage_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class ItemForm(forms.ModelForm):
+    components = LinesField(
+        label=_("Parts checklist"),
+        required=False,
+        help_text=_("One part per line; empty takes the type's list."),
+    )
+
+    class Meta:
+        formfield_callback = day_formfield
+        model = Item
+        fields = [
+            "equipment_type",
+            "tag_number",
+            "name",
+            "storage_place",
+            "condition",
+            "components",
+            "acquired_on",
+            "acquisition_cost_yen",
+            "replacement_fiscal_year",
+            "notes",
+        ]
+        widgets = {"acquired_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Types still lent, and the unit's own type even if it is no longer lent.
+        self.fields["equipment_type"].queryset = EquipmentType.objects.filter(
+            Q(is_active=True) | Q(pk=self.instance.equipment_type_id)
+        )
+        year = self.fields["replacement_fiscal_year"]
+        year.validators += [MinValueValidator(2000), MaxValueValidator(2100)]
+        year.widget.attrs.update(min=2000, max=2100)
+
+
+class ItemTypeChoiceForm(forms.Form):
+    """The first step of adding a unit: its type (which suggests the 備品番号)."""
+
+    type = forms.ModelChoiceField(
+        label=_("Type of the new item"),
+        queryset=EquipmentType.objects.filter(is_active=True),
+    )
+
+
+class KitForm(forms.ModelForm):
+    items = forms.ModelMultipleChoiceField(
+        label=_("Units in the kit"),
+        queryset=Item.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Units not in another kit. A unit can be in one kit only."),
+    )
+
+    class Meta:
+        model = Kit
+        fields = ["name", "tag_number", "storage_place", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        own = Q(kit_memberships__kit=self.instance) if self.instance.pk else Q(pk__in=[])
+        self.fields["items"].queryset = (
+            Item.objects.exclude(status=Item.Status.RETIRED)
+            .filter(Q(kit_memberships__isnull=True) | own)
+            .select_related("equipment_type")
+            .order_by("equipment_type__sort_order", "equipment_type__name", "tag_number")
+        )
+        self.fields["items"].label_from_instance = lambda item: (
+            f"{item.tag_number} {item.display_name}（{item.equipment_type.name}）"
+        )
+        if self.instance.pk:
+            self.fields["items"].initial = [m.item_id for m in self.instance.members.all()]

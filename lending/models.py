@@ -15,6 +15,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -58,6 +59,8 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name_kana", "name"]
+        # The staff list's default order.
+        indexes = [models.Index(fields=["name_kana", "name"], name="lending_org_kana_name")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=["neighbourhood", "civic", "other"]),
@@ -159,8 +162,15 @@ class EquipmentType(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("lending:type_edit", args=[self.pk])
+
     def is_eligible(self, kind: str) -> bool:
         return not self.eligible_kinds or kind in self.eligible_kinds
+
+    def suggested_tag_number(self) -> str:
+        """The next free 備品番号 after the type's prefix (MB-PJ-004 after MB-PJ-003)."""
+        return next_tag_number(self.tag_prefix or "MB", Item.objects.all())
 
 
 class Item(models.Model):
@@ -209,6 +219,15 @@ class Item(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
     acquired_on = models.DateField(_("acquired on"), null=True, blank=True)
+    acquisition_cost_yen = models.PositiveIntegerField(
+        _("acquisition cost (yen)"), null=True, blank=True
+    )
+    replacement_fiscal_year = models.PositiveSmallIntegerField(
+        _("planned replacement (fiscal year)"),
+        null=True,
+        blank=True,
+        help_text=_("The fiscal year in which the unit should be replaced, for example 2030."),
+    )
     retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
     retired_reason = models.CharField(_("reason for retiring"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -242,6 +261,9 @@ class Item(models.Model):
     def __str__(self) -> str:
         return f"{self.tag_number} {self.equipment_type.name}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("lending:item_detail", args=[self.pk])
+
     @property
     def display_name(self) -> str:
         return self.name or self.equipment_type.name
@@ -253,6 +275,109 @@ class Item(models.Model):
     @property
     def is_retired(self) -> bool:
         return self.status == self.Status.RETIRED
+
+
+def next_tag_number(prefix: str, queryset) -> str:
+    """``{prefix}-NNN`` one above the highest number already used after ``{prefix}-``."""
+    prefix = prefix.strip().rstrip("-")
+    used = queryset.filter(tag_number__istartswith=f"{prefix}-").values_list(
+        "tag_number", flat=True
+    )
+    numbers = [int(tag[len(prefix) + 1 :]) for tag in used if tag[len(prefix) + 1 :].isdigit()]
+    return f"{prefix}-{max(numbers, default=0) + 1:03d}"
+
+
+class Kit(models.Model):
+    """Units of several types that go out together (プロジェクター + スクリーン + ケーブル).
+
+    A kit has its own 備品番号 and QR label and is reserved as one line; booking it
+    assigns every member unit (``Loan.kit``), so the (item, day) index that keeps a
+    unit from being promised twice covers kits too. A unit is in at most one kit
+    (``KitMember``); it may still be lent alone when no loose unit of its type is
+    free, and then the kit is not free on those days.
+    """
+
+    name = models.CharField(_("name"), max_length=100, help_text=_("For example 上映セット."))
+    tag_number = models.CharField(
+        _("tag number (備品番号)"),
+        max_length=30,
+        unique=True,
+        help_text=_("For example MB-KIT-001."),
+    )
+    qr_token = models.CharField(
+        _("QR token"), max_length=64, unique=True, default=new_qr_token, editable=False
+    )
+    qr_token_issued_at = models.DateTimeField(_("QR token issued"), default=timezone.now)
+    storage_place = models.CharField(_("storage place"), max_length=100, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("lent"), default=True)
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+    retired_reason = models.CharField(_("reason for retiring"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("kit")
+        verbose_name_plural = _("kits")
+        ordering = ["tag_number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_active=True) | Q(retired_at__isnull=False),
+                name="lending_kit_retired_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tag_number} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("lending:kit_detail", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        return self.name
+
+    @property
+    def qr_url(self) -> str:
+        return f"{settings.SITE_URL}/t/{self.qr_token}"
+
+    @property
+    def is_retired(self) -> bool:
+        return not self.is_active
+
+    def member_items(self) -> list["Item"]:
+        """The kit's units (prefetch ``members__item__equipment_type`` to read many kits)."""
+        if "members" in getattr(self, "_prefetched_objects_cache", {}):
+            return [member.item for member in self.members.all()]
+        return [member.item for member in self.members.select_related("item__equipment_type")]
+
+    def parts_checklist(self) -> list[str]:
+        """The parts to check at hand-out and return: the union of the members' parts, in order."""
+        seen: dict[str, None] = {}
+        for item in self.member_items():
+            for part in item.components or item.equipment_type.default_components or []:
+                seen.setdefault(part, None)
+        return list(seen)
+
+
+class KitMember(models.Model):
+    """One unit in a kit. Unique on the unit: no unit belongs to two kits."""
+
+    kit = models.ForeignKey(Kit, on_delete=models.PROTECT, related_name="members")
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, related_name="kit_memberships", verbose_name=_("unit")
+    )
+    added_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("unit in a kit")
+        verbose_name_plural = _("units in kits")
+        ordering = ["item__equipment_type__sort_order", "item__tag_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["item"], name="lending_kitmember_one_kit_per_item"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kit_id}: {self.item_id}"
 
 
 class Reservation(models.Model):
@@ -272,6 +397,7 @@ class Reservation(models.Model):
     # States in which assigned items hold their days.
     HOLDING_STATES = ("provisional", "requested", "approved", "handed_out")
     CANCELLABLE_STATES = ("provisional", "requested", "approved")
+    HANDOUT_STATES = ("approved", "handed_out")
 
     organisation = models.ForeignKey(
         Organisation,
@@ -338,7 +464,19 @@ class Reservation(models.Model):
         verbose_name = _("reservation")
         verbose_name_plural = _("reservations")
         ordering = ["-pickup_date", "-pk"]
-        indexes = [models.Index(fields=["state", "pickup_date"], name="lending_res_state_pickup")]
+        indexes = [
+            models.Index(fields=["state", "pickup_date"], name="lending_res_state_pickup"),
+            # The KPI source counts reservations by the fiscal year of their first hand-out.
+            models.Index(fields=["handed_out_at"], name="lending_res_handed_out"),
+            # The staff list's default order (newest pickup first): no sort of the whole table.
+            models.Index(fields=["-pickup_date", "-id"], name="lending_res_pickup_desc"),
+            # The desk's "awaiting approval" queue, soonest first.
+            models.Index(
+                fields=["pickup_date", "id"],
+                condition=Q(state__in=["requested", "provisional"]),
+                name="lending_res_awaiting",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(return_date__gte=models.F("pickup_date")),
@@ -360,13 +498,34 @@ class Reservation(models.Model):
     def can_cancel(self) -> bool:
         return self.state in self.CANCELLABLE_STATES
 
+    def can_hand_out_on(self, day) -> bool:
+        """Whether ``loan_hand_out`` accepts a unit on ``day``: pages offer 貸し出す only then."""
+        return self.state in self.HANDOUT_STATES and self.pickup_date <= day <= self.return_date
+
+    @property
+    def can_hand_out_today(self) -> bool:
+        return self.can_hand_out_on(timezone.localdate())
+
 
 class ReservationLine(models.Model):
-    """How many units of one type a reservation asks for."""
+    """How many units of one type a reservation asks for, or one kit (quantity 1)."""
 
     reservation = models.ForeignKey(Reservation, on_delete=models.CASCADE, related_name="lines")
     equipment_type = models.ForeignKey(
-        EquipmentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("type")
+        EquipmentType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("type"),
+    )
+    kit = models.ForeignKey(
+        Kit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reservation_lines",
+        verbose_name=_("kit"),
     )
     quantity = models.PositiveSmallIntegerField(_("quantity"))
 
@@ -377,13 +536,28 @@ class ReservationLine(models.Model):
             models.UniqueConstraint(
                 fields=["reservation", "equipment_type"], name="lending_reservationline_unique_type"
             ),
+            models.UniqueConstraint(
+                fields=["reservation", "kit"], name="lending_reservationline_unique_kit"
+            ),
             models.CheckConstraint(
                 condition=Q(quantity__gte=1), name="lending_reservationline_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(equipment_type__isnull=False, kit__isnull=True)
+                | Q(equipment_type__isnull=True, kit__isnull=False, quantity=1),
+                name="lending_reservationline_type_or_one_kit",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.equipment_type_id} × {self.quantity}"
+        return f"{self.equipment_type_id or self.kit_id} × {self.quantity}"
+
+    @property
+    def label(self) -> str:
+        """What the line asks for, as people read it: the type's or the kit's name."""
+        if self.kit_id:
+            return f"{self.kit.name}（{self.kit.tag_number}）"
+        return self.equipment_type.name
 
 
 class Loan(models.Model):
@@ -409,10 +583,26 @@ class Loan(models.Model):
     item = models.ForeignKey(
         Item, on_delete=models.PROTECT, related_name="loans", verbose_name=_("item")
     )
+    # Set when the unit was assigned as a member of a booked kit.
+    kit = models.ForeignKey(
+        Kit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="loans",
+        verbose_name=_("kit"),
+    )
     due_date = models.DateField(_("due date"))
     handed_out_at = models.DateTimeField(_("handed out at"), null=True, blank=True)
     handed_out_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Copied from the type at hand-out: the KPI counts the loan as it was lent, so a
+    # later change of the type's flag does not rewrite a past year's figure.
+    was_digital_ready = models.BooleanField(
+        _("digital-ready when handed out"),
+        default=False,
+        help_text=_("Whether the unit's type counted as digital-ready on the day it went out."),
     )
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
     returned_by = models.ForeignKey(
@@ -452,6 +642,21 @@ class Loan(models.Model):
         verbose_name = _("loan")
         verbose_name_plural = _("loans")
         ordering = ["item__tag_number"]
+        # The KPI source reads the hand-outs of one fiscal year.
+        # The desk's two loan queues, which stay short while the loans pile up over the years.
+        indexes = [
+            models.Index(fields=["handed_out_at"], name="lending_loan_handed_out"),
+            models.Index(
+                fields=["returned_at"],
+                condition=Q(returned_at__isnull=False, inspected_at__isnull=True),
+                name="lending_loan_to_inspect",
+            ),
+            models.Index(
+                fields=["due_date"],
+                condition=Q(handed_out_at__isnull=False, returned_at__isnull=True),
+                name="lending_loan_out_due",
+            ),
+        ]
         constraints = [
             # One item is out with at most one group at a time.
             models.UniqueConstraint(

@@ -11,16 +11,18 @@ What varies per equipment type stays on the type (``eligible_kinds``,
 ``max_per_reservation``).
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.utils import formats, timezone
+from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import office_calendar
-from lending.models import EquipmentType, LendingRule, Organisation, Reservation
+from core.fiscal import short_date
+from lending.models import EquipmentType, Kit, LendingRule, Organisation, Reservation
 
 # The values a rule carries, in the order the pages show them.
 RULE_FIELDS = (
@@ -110,9 +112,7 @@ def rules_of_reservation(reservation: Reservation) -> LendingRules:
 
 
 def _day(value: date) -> str:
-    return (
-        formats.date_format(value, "SHORT_DATE_FORMAT") + f"（{'月火水木金土日'[value.weekday()]}）"
-    )
+    return short_date(value)
 
 
 def check_dates(
@@ -147,7 +147,9 @@ def check_dates(
             % {
                 "days": rules.max_loan_days,
                 "last": _day(
-                    _last_open_day_on_or_before(pickup_date + timedelta(days=rules.max_loan_days))
+                    office_calendar.last_open_day_on_or_before(
+                        pickup_date + timedelta(days=rules.max_loan_days)
+                    )
                 ),
             },
         )
@@ -163,12 +165,55 @@ def check_dates(
     return errors
 
 
-def _last_open_day_on_or_before(day: date) -> date:
-    for _step in range(office_calendar.MAX_SEARCH_DAYS):
-        if office_calendar.is_open_day(day):
-            return day
-        day -= timedelta(days=1)
-    return day
+def open_reservations(organisation: Organisation, today: date, *, exclude=None):
+    """The group's reservations that count towards its limit of open requests."""
+    found = Reservation.objects.filter(
+        organisation=organisation, state__in=Reservation.HOLDING_STATES, return_date__gte=today
+    )
+    return found.exclude(pk=exclude.pk) if exclude is not None else found
+
+
+@dataclass(frozen=True)
+class GroupLimit:
+    """Where a group stands against its rules, shown before it fills in a request."""
+
+    organisation: Organisation
+    rules: LendingRules
+    open_count: int
+
+    @property
+    def at_limit(self) -> bool:
+        return self.open_count >= self.rules.max_open_reservations_per_group
+
+    @property
+    def may_request(self) -> bool:
+        return self.rules.may_borrow and not self.at_limit
+
+
+def group_limits(organisations, today: date | None = None) -> list[GroupLimit]:
+    today = today or timezone.localdate()
+    return [
+        GroupLimit(
+            organisation=organisation,
+            rules=rules_for(organisation.kind, today),
+            open_count=open_reservations(organisation, today).count(),
+        )
+        for organisation in organisations
+    ]
+
+
+def _units_owned(wanted: Mapping[EquipmentType, int]) -> dict[int, int]:
+    """{type pk: units that can be lent at all} for the requested types, in one query."""
+    from lending.selectors import RESERVABLE_STATUSES
+
+    counts = dict.fromkeys((t.pk for t in wanted), 0)
+    for type_id, count in (
+        EquipmentType.objects.filter(pk__in=list(counts))
+        .annotate(n=Count("items", filter=Q(items__status__in=RESERVABLE_STATUSES)))
+        .values_list("pk", "n")
+    ):
+        counts[type_id] = count
+    return counts
 
 
 def check_request(
@@ -181,6 +226,7 @@ def check_request(
     today: date,
     rules: LendingRules,
     exclude_reservation: Reservation | None = None,
+    kits: Sequence[Kit] = (),
 ) -> dict[str, list[str]]:
     """Every rule a new reservation must meet; {} when it may be booked."""
     errors = check_dates(
@@ -210,16 +256,41 @@ def check_request(
             ),
         )
     wanted = {t: q for t, q in lines.items() if q}
-    if not wanted:
+    if not wanted and not kits:
         add("__all__", _("Choose at least one piece of equipment."))
-    total = sum(wanted.values())
+    # A kit goes out as one piece of equipment and counts as one towards the limit.
+    total = sum(wanted.values()) + len(kits)
+    for kit in kits:
+        if not kit.is_active:
+            add("__all__", _("The kit %(kit)s is no longer lent.") % {"kit": kit.name})
+        for item in kit.member_items():
+            if not item.equipment_type.is_eligible(organisation.kind):
+                add(
+                    "__all__",
+                    _(
+                        "The kit %(kit)s contains %(type)s, which cannot be lent to this kind of group (%(kind)s)."
+                    )
+                    % {
+                        "kit": kit.name,
+                        "type": item.equipment_type.name,
+                        "kind": organisation.get_kind_display(),
+                    },
+                )
     if total > rules.max_items_per_reservation:
         add(
             "__all__",
             _("One reservation may include at most %(count)d items.")
             % {"count": rules.max_items_per_reservation},
         )
+    owned = _units_owned(wanted)
     for equipment_type, quantity in wanted.items():
+        if quantity > owned[equipment_type.pk]:
+            # More than exist is never possible, on any date: say so, not "only n free".
+            add(
+                f"quantity_{equipment_type.pk}",
+                _("The city has only %(count)d %(type)s.")
+                % {"count": owned[equipment_type.pk], "type": equipment_type.name},
+            )
         if quantity < 0:
             add("__all__", _("Quantities cannot be negative."))
         if not equipment_type.is_active:
@@ -236,14 +307,10 @@ def check_request(
                 _("At most %(count)d of %(type)s per reservation.")
                 % {"count": equipment_type.max_per_reservation, "type": equipment_type.name},
             )
-    open_reservations = Reservation.objects.filter(
-        organisation=organisation,
-        state__in=Reservation.HOLDING_STATES,
-        return_date__gte=today,
-    )
-    if exclude_reservation is not None:
-        open_reservations = open_reservations.exclude(pk=exclude_reservation.pk)
-    if open_reservations.count() >= rules.max_open_reservations_per_group:
+    if (
+        open_reservations(organisation, today, exclude=exclude_reservation).count()
+        >= rules.max_open_reservations_per_group
+    ):
         add(
             "__all__",
             _(

@@ -10,15 +10,39 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    FilteredRelation,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+    prefetch_related_objects,
+)
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import office_calendar
-from core.figures import Column, Figure
+from core.figures import Column, Figure, LazyRows
 from core.fiscal import fiscal_year_bounds, fiscal_year_label, to_local_date
-from lending.models import EquipmentType, Item, ItemDay, Loan, Membership, Organisation, Reservation
+from lending.models import (
+    EquipmentType,
+    Item,
+    ItemDay,
+    Kit,
+    KitMember,
+    Loan,
+    Membership,
+    Organisation,
+    Reservation,
+)
 
 # Items that can be promised for a future day. Items awaiting inspection count:
 # the desk inspects within a day or two. Items in repair or retired do not.
@@ -67,6 +91,75 @@ def item_find_by_code(code: str) -> Item | None:
     return item
 
 
+def item_find_for_return(code: str) -> Item | None:
+    """The item a kiosk scan names, with its open loan, in ONE query (the kiosk's hot path).
+
+    Same codes as ``item_find_by_code``. ``item.open_loan`` is the loan out now
+    (with its reservation and group, for the audit entry) or None; the unique
+    constraint ``lending_loan_one_active_per_item`` makes it at most one row.
+    It is a hint read before the return's transaction: ``loan_return`` decides
+    from the conditional update, never from it alone.
+    """
+    text = normalise_code(code)
+    if not text:
+        return None
+    if match := _TOKEN_IN_URL.search(text):
+        which = Q(qr_token=match.group(1))
+        token = match.group(1)
+    elif "/" in text or " " in text:
+        return None
+    else:
+        # A token or a 備品番号 in one query; a token match wins (as item_find_by_code tries it first).
+        which = Q(qr_token=text) | Q(tag_number__iexact=text)
+        token = text
+    return (
+        Item.objects.filter(which)
+        .annotate(
+            open_loan=FilteredRelation(
+                "loans",
+                condition=Q(loans__handed_out_at__isnull=False, loans__returned_at__isnull=True),
+            ),
+            token_match=Case(When(qr_token=token, then=Value(0)), default=Value(1)),
+        )
+        .select_related("equipment_type", "open_loan__reservation__organisation")
+        .order_by("token_match")
+        .first()
+    )
+
+
+def kit_find_by_code(code: str) -> Kit | None:
+    """The kit a scanned or typed code names (its QR URL, token or 備品番号), or None.
+
+    Same reading as ``item_find_by_code``; retired kits are returned too.
+    """
+    text = normalise_code(code)
+    if not text:
+        return None
+    kits = Kit.objects.all()
+    if match := _TOKEN_IN_URL.search(text):
+        return kits.filter(qr_token=match.group(1)).first()
+    if "/" in text or " " in text:
+        return None
+    return kits.filter(qr_token=text).first() or kits.filter(tag_number__iexact=text).first()
+
+
+def kit_units_for_code(code: str) -> tuple[Kit, list[Item]] | None:
+    """For a scan path: the kit a code names and its member units (two queries), or None.
+
+    The kiosk and the desk call this when ``item_find_by_code`` found no unit, so a
+    kit's own label hands out or returns all of its units at once.
+    """
+    kit = kit_find_by_code(code)
+    if kit is None:
+        return None
+    units = list(
+        Item.objects.filter(kit_memberships__kit=kit)
+        .select_related("equipment_type")
+        .order_by("tag_number")
+    )
+    return kit, units
+
+
 # --- what is free when --------------------------------------------------------
 
 
@@ -81,12 +174,45 @@ def free_items(
 ) -> QuerySet[Item]:
     """Units of a type not held on any day of [start, end] and not out overdue."""
     today = today or timezone.localdate()
+    # Loose units first: a kit is broken up only when no other unit of the type is free.
+    in_kit = Exists(KitMember.objects.filter(item=OuterRef("pk")))
     return (
         Item.objects.filter(equipment_type=equipment_type, status__in=RESERVABLE_STATUSES)
         .exclude(Exists(ItemDay.objects.filter(item=OuterRef("pk"), day__range=(start, end))))
         .exclude(Exists(_overdue_loans(today).filter(item=OuterRef("pk"))))
+        .order_by(in_kit.asc(), "tag_number")
+    )
+
+
+def _busy_items(start: date, end: date, today: date) -> QuerySet[Item]:
+    """Units that cannot be promised for [start, end]: held, out overdue, in repair or retired."""
+    return Item.objects.filter(
+        ~Q(status__in=RESERVABLE_STATUSES)
+        | Exists(ItemDay.objects.filter(item=OuterRef("pk"), day__range=(start, end)))
+        | Exists(_overdue_loans(today).filter(item=OuterRef("pk")))
+    )
+
+
+def free_kits(start: date, end: date, *, today: date | None = None) -> QuerySet[Kit]:
+    """Kits in use whose every unit is free all of [start, end] (a unit in repair makes the
+    kit not free); one query."""
+    today = today or timezone.localdate()
+    return (
+        Kit.objects.filter(is_active=True)
+        .filter(Exists(KitMember.objects.filter(kit=OuterRef("pk"))))
+        .exclude(
+            Exists(
+                KitMember.objects.filter(
+                    kit=OuterRef("pk"), item__in=_busy_items(start, end, today).values("pk")
+                )
+            )
+        )
         .order_by("tag_number")
     )
+
+
+def kit_is_free(kit: Kit, start: date, end: date, *, today: date | None = None) -> bool:
+    return free_kits(start, end, today=today).filter(pk=kit.pk).exists()
 
 
 @dataclass(frozen=True)
@@ -237,7 +363,9 @@ def get_reservation_for_user(user, pk: int) -> Reservation:
 def reservation_with_details(pk: int) -> Reservation:
     reservation = (
         Reservation.objects.select_related("organisation", "requested_by", "decided_by")
-        .prefetch_related("lines__equipment_type", "loans__item__equipment_type")
+        .prefetch_related(
+            "lines__equipment_type", "lines__kit", "loans__item__equipment_type", "loans__kit"
+        )
         .filter(pk=pk)
         .first()
     )
@@ -249,50 +377,80 @@ def reservation_with_details(pk: int) -> Reservation:
 # --- the staff desk -------------------------------------------------------------
 
 
+# Each desk queue shows its soonest rows and a count, with a link to the full list: a desk
+# that renders every request of a backlog grows with the backlog (issue 18).
+DESK_QUEUE_LENGTH = 20
+
+
+@dataclass(frozen=True)
+class Queue:
+    """The first rows of one desk queue, and how many rows the queue has in all."""
+
+    rows: list
+    total: int
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.rows)
+
+
+def queue_of(queryset: QuerySet, length: int = DESK_QUEUE_LENGTH) -> Queue:
+    """The first ``length`` rows of ``queryset`` and the total, in one query (a window count)."""
+    rows = list(queryset.annotate(queue_total=Window(Count("pk")))[:length])
+    return Queue(rows, rows[0].queue_total if rows else 0)
+
+
 @dataclass(frozen=True)
 class Desk:
-    pickups_today: list[Reservation]
-    returns_today: list[Reservation]
-    awaiting_approval: list[Reservation]
-    overdue: list[Loan]
-    awaiting_inspection: list[Loan]
-
-
-def _with_lines(queryset: QuerySet[Reservation]) -> QuerySet[Reservation]:
-    return queryset.select_related("organisation").prefetch_related("lines__equipment_type")
+    pickups_today: Queue
+    returns_today: Queue
+    awaiting_approval: Queue
+    overdue: Queue
+    awaiting_inspection: Queue
 
 
 def desk(today: date | None = None) -> Desk:
-    """Everything the desk handles today, in a fixed number of queries."""
+    """Everything the desk handles today, soonest first, in a fixed number of queries."""
     today = today or timezone.localdate()
+    reservations = Reservation.objects.order_by("pickup_date", "pk")
+    queues = {
+        "pickups_today": queue_of(
+            reservations.filter(state=Reservation.State.APPROVED, pickup_date__lte=today)
+        ),
+        "returns_today": queue_of(
+            reservations.filter(state=Reservation.State.HANDED_OUT, return_date=today).order_by(
+                "pk"
+            )
+        ),
+        "awaiting_approval": queue_of(
+            reservations.filter(
+                state__in=[Reservation.State.REQUESTED, Reservation.State.PROVISIONAL]
+            )
+        ),
+    }
+    # The groups and lines of the three reservation queues in one query each, after the
+    # queues: a join to the groups in the queue queries made SQLite walk every reservation
+    # of every group instead of the few in the queue.
+    prefetch_related_objects(
+        [r for queue in queues.values() for r in queue.rows],
+        "organisation",
+        "lines__equipment_type",
+        "lines__kit",
+    )
     return Desk(
-        pickups_today=list(
-            _with_lines(
-                Reservation.objects.filter(
-                    state=Reservation.State.APPROVED, pickup_date__lte=today
-                ).order_by("pickup_date", "pk")
-            )
-        ),
-        returns_today=list(
-            _with_lines(
-                Reservation.objects.filter(
-                    state=Reservation.State.HANDED_OUT, return_date=today
-                ).order_by("pk")
-            )
-        ),
-        awaiting_approval=list(
-            _with_lines(
-                Reservation.objects.filter(
-                    state__in=[Reservation.State.REQUESTED, Reservation.State.PROVISIONAL]
-                ).order_by("pickup_date", "pk")
-            )
-        ),
-        overdue=list(
+        **queues,
+        overdue=queue_of(
             _overdue_loans(today)
             .select_related("item__equipment_type", "reservation__organisation")
             .order_by("due_date", "item__tag_number")
         ),
-        awaiting_inspection=list(awaiting_inspection()),
+        awaiting_inspection=queue_of(awaiting_inspection()),
     )
 
 
@@ -312,66 +470,96 @@ def open_loan_for_item(item: Item) -> Loan | None:
     )
 
 
+def returned_loan_awaiting_inspection(item: Item) -> Loan | None:
+    """The item's last loan when it is back (at the kiosk or the counter) but not inspected."""
+    return (
+        Loan.objects.filter(item=item, returned_at__isnull=False, inspected_at__isnull=True)
+        .select_related("item", "reservation__organisation")
+        .order_by("-returned_at")
+        .first()
+    )
+
+
 # --- KPI sources (read by the kpi app) -------------------------------------------
 
 
-def _loan_groups(fiscal_year: int, *, digital_only: bool) -> Figure:
+def digital_reservations_of_year(fiscal_year: int) -> QuerySet[Reservation]:
+    """Reservations whose first digital-ready hand-out falls in ``fiscal_year`` (JST).
+
+    Digital-ready is read from the loan (``was_digital_ready``, copied from the type at
+    hand-out), so a tent handed out on 30 March and a tablet on 1 April count in the
+    year of the tablet, and changing a type's flag later does not move a past year.
+    """
     start, end = fiscal_year_bounds(fiscal_year)
-    handed = Q(loans__handed_out_at__isnull=False)
-    digital = handed & Q(loans__item__equipment_type__is_digital_ready=True)
-    queryset = (
-        Reservation.objects.filter(handed_out_at__gte=start, handed_out_at__lt=end)
-        .select_related("organisation")
-        .annotate(
-            items_count=Count("loans", filter=handed), digital_count=Count("loans", filter=digital)
-        )
-        .order_by("handed_out_at", "pk")
+    digital_loans = Loan.objects.filter(was_digital_ready=True, handed_out_at__isnull=False)
+    earlier = digital_loans.filter(reservation=OuterRef("reservation"), handed_out_at__lt=start)
+    firsts = digital_loans.filter(handed_out_at__gte=start, handed_out_at__lt=end).filter(
+        ~Exists(earlier)
     )
-    if digital_only:
-        queryset = queryset.filter(
-            Exists(
-                Loan.objects.filter(
-                    reservation=OuterRef("pk"),
-                    handed_out_at__isnull=False,
-                    item__equipment_type__is_digital_ready=True,
-                )
-            )
-        )
-    else:
-        queryset = queryset.filter(
-            Exists(Loan.objects.filter(reservation=OuterRef("pk"), handed_out_at__isnull=False))
-        )
-    rows = [
+    return Reservation.objects.filter(pk__in=firsts.values("reservation"))
+
+
+def reservations_handed_out_in_year(fiscal_year: int) -> QuerySet[Reservation]:
+    """Reservations whose first hand-out of any unit falls in ``fiscal_year`` (JST)."""
+    start, end = fiscal_year_bounds(fiscal_year)
+    return Reservation.objects.filter(handed_out_at__gte=start, handed_out_at__lt=end)
+
+
+def _loan_group_rows(reservations: QuerySet[Reservation], *, digital_only: bool) -> list[dict]:
+    handed = Q(loans__handed_out_at__isnull=False)
+    digital = handed & Q(loans__was_digital_ready=True)
+    annotated = reservations.select_related("organisation").annotate(
+        items_count=Count("loans", filter=handed),
+        digital_count=Count("loans", filter=digital),
+        first_digital_at=Min("loans__handed_out_at", filter=digital),
+    )
+    counted_at = "first_digital_at" if digital_only else "handed_out_at"
+    kinds = dict(Organisation.Kind.choices)
+    return [
         {
-            "handed_out_on": to_local_date(r.handed_out_at),
+            "handed_out_on": to_local_date(getattr(r, counted_at)),
             "reservation": r.pk,
             "organisation": r.organisation.name,
-            "organisation_kind": r.organisation.get_kind_display(),
+            "organisation_kind": kinds.get(r.organisation.kind, r.organisation.kind),
             "event_name": r.event_name,
             "items": r.items_count,
             "digital_items": r.digital_count,
         }
-        for r in queryset
+        for r in annotated.order_by(counted_at, "pk")
     ]
-    columns = (
-        Column("handed_out_on", _("Handed out on")),
-        Column("reservation", _("Reservation no."), staff_only=True),
-        Column("organisation", _("Organisation")),
-        Column("organisation_kind", _("Kind")),
-        Column("event_name", _("Event"), staff_only=True),
-        Column("items", _("Items handed out")),
-        Column("digital_items", _("Digital-ready items")),
-    )
+
+
+LOAN_GROUP_COLUMNS = (
+    Column("handed_out_on", gettext_lazy("Handed out on")),
+    Column("reservation", gettext_lazy("Reservation no."), staff_only=True),
+    Column("organisation", gettext_lazy("Organisation")),
+    Column("organisation_kind", gettext_lazy("Kind")),
+    Column("event_name", gettext_lazy("Event"), staff_only=True),
+    Column("items", gettext_lazy("Items handed out")),
+    Column("digital_items", gettext_lazy("Digital-ready items")),
+)
+
+
+def _loan_groups(fiscal_year: int, *, digital_only: bool) -> Figure:
+    """The value is one SQL ``COUNT``; the rows are built only for the drill-down."""
     if digital_only:
+        reservations = digital_reservations_of_year(fiscal_year)
         explanation = _(
-            "One count per group for each loan handed out in %(year)s (Japan time) that "
-            "included at least one digital-ready item."
+            "One count per group for each reservation whose first digital-ready unit was "
+            "handed out in %(year)s (Japan time); whether a unit was digital-ready is taken "
+            "as recorded at hand-out."
         ) % {"year": fiscal_year_label(fiscal_year)}
     else:
+        reservations = reservations_handed_out_in_year(fiscal_year)
         explanation = _(
             "One count per group for each loan handed out in %(year)s (Japan time), any equipment."
         ) % {"year": fiscal_year_label(fiscal_year)}
-    return Figure(value=len(rows), rows=rows, columns=columns, explanation=explanation)
+    return Figure(
+        value=reservations.count(),
+        rows=LazyRows(lambda: _loan_group_rows(reservations, digital_only=digital_only)),
+        columns=LOAN_GROUP_COLUMNS,
+        explanation=explanation,
+    )
 
 
 def kpi_digital_loan_groups(fiscal_year: int) -> Figure:

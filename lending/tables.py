@@ -40,11 +40,15 @@ class ReservationTable(tables.Table):
         "lending:reservation_detail", args=[tables.A("pk")], verbose_name=_("No.")
     )
     organisation = tables.Column(accessor="organisation__name", verbose_name=_("organisation"))
+    # A date never breaks mid-number on a phone (「2026/06/1」 / 「5」).
+    pickup_date = tables.DateColumn(attrs={"td": {"class": "nowrap"}, "th": {"class": "nowrap"}})
+    return_date = tables.DateColumn(attrs={"td": {"class": "nowrap"}, "th": {"class": "nowrap"}})
 
     class Meta:
         model = Reservation
         fields = ["id", "organisation", "event_name", "pickup_date", "return_date", "state"]
-        order_by = "-pickup_date"
+        # The number breaks ties so that pages do not overlap; index lending_res_pickup_desc.
+        order_by = ("-pickup_date", "-id")
 
     def value_pickup_date(self, value):
         return value
@@ -82,6 +86,9 @@ class MyReservationTable(tables.Table):
         "lending:my_reservation_detail", args=[tables.A("pk")], verbose_name=_("No.")
     )
     organisation = tables.Column(accessor="organisation__name", verbose_name=_("organisation"))
+    # A date never breaks mid-number on a phone (「2026/06/1」 / 「5」).
+    pickup_date = tables.DateColumn(attrs={"td": {"class": "nowrap"}, "th": {"class": "nowrap"}})
+    return_date = tables.DateColumn(attrs={"td": {"class": "nowrap"}, "th": {"class": "nowrap"}})
 
     class Meta:
         model = Reservation

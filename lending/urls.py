@@ -9,6 +9,7 @@ from django.urls import path, re_path
 
 from lending.views import (
     desk,
+    equipment,
     group,
     imports,
     invitations,
@@ -82,6 +83,20 @@ urlpatterns = [
         name="item_repair_finish",
     ),
     path("lending/items/<int:pk>/retire/", desk.item_retire_view, name="item_retire"),
+    # The equipment register: types, new units, kits
+    path("lending/types/", equipment.type_list, name="type_list"),
+    path("lending/types/new/", equipment.type_edit, name="type_new"),
+    path("lending/types/<int:pk>/", equipment.type_edit, name="type_edit"),
+    path("lending/items/new/", equipment.item_new, name="item_new"),
+    path("lending/items/<int:pk>/edit/", equipment.item_edit, name="item_edit"),
+    path("lending/kits/", equipment.kit_list, name="kit_list"),
+    path("lending/kits/new/", equipment.kit_edit, name="kit_new"),
+    path("lending/kits/labels/", equipment.kit_label_sheet, name="kit_label_sheet"),
+    path("lending/kits/<int:pk>/", equipment.kit_detail, name="kit_detail"),
+    path("lending/kits/<int:pk>/edit/", equipment.kit_edit, name="kit_edit"),
+    path("lending/kits/<int:pk>/retire/", equipment.kit_retire_view, name="kit_retire"),
+    path("lending/kits/<int:pk>/label/", equipment.kit_label, name="kit_label"),
+    path("lending/returns/kits/<int:pk>/", equipment.counter_return_kit, name="counter_return_kit"),
     path("lending/organisations/", desk.OrganisationListView.as_view(), name="organisation_list"),
     path("lending/organisations/new/", desk.organisation_edit, name="organisation_new"),
     path("lending/organisations/<int:pk>/", desk.organisation_edit, name="organisation_detail"),

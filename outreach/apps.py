@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 _CLASS_MODELS = (
+    "section",
+    "staffmember",
     "course",
     "courseskill",
     "series",
@@ -36,6 +38,11 @@ class OutreachConfig(AppConfig):
         "outreach.attendance.recorded": _("Attendance recorded"),
         "outreach.attendance.changed": _("Attendance changed"),
         "outreach.attendance.walk_in_added": _("Walk-in participant added"),
+        "outreach.attendance.staff_added": _("Member of staff recorded as attending"),
+        "outreach.staff_member.imported": _(
+            "Staff member added or changed from the personnel list"
+        ),
+        "outreach.staff_member.deactivated": _("Staff member no longer on the personnel list"),
         "outreach.participants.anonymised": _("Participants anonymised"),
         "outreach.signup.created": _("Volunteer signed up"),
         "outreach.signup.cancelled": _("Volunteer sign-up cancelled"),
@@ -72,6 +79,7 @@ class OutreachConfig(AppConfig):
         (_("Courses"), "outreach:course_list", ["dx_staff"]),
         (_("Class analysis"), "outreach:analysis", ["dx_staff"]),
         (_("Class staffing"), "outreach:staffing_list", ["dx_staff"]),
+        (_("Security training by person"), "outreach:untrained_staff", ["dx_staff"]),
         (_("Volunteer my page"), "outreach:volunteer_mypage", ["volunteer"]),
         (_("Classes needing help"), "outreach:signup_class_list", ["volunteer"]),
     ]

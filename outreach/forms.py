@@ -164,7 +164,7 @@ class SeriesForm(forms.Form):
             self.add_error("rule", _("Please write the rule."))
         first, last = data.get("first_date"), data.get("last_date")
         if first and last and last < first:
-            self.add_error("last_date", _("The last day must not be before the first day."))
+            self.add_error("last_date", _("The end date must be after the start date."))
         start, end = data.get("start_time"), data.get("end_time")
         if start and end and end <= start:
             self.add_error("end_time", _("The end time must be after the start time."))

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.fiscal import short_datetime
 from outreach.models import ClassSession
 from outreach.selectors import staffing_of
 
@@ -31,7 +32,7 @@ class SessionTable(tables.Table):
     status = tables.Column(verbose_name=_("Status"))
     confirmed_count = tables.Column(verbose_name=_("Registered"))
     capacity = tables.Column(verbose_name=_("Capacity"))
-    attendance_rows = tables.Column(verbose_name=_("Attendance"), orderable=False)
+    attended = tables.Column(verbose_name=_("Attended"), orderable=False)
 
     class Meta:
         model = ClassSession
@@ -44,15 +45,14 @@ class SessionTable(tables.Table):
             "status",
             "confirmed_count",
             "capacity",
-            "attendance_rows",
+            "attended",
         )
         order_by = "starts_at"
         attrs = {"class": "table"}
 
     def render_starts_at(self, record):
-        start = timezone.localtime(record.starts_at)
         end = timezone.localtime(record.ends_at)
-        return f"{start:%Y-%m-%d} ({'月火水木金土日'[start.weekday()]}) {start:%H:%M}–{end:%H:%M}"
+        return f"{short_datetime(record.starts_at)}–{end:%H:%M}"
 
     def render_title(self, record, value):
         return format_html(
@@ -68,7 +68,7 @@ class SessionTable(tables.Table):
 
     # Plain values for the CSV/XLSX export.
     def value_starts_at(self, record):
-        return self.render_starts_at(record)
+        return record.starts_at  # a date-time cell in XLSX
 
     def value_title(self, value):
         return value
@@ -76,15 +76,15 @@ class SessionTable(tables.Table):
     def value_status(self, record):
         return record.get_status_display()
 
-    def value_attendance_rows(self, value):
+    def value_attended(self, value):
         return value
 
-    def render_attendance_rows(self, record, value):
-        if record.status == ClassSession.Status.HELD and not value:
+    def render_attended(self, record, value):
+        if record.status == ClassSession.Status.HELD and not record.attendance_rows:
             return format_html(
                 '<span class="badge badge--danger">{}</span>', _("Held, no attendance recorded")
             )
-        return value or "—"
+        return value if record.attendance_rows else "—"
 
 
 class StaffingTable(tables.Table):
@@ -108,8 +108,7 @@ class StaffingTable(tables.Table):
         attrs = {"class": "staffing-table"}
 
     def render_starts_at(self, value):
-        local = timezone.localtime(value)
-        return f"{local:%Y-%m-%d %H:%M}"
+        return short_datetime(value)
 
     def value_title(self, value):
         return value

@@ -16,6 +16,7 @@ from outreach.views import (
     roster,
     signups,
     staff,
+    training,
 )
 
 app_name = "outreach"
@@ -49,11 +50,25 @@ urlpatterns: list = [
     path("outreach/courses/new/", courses.course_edit, name="course_new"),
     path("outreach/courses/<int:pk>/", courses.course_edit, name="course_edit"),
     path("outreach/analysis/", analysis.analysis, name="analysis"),
+    # 総務課: city staff and security training per person
+    path("outreach/staff/", training.staff_list, name="staff_list"),
+    path("outreach/staff/import/", training.staff_import, name="staff_import"),
+    path(
+        "outreach/staff/import/template.csv", training.staff_import_template, name="staff_template"
+    ),
+    path("outreach/staff/untrained/", training.untrained_staff, name="untrained_staff"),
+    path(
+        "outreach/classes/<int:pk>/staff-attendance/",
+        training.staff_attendance,
+        name="staff_attendance",
+    ),
     path("outreach/privacy/", analysis.privacy_register, name="privacy_register"),
     # Residents (no sign-in)
     path("classes/", public.public_classes, name="public_classes"),
     path("classes/<int:pk>/", public.public_session, name="public_session"),
+    path("classes/applied/<str:token>/", public.public_applied, name="public_applied"),
     path("classes/cancel/", public.public_cancel, name="public_cancel"),
+    path("classes/cancelled/<str:token>/", public.public_cancelled, name="public_cancelled"),
     path("classes/flyer/", public.public_flyer, name="public_flyer"),
     path("opendata/events.csv", opendata.events_csv, name="opendata_events"),
     # Volunteers: classes needing help, signing up, their my page and calendar feed

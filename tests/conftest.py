@@ -11,6 +11,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.contrib.auth.models import Group
+from django.core.cache import caches
 from django.db import connections
 from django.db.models.signals import post_migrate
 from django.test import Client
@@ -25,10 +26,13 @@ PASSWORD = "correct-horse-battery"  # noqa: S105 - test-only
 # A race whose threads are not all at the start line or not done by then is
 # stuck (a deadlock, a lock never released): fail instead of hanging the suite.
 RACE_TIMEOUT = 120
-# What data migrations write, by app label: (migration module, its forward function).
+# What data migrations write, by app label: [(migration module, its forward function)].
 MIGRATION_DATA = {
-    "kpi": ("kpi.migrations.0002_load_policy_kpis", "load"),
-    "outreach": ("outreach.migrations.0002_standard_courses", "create"),
+    "kpi": [
+        ("kpi.migrations.0002_load_policy_kpis", "load"),
+        ("kpi.migrations.0005_load_policy_measures", "load"),
+    ],
+    "outreach": [("outreach.migrations.0002_standard_courses", "create")],
 }
 
 
@@ -45,8 +49,8 @@ def restore_migration_data(sender, plan=None, **kwargs) -> None:
     migrate sends post_migrate with its plan; only a flush sends none.
     """
     if plan is None and sender.label in MIGRATION_DATA:
-        module, function = MIGRATION_DATA[sender.label]
-        getattr(importlib.import_module(module), function)(apps, None)
+        for module, function in MIGRATION_DATA[sender.label]:
+            getattr(importlib.import_module(module), function)(apps, None)
 
 
 post_migrate.connect(restore_migration_data, dispatch_uid="tests_restore_migration_data")
@@ -66,6 +70,12 @@ def pytest_collection_modifyitems(items) -> None:
                 "(duplicate group name), and every flush already restores the roles and the "
                 "data migrations' rows (tests/conftest.py, restore_migration_data)."
             )
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Nothing cached by one test (a public page, a rate limit) shows in the next."""
+    caches["default"].clear()
 
 
 @pytest.fixture(autouse=True)

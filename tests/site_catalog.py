@@ -1,7 +1,7 @@
 """Every URL pattern of the site, with real arguments from the demo data, and the personas.
 
 Shared by the permission matrix (tests/core/test_permission_matrix.py), the export
-check (tests/core/test_every_export.py) and the fuzz suite (tests/fuzz/). The demo
+check (tests/core/test_exports_formula_safe.py) and the fuzz suite (tests/fuzz/). The demo
 data (``seed_demo``) is seeded once per test module inside a transaction that is
 rolled back at the end (``seeded_site``).
 """
@@ -210,6 +210,23 @@ def _future_session() -> dict:
     return {"pk": row.pk}
 
 
+def _application_token(purpose: str) -> Callable[[], dict]:
+    def kwargs() -> dict:
+        from outreach.models import Application
+        from outreach.selectors import application_token
+
+        application = Application.objects.filter(anonymised_at__isnull=True).order_by("-pk").first()
+        return {"token": application_token(application, purpose)}
+
+    return kwargs
+
+
+def _measure() -> dict:
+    from kpi.models import Measure
+
+    return {"fiscal_year": 2025, "code": Measure.objects.order_by("pk").first().code}
+
+
 def _kpi(code_kwargs: bool = False, year: bool = False) -> Callable[[], dict]:
     def kwargs() -> dict:
         from kpi.models import KpiDefinition
@@ -322,6 +339,21 @@ ARGUMENTS: dict[str, Callable[[], dict]] = {
     "kpi:kpi_edit": _pk("kpi.KpiDefinition"),
     "kpi:period_version_up": _pk("kpi.PlanPeriod"),
     "kpi:incident_edit": _pk("kpi.Incident"),
+    "lending:type_edit": _pk("lending.EquipmentType"),
+    "lending:item_edit": _pk("lending.Item"),
+    "lending:kit_detail": _pk("lending.Kit"),
+    "lending:kit_edit": _pk("lending.Kit"),
+    "lending:kit_retire": _pk("lending.Kit"),
+    "lending:kit_label": _pk("lending.Kit"),
+    "lending:counter_return_kit": _pk("lending.Kit"),
+    "outreach:staff_attendance": _pk("outreach.ClassSession", course__audience="staff"),
+    "outreach:public_applied": _application_token("applied"),
+    "outreach:public_cancelled": _application_token("cancelled"),
+    "kpi:review": _kpi(),
+    "kpi:check_edit": _measure,
+    "kpi:review_filled": _kpi(),
+    "kpi:review_board": _kpi(),
+    "kpi:review_publish": _kpi(),
 }
 # The admin site: a few of its pages stand for all of them.
 ADMIN_SAMPLES = ("/admin/", "/admin/login/", "/admin/core/user/", "/admin/lending/item/")

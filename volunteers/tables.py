@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.fiscal import current_fiscal_year
+from core.fiscal import current_fiscal_year, short_date
 from volunteers.models import VolunteerProfile
 
 
@@ -22,7 +22,7 @@ class RosterTable(tables.Table):
     )
     email = tables.Column(verbose_name=_("Email"), accessor="user__email")
     phone = tables.Column(verbose_name=_("Phone"))
-    created_at = tables.DateColumn(verbose_name=_("Applied on"), format="Y-m-d")
+    created_at = tables.DateColumn(verbose_name=_("Applied on"))  # SHORT_DATE_FORMAT
 
     class Meta:
         model = VolunteerProfile
@@ -49,7 +49,7 @@ class RosterTable(tables.Table):
 
     def render_trained(self, record):
         dates = [r.completed_on for r in record.training_records.all()]
-        return max(dates).strftime("%Y-%m-%d") if dates else "—"
+        return short_date(max(dates)) if dates else "—"
 
     def value_trained(self, record):
         dates = [r.completed_on for r in record.training_records.all()]

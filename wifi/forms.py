@@ -94,6 +94,12 @@ class UsageForm(forms.ModelForm):
         model = MonthlyUsage
         fields = ["month", "connections", "distinct_users", "data_mb", "source", "note"]
 
+    replace = forms.BooleanField(
+        label=_("Replace the figures already recorded for this month"),
+        required=False,
+        help_text=_("Only to correct a month entered before; the old figures stay in the history."),
+    )
+
     def clean_month(self):
         month = self.cleaned_data["month"]
         if month > timezone.localdate().replace(day=1):

@@ -260,6 +260,8 @@ class MonthlyUsage(models.Model):
         verbose_name = _("monthly usage")
         verbose_name_plural = _("monthly usage")
         ordering = ["-month", "machine__code"]
+        # The usage list's default order, newest month first.
+        indexes = [models.Index(fields=["-month", "machine"], name="wifi_usage_month_desc")]
         constraints = [
             models.UniqueConstraint(
                 fields=["machine", "month"], name="wifi_monthlyusage_one_per_machine_month"

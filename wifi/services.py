@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.audit import audit_record, field_changes
-from core.fiscal import FIRST_YEAR
+from core.fiscal import FIRST_YEAR, long_date, month_label
 from core.imports import Column, CsvImport, run_import
 from core.refusals import Refusal, clean_or_refuse
 from wifi.models import (
@@ -162,7 +162,7 @@ def machine_status_change(
         if last and effective_on < last.effective_on:
             raise Refusal(
                 gettext("The date must be on or after the last recorded change (%(day)s).")
-                % {"day": last.effective_on.isoformat()},
+                % {"day": long_date(last.effective_on)},
                 field="effective_on",
             )
         change = MachineStatusChange.objects.create(
@@ -193,9 +193,31 @@ def usage_record(
     distinct_users: int | None = None,
     data_mb: int | None = None,
     note: str = "",
+    replace: bool = False,
 ) -> MonthlyUsage:
-    """Record (or correct) one month's figures of one machine."""
+    """Record one month's figures of one machine; correct them only with ``replace``.
+
+    A month entered twice must not silently swap the operator's report for an
+    estimate: without ``replace`` the second entry is refused and says what is there.
+    """
     with transaction.atomic():
+        month = month.replace(day=1)
+        existing = (
+            MonthlyUsage.objects.select_for_update().filter(machine=machine, month=month).first()
+        )
+        if existing is not None and not replace:
+            raise Refusal(
+                gettext(
+                    "%(month)s already has figures (%(figures)s). To replace them, tick "
+                    "“%(replace)s” and save again."
+                )
+                % {
+                    "month": month_label(month),
+                    "figures": usage_summary(existing),
+                    "replace": gettext("Replace the figures already recorded for this month"),
+                },
+                field="month",
+            )
         usage, _created = _usage_upsert(
             machine=machine,
             month=month.replace(day=1),
@@ -209,6 +231,14 @@ def usage_record(
             by=by,
         )
     return usage
+
+
+def usage_summary(usage: MonthlyUsage) -> str:
+    """「事業者報告、接続数 812」: what a month holds, for messages."""
+    return gettext("%(source)s, %(connections)s connections") % {
+        "source": usage.get_source_display(),
+        "connections": usage.connections,
+    }
 
 
 def _usage_upsert(

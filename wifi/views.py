@@ -14,7 +14,7 @@ from django_tables2 import RequestConfig
 
 from core.audit import audit_history, with_changes
 from core.exports import FORMATS, table_export_response
-from core.fiscal import current_fiscal_year, fiscal_year_dates
+from core.fiscal import current_fiscal_year, fiscal_year_dates, month_label
 from core.opendata import city_columns, opendata_response
 from core.refusals import Refusal, put_on_form
 from core.roles import Role, has_role, role_required
@@ -207,8 +207,11 @@ def usage_create(request, pk: int):
     form = UsageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        previous = MonthlyUsage.objects.filter(
+            machine=machine, month=data["month"].replace(day=1)
+        ).first()
         try:
-            services.usage_record(
+            usage = services.usage_record(
                 machine=machine,
                 month=data["month"],
                 connections=data["connections"],
@@ -216,12 +219,27 @@ def usage_create(request, pk: int):
                 data_mb=data["data_mb"],
                 source=data["source"],
                 note=data["note"],
+                replace=data["replace"],
                 by=request.user,
             )
         except Refusal as refusal:
             put_on_form(form, refusal)
         else:
-            messages.success(request, gettext("The usage figures were saved."))
+            if previous is None:
+                text = gettext("The usage figures of %(month)s were saved.")
+            else:
+                text = gettext(
+                    "The usage figures of %(month)s were replaced: %(before)s → %(after)s."
+                )
+            messages.success(
+                request,
+                text
+                % {
+                    "month": month_label(usage.month),
+                    "before": previous and services.usage_summary(previous),
+                    "after": services.usage_summary(usage),
+                },
+            )
             return redirect("wifi:machine_detail", pk=machine.pk)
     return render(
         request,

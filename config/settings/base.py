@@ -105,7 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "core.context_processors.tsunagu",
             ],
-            "builtins": ["core.templatetags.wareki"],
+            "builtins": ["core.templatetags.wareki", "core.templatetags.people"],
         },
     }
 ]

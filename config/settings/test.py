@@ -16,3 +16,7 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 # process so parallel runs on one machine never share it.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}  # noqa: F405
+# The cache in memory, emptied before every test (tests/conftest.py): the database cache's
+# table is not flushed between transactional tests, so a cached public page would outlive
+# the test that rendered it (core.pagecache versions start again at 0 after a flush).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

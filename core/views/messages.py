@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from core.audit import audit_history, audit_record
 from core.filters import MessageFilter
+from core.fiscal import long_date
 from core.forms import CallOutcomeForm, MessageRetryForm, MessageTemplateForm
 from core.messaging import (
     TemplateTexts,
@@ -99,7 +100,7 @@ def call_record(request, pk: int):
         messages.success(
             request,
             _("%(name)s: no answer. The call comes back on %(day)s.")
-            % {"name": message.name, "day": message.due_on.strftime("%Y-%m-%d")},
+            % {"name": message.name, "day": long_date(message.due_on)},
         )
     else:
         messages.success(

@@ -1,6 +1,15 @@
 """Views of the yearly review, split by audience."""
 
+from .incidents import incident_analysis_page
 from .public import public_csv, public_facts, public_json, public_report, public_year
+from .review import (
+    check_edit,
+    review_board,
+    review_filled,
+    review_index,
+    review_page,
+    review_publish,
+)
 from .staff import (
     comment_edit,
     dashboard,
@@ -21,6 +30,13 @@ from .staff import (
 )
 
 __all__ = [
+    "incident_analysis_page",
+    "check_edit",
+    "review_board",
+    "review_filled",
+    "review_index",
+    "review_page",
+    "review_publish",
     "comment_edit",
     "dashboard",
     "facts",

@@ -15,6 +15,7 @@ from ..sheets import (
     period_for_year,
     published_years,
     sheet,
+    sheet_period,
 )
 from ..sources import SourceUnavailable, compute_figure
 
@@ -30,7 +31,7 @@ def sheet_or_404(fiscal_year: int) -> dict:
 
 
 def kpi_for(fiscal_year: int, code: str) -> KpiDefinition:
-    period = period_for_year(fiscal_year)
+    period = sheet_period(fiscal_year)
     if period is None:
         raise Http404
     return get_object_or_404(KpiDefinition, period=period, code=code)
@@ -46,17 +47,19 @@ def history_of(record, model, *, limit: int) -> list:
 
 
 def default_year() -> int | None:
-    """The year staff most likely want: this one if a period covers it, else the newest."""
+    """The year staff most likely want: this one if a period covers it, else the newest
+    year of a period (under review); the current year's figures without targets are one
+    link further."""
     today = current_fiscal_year()
     if period_for_year(today) is not None:
         return today
-    years = published_years()
+    years = [y for y in published_years() if period_for_year(y) is not None]
     return years[0] if years else None
 
 
 def facts_context(fiscal_year: int, code: str, year: int, request, *, public: bool) -> dict:
     kpi = kpi_for(fiscal_year, code)
-    if year not in kpi.years or year > fiscal_year:
+    if year < kpi.baseline_year or year > fiscal_year:
         raise Http404
     kpi = (
         KpiDefinition.objects.filter(pk=kpi.pk)

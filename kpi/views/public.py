@@ -1,4 +1,9 @@
-"""Public views: the KPI report, its CSV and JSON, and the breakdowns behind the figures."""
+"""Public views: the KPI report, its CSV and JSON, and the breakdowns behind the figures.
+
+Only years the review published (公表) are public, and the current year with its
+provisional figures, clearly marked; a year closed but not yet published, or a past
+year never reviewed, is 404 here.
+"""
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
@@ -9,42 +14,50 @@ from core.exports import CSV_TYPE
 
 from ..exports import sheet_export
 from ..presentation import present, year_columns
-from ..sheets import (
-    current_closing,
-    published_years,
-)
+from ..review import check_rows, public_years, review_of
 from .common import facts_context, sheet_or_404
 
 
-def _public_years() -> list[dict]:
-    return [{"fiscal_year": y, "closed": current_closing(y) is not None} for y in published_years()]
+def _public_or_404(fiscal_year: int) -> list[dict]:
+    years = public_years()
+    if fiscal_year not in {y["fiscal_year"] for y in years}:
+        raise Http404
+    return years
 
 
 @login_not_required
 @require_GET
 def public_report(request):
-    """The public KPI report: the newest year's sheet and links to every year."""
-    years = published_years()
+    """The public KPI report: the newest published year (else this year, provisional)."""
+    years = public_years()
     if not years:
-        return render(request, "kpi/public_report.html", {"sheet": None, "years": []})
-    return _public_sheet(request, years[0])
+        return render(request, "kpi/public_report.html", {"sheet": None, "year_menu": []})
+    newest = next((y for y in years if y["published"]), years[0])
+    return _public_sheet(request, newest["fiscal_year"], years)
 
 
 @login_not_required
 @require_GET
 def public_year(request, fiscal_year: int):
     """The public sheet of one fiscal year."""
-    if fiscal_year not in published_years():
-        raise Http404
-    return _public_sheet(request, fiscal_year)
+    return _public_sheet(request, fiscal_year, _public_or_404(fiscal_year))
 
 
-def _public_sheet(request, fiscal_year: int):
+def _public_sheet(request, fiscal_year: int, years: list[dict]):
     data = present(sheet_or_404(fiscal_year), charts=True)
+    published = any(y["fiscal_year"] == fiscal_year and y["published"] for y in years)
     return render(
         request,
         "kpi/public_report.html",
-        {"sheet": data, "years": _public_years(), "columns": year_columns(data)},
+        {
+            "sheet": data,
+            "published": published,
+            "review": review_of(fiscal_year) if published else None,
+            "measure_rows": check_rows(fiscal_year) if published else [],
+            # The table's year columns (labels) and the year menu are two lists.
+            "columns": year_columns(data),
+            "year_menu": years,
+        },
     )
 
 
@@ -52,15 +65,13 @@ def _public_sheet(request, fiscal_year: int):
 @require_GET
 def public_facts(request, fiscal_year: int, code: str, year: int):
     """The public breakdown behind one value, with small counts of people suppressed."""
-    if fiscal_year not in published_years():
-        raise Http404
+    _public_or_404(fiscal_year)
     context = facts_context(fiscal_year, code, year, request, public=True)
     return render(request, "kpi/facts.html", context)
 
 
 def _export(fiscal_year: int, fmt: str, content_type: str) -> HttpResponse:
-    if fiscal_year not in published_years():
-        raise Http404
+    _public_or_404(fiscal_year)
     content = sheet_export(fiscal_year, fmt)
     if content is None:
         raise Http404

@@ -4,18 +4,17 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext
 
-from core.exports import export_response
+from core.exports import XLSX_TYPE
 from core.fiscal import current_fiscal_year
 from core.refusals import Refusal, put_on_form, show_refusal
 from core.roles import Role, role_required
 
-from .. import services
-from ..exports import sheet_table
+from .. import review, services
 from ..forms import (
     CommentForm,
     IncidentForm,
@@ -35,6 +34,7 @@ from ..sheets import (
     sheet,
     year_progress,
 )
+from ..workbook import check_sheet_workbook
 from .common import (
     ROWS_PER_PAGE,
     default_year,
@@ -73,7 +73,10 @@ def sheet_page(request, fiscal_year: int):
             "closing": closing,
             "fiscal_year": fiscal_year,
             "all_years": published_years(),
-            "blockers": [] if closing else services.closing_blockers(data),
+            "blockers": []
+            if closing
+            else review.review_blockers(fiscal_year) + services.closing_blockers(data),
+            "review_status": review.review_status(fiscal_year),
         },
     )
 
@@ -85,19 +88,24 @@ def sheet_print(request, fiscal_year: int):
     return render(
         request,
         "kpi/sheet_print.html",
-        {"sheet": data, "years": year_columns(data), "closing": current_closing(fiscal_year)},
+        {
+            "sheet": data,
+            "years": year_columns(data),
+            "closing": current_closing(fiscal_year),
+            "rows": review.check_rows(fiscal_year),
+            "review": review.review_of(fiscal_year),
+        },
     )
 
 
 @dx_staff_only
 def sheet_xlsx(request, fiscal_year: int):
-    """The check sheet as an Excel file."""
+    """The check sheet as an Excel workbook: a sheet for the KPIs, one for the measures."""
     with translation.override("ja"):  # a data file in Japanese, like the public CSV
-        data = sheet_or_404(fiscal_year)
-        header, *rows = sheet_table(data)
-        return export_response(
-            f"kpi-{fiscal_year}", "xlsx", header, rows, title=data["label"], landscape=True
-        )
+        content = check_sheet_workbook(sheet_or_404(fiscal_year))
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="kpi-{fiscal_year}.xlsx"'
+    return response
 
 
 @dx_staff_only
@@ -190,7 +198,7 @@ def year_close(request, fiscal_year: int):
         {
             "sheet": present(data),
             "fiscal_year": fiscal_year,
-            "blockers": services.closing_blockers(data),
+            "blockers": review.review_blockers(fiscal_year) + services.closing_blockers(data),
             "closing": current_closing(fiscal_year),
         },
     )
@@ -312,6 +320,16 @@ def period_version_up(request, pk: int):
             "baseline_year": baseline_year,
             "closing": closing,
             "baseline": present(sheet_or_404(baseline_year)),
+            "new_measures": (
+                review.review_of(baseline_year).new_measures
+                if review.review_of(baseline_year)
+                else []
+            ),
+            "measure_rows": (
+                review.check_rows(baseline_year)
+                if review.reached(review.review_status(baseline_year), "board")
+                else []
+            ),
         },
     )
 
@@ -365,13 +383,15 @@ def incident_edit(request, pk: int):
 # --- Staff: dashboard ---------------------------------------------------------
 
 
-def _at_risk(row: dict, progress: Decimal) -> bool:
+def _at_risk(row: dict, progress: Decimal) -> bool | None:
     value = row["value"]
     if value is None:
         return True
     value = Decimal(str(value))
     if row["direction"] == "keep_zero":
         return value > 0
+    if row["year_target"] is None:
+        return None  # no target yet (the current year before a version-up)
     target = Decimal(str(row["year_target"]))
     if row["aggregation"] == "per_year":
         # The year's count grows through the year: compare with the share of the
@@ -392,7 +412,9 @@ def dashboard(request):
             row["at_risk"] = _at_risk(row, progress)
             row["expected"] = (
                 (Decimal(str(row["year_target"])) * progress).quantize(Decimal("0.1"))
-                if row["aggregation"] == "per_year" and not row["is_keep_zero"]
+                if row["aggregation"] == "per_year"
+                and not row["is_keep_zero"]
+                and row["year_target"] is not None
                 else None
             )
             if not data["is_closed"] and not (row["analysis"].strip() and row["outlook"].strip()):

@@ -5,6 +5,12 @@ are split by topic only to keep them short. A refused request raises
 ``core.refusals.Refusal`` (a ``ReservationConflict`` also offers free dates).
 """
 
+from lending.services.equipment import (
+    equipment_type_save,
+    item_save,
+    kit_retire,
+    kit_save,
+)
 from lending.services.invitations import (
     representative_invitation_accept_for,
     representative_invitation_cancel,
@@ -12,6 +18,7 @@ from lending.services.invitations import (
     representative_invite,
 )
 from lending.services.items import item_repair_finish, item_retire, item_token_reissue
+from lending.services.kits import kit_hand_out, kit_return
 from lending.services.loans import (
     ComponentCheck,
     ReturnResult,
@@ -56,6 +63,12 @@ from lending.services.stocktakes import (
 )
 
 __all__ = [
+    "equipment_type_save",
+    "item_save",
+    "kit_hand_out",
+    "kit_retire",
+    "kit_return",
+    "kit_save",
     "ComponentCheck",
     "ReservationConflict",
     "ReturnResult",

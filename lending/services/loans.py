@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +15,7 @@ from lending.models import Item, ItemDay, Loan, Reservation
 from lending.selectors import item_find_by_code
 from lending.services.notices import reservation_notify
 
-HANDOUT_STATES = (Reservation.State.APPROVED, Reservation.State.HANDED_OUT)
+HANDOUT_STATES = Reservation.HANDOUT_STATES
 
 
 def _days(start: date, end: date) -> list[date]:
@@ -84,7 +84,9 @@ def loan_hand_out(*, reservation: Reservation, code: str, by, now: datetime | No
                 field="code",
             )
         updated = Loan.objects.filter(pk=loan.pk, handed_out_at__isnull=True).update(
-            handed_out_at=now, handed_out_by=_actor(by)
+            handed_out_at=now,
+            handed_out_by=_actor(by),
+            was_digital_ready=item.equipment_type.is_digital_ready,
         )
         if not updated:
             raise Refusal(_("This item has already been handed out."), field="code")
@@ -188,6 +190,10 @@ class ReturnResult:
     was_late: bool = False
 
 
+# ``loan_return(open_loan=...)`` default: the caller did not read the open loan.
+NOT_READ = object()
+
+
 def loan_return(
     *,
     item: Item,
@@ -195,12 +201,20 @@ def loan_return(
     via: str,
     missing_components: Sequence[str] = (),
     now: datetime | None = None,
+    open_loan: Loan | None | object = NOT_READ,
 ) -> ReturnResult:
     """Record that ``item`` is back. Idempotent and race-free.
 
     The return is one conditional UPDATE (only while ``returned_at`` is empty), so
-    two scans at once record ONE return and ONE audit entry; the other scan gets
-    "already_returned". The item then waits for inspection before it is lent again.
+    two scans at once record ONE return and ONE audit entry. What the person is
+    told is decided AFTER that update, from what the database holds then: a scan
+    that lost the race reads the other scan's committed return and says
+    "already_returned", never "not_on_loan". The item then waits for inspection
+    before it is lent again.
+
+    ``open_loan`` is the open loan as the caller already read it (the kiosk's
+    one joined lookup, ``item_find_for_return``), or None when it found none; it
+    only saves a read, the conditional update still decides.
     """
     if via not in Loan.Via.values:
         raise ValueError(f"via must be one of {Loan.Via.values}")
@@ -209,41 +223,46 @@ def loan_return(
     missing = list(
         dict.fromkeys(str(part).strip() for part in missing_components if str(part).strip())
     )
-    loan = (
-        Loan.objects.filter(item=item, handed_out_at__isnull=False, returned_at__isnull=True)
-        .select_related("reservation__organisation", "item__equipment_type")
-        .first()
-    )
-    if loan is None:
-        last = (
-            Loan.objects.filter(item=item, returned_at__isnull=False)
-            .select_related("reservation__organisation", "item__equipment_type")
-            .order_by("-returned_at")
+    if open_loan is NOT_READ:
+        open_loan = (
+            Loan.objects.filter(item=item, handed_out_at__isnull=False, returned_at__isnull=True)
+            .select_related("reservation__organisation")
             .first()
         )
-        # The last return not yet inspected: a second scan of the same return. Read from
-        # the loan, not from ``item``, which may have been loaded before a parallel return.
-        if last is not None and last.inspected_at is None:
-            return ReturnResult("already_returned", last, last.was_late)
-        return ReturnResult("not_on_loan", None, False)
-    was_late = today > loan.due_date
+    loan = open_loan
     with transaction.atomic():
-        updated = Loan.objects.filter(pk=loan.pk, returned_at__isnull=True).update(
-            returned_at=now,
-            returned_by=_actor(by),
-            returned_via=via,
-            missing_components=missing,
-            # At the counter staff tick the parts with the return itself; the kiosk asks
-            # right after it (loan_components_report), so there the check is still open.
-            parts_checked_at=now if via == Loan.Via.COUNTER else None,
-            was_late=was_late,
-        )
+        updated = 0
+        if loan is not None:
+            # Lock the reservation first: two units of one reservation returned at once
+            # queue here, so the later one sees the earlier return when it settles the
+            # reservation; two scans of one unit queue here too.
+            list(
+                Reservation.objects.select_for_update()
+                .filter(pk=loan.reservation_id)
+                .order_by()
+                .values_list("pk", flat=True)
+            )
+            was_late = today > loan.due_date
+            fields = {
+                "returned_at": now,
+                "returned_by": _actor(by),
+                "returned_via": via,
+                "missing_components": missing,
+                # At the counter staff tick the parts with the return itself; the kiosk asks
+                # right after it (loan_components_report), so there the check is still open.
+                "parts_checked_at": now if via == Loan.Via.COUNTER else None,
+                "was_late": was_late,
+            }
+            updated = Loan.objects.filter(pk=loan.pk, returned_at__isnull=True).update(**fields)
         if not updated:
-            loan.refresh_from_db()
-            return ReturnResult("already_returned", loan, loan.was_late)
+            return _return_refused(item)
+        for name, value in fields.items():
+            setattr(loan, name, value)
+        loan.item = item
         Item.objects.filter(pk=item.pk).update(status=Item.Status.AWAITING_INSPECTION)
+        item.status = Item.Status.AWAITING_INSPECTION
         # The days after today are free again; days already lived stay as history.
-        ItemDay.objects.filter(loan=loan, day__gt=today).delete()
+        ItemDay.objects.filter(loan_id=loan.pk, day__gt=today).delete()
         audit_record(
             actor=by,
             action="lending.loan.returned",
@@ -251,10 +270,37 @@ def loan_return(
             changes={"returned_via": [None, via], "missing_components": [None, ", ".join(missing)]},
             note=_("late") if was_late else "",
         )
-        reservation = Reservation.objects.select_for_update().get(pk=loan.reservation_id)
-        _settle(reservation, now)
-    loan.refresh_from_db()
+        _settle_after_return(loan.reservation_id, now)
     return ReturnResult("returned", loan, was_late)
+
+
+def _return_refused(item: Item) -> ReturnResult:
+    """Why no return was recorded, read after the conditional update (fresh state).
+
+    The latest return not yet inspected means a second scan of the same return,
+    possibly one that lost a race by a millisecond: "already_returned"."""
+    last = (
+        Loan.objects.filter(item=item, returned_at__isnull=False)
+        .only("id", "item_id", "reservation_id", "returned_at", "inspected_at", "was_late")
+        .order_by("-returned_at")
+        .first()
+    )
+    if last is not None and last.inspected_at is None:
+        return ReturnResult("already_returned", last, last.was_late)
+    return ReturnResult("not_on_loan", None, False)
+
+
+def _settle_after_return(reservation_id: int, now: datetime) -> None:
+    """A handed-out reservation whose last unit just came back is returned: one UPDATE.
+
+    It cannot be closed here (the unit just returned is not inspected yet); the
+    caller holds the reservation's lock, so the check sees every earlier return."""
+    outstanding = Loan.objects.filter(reservation=OuterRef("pk"), released_at__isnull=True).filter(
+        Q(handed_out_at__isnull=True) | Q(returned_at__isnull=True)
+    )
+    Reservation.objects.filter(pk=reservation_id, state=Reservation.State.HANDED_OUT).exclude(
+        Exists(outstanding)
+    ).update(state=Reservation.State.RETURNED, returned_at=now)
 
 
 @dataclass(frozen=True)

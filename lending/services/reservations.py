@@ -1,6 +1,6 @@
 """Reservations: request (with unit assignment), approve, reject, cancel, provisional holds."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, OperationalError, transaction
@@ -15,12 +15,13 @@ from lending.models import (
     EquipmentType,
     Item,
     ItemDay,
+    Kit,
     Loan,
     Organisation,
     Reservation,
     ReservationLine,
 )
-from lending.selectors import free_items, free_periods
+from lending.selectors import free_items, free_periods, kit_is_free
 from lending.services.notices import reservation_notify
 
 
@@ -70,7 +71,9 @@ def _conflict(
         }
     else:
         suggestion = _("No free dates for this quantity within the booking window.")
-    message = _("Only %(free)d of %(wanted)d %(type)s are free from %(start)s to %(end)s.") % {
+    message = _(
+        "You asked for %(wanted)d %(type)s; from %(start)s to %(end)s only %(free)d are free."
+    ) % {
         "free": max(free, 0),
         "wanted": quantity,
         "type": equipment_type.name,
@@ -146,6 +149,54 @@ def _assign(
     )
 
 
+def _kit_conflict(kit: Kit, reservation: Reservation) -> ReservationConflict:
+    return ReservationConflict(
+        _(
+            "The kit %(kit)s is not free from %(start)s to %(end)s: one of its units is booked, "
+            "out or in repair."
+        )
+        % {
+            "kit": f"{kit.name}（{kit.tag_number}）",
+            "start": _short(reservation.pickup_date),
+            "end": _short(reservation.return_date),
+        }
+    )
+
+
+def _assign_kit(reservation: Reservation, kit: Kit, today: date) -> list[Loan]:
+    """Hold every unit of a kit, or none: the same (item, day) index as single units.
+
+    Units are taken in primary-key order, the order every other request takes them
+    in, so two transactions wanting overlapping units wait for each other instead of
+    deadlocking; the one that commits first wins and the other gets a conflict.
+    """
+    # Lock the kit's row first: a change of its units (kit_save locks it too) waits for
+    # this booking, and a booking after such a change reads the new units.
+    list(Kit.objects.select_for_update().filter(pk=kit.pk).values_list("pk", flat=True))
+    member_ids = sorted(kit.members.values_list("item_id", flat=True))
+    if not member_ids or not kit_is_free(
+        kit, reservation.pickup_date, reservation.return_date, today=today
+    ):
+        raise _kit_conflict(kit, reservation)
+    try:
+        with transaction.atomic():
+            loans = [
+                Loan.objects.create(
+                    reservation=reservation, item_id=pk, kit=kit, due_date=reservation.return_date
+                )
+                for pk in member_ids
+            ]
+            for loan in loans:
+                _hold(loan, reservation.pickup_date, reservation.return_date)
+    except IntegrityError:
+        raise _kit_conflict(kit, reservation) from None
+    except OperationalError as exc:
+        if type(exc.__cause__).__name__ != "DeadlockDetected":
+            raise
+        raise _kit_conflict(kit, reservation) from None
+    return loans
+
+
 def _release(reservation: Reservation, now: datetime) -> int:
     """Give back the days of units assigned but not handed out."""
     pending = reservation.loans.filter(handed_out_at__isnull=True, released_at__isnull=True)
@@ -163,11 +214,12 @@ def reservation_request(
     purpose: str,
     declaration: bool,
     by,
+    kits: Sequence[Kit] = (),
     event_place: str = "",
     provisional: bool = False,
     now: datetime | None = None,
 ) -> Reservation:
-    """A group asks for quantities of types; free units are assigned at once.
+    """A group asks for quantities of types and for whole kits; free units are assigned at once.
 
     ``provisional=True`` is a staff 仮予約 taken by phone: it holds the units until
     ``provisional_hold_days`` have passed unless staff approve it.
@@ -181,11 +233,13 @@ def reservation_request(
     if provisional and not has_role(by, Role.LENDING_STAFF):
         raise Refusal(_("Only lending staff can take a provisional booking."), field="provisional")
     wanted = {t: int(q) for t, q in lines.items() if q}
+    kits = sorted(set(kits), key=lambda kit: kit.pk)
     errors = lending_rules.check_request(
         organisation=organisation,
         pickup_date=pickup_date,
         return_date=return_date,
         lines=wanted,
+        kits=kits,
         declaration=declaration,
         today=today,
         rules=rules,
@@ -214,8 +268,12 @@ def reservation_request(
                 ReservationLine(reservation=reservation, equipment_type=t, quantity=q)
                 for t, q in sorted(wanted.items(), key=lambda pair: pair[0].pk)
             ]
+            + [ReservationLine(reservation=reservation, kit=kit, quantity=1) for kit in kits]
         )
         assigned = []
+        # Kits first: a kit needs exactly its own units, a type line can take any free one.
+        for kit in kits:
+            assigned += _assign_kit(reservation, kit, today)
         for equipment_type, quantity in sorted(wanted.items(), key=lambda pair: pair[0].pk):
             assigned += _assign(reservation, equipment_type, quantity, today)
         audit_record(

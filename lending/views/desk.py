@@ -10,8 +10,9 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export.views import ExportMixin
 
-from core.audit import audit_history, audit_history_of
+from core.audit import audit_history, audit_history_of, person_name
 from core.exports import TableExport
+from core.fiscal import fiscal_year_label, short_datetime
 from core.refusals import Refusal, put_on_form, show_refusal
 from core.roles import Role, role_required
 from core.selectors import open_call_count
@@ -34,6 +35,7 @@ from lending.services import (
     hand_out_despite_maintenance,
     item_repair_finish,
     item_retire,
+    kit_hand_out,
     loan_hand_out,
     loan_inspect,
     loan_return,
@@ -46,7 +48,7 @@ from lending.services import (
 )
 from lending.services.organisations import organisation_snapshot
 from lending.tables import ItemTable, OrganisationTable, ReservationTable
-from lending.views.reservation_request import submit_request
+from lending.views.reservation_request import kits_offered, submit_request
 
 staff_only = role_required(Role.LENDING_STAFF)
 
@@ -83,6 +85,7 @@ def reservation_detail(request, pk: int):
             "reject_form": RejectForm(),
             "cancel_form": CancelForm(),
             "history": audit_history_of([reservation, *reservation.loans.all()], limit=50),
+            "today": timezone.localdate(),
         },
     )
 
@@ -94,6 +97,7 @@ def reservation_new(request):
         request.POST or None,
         organisations=Organisation.objects.filter(is_verified=True, is_active=True),
         types=EquipmentType.objects.filter(is_active=True),
+        kits=kits_offered(lambda t: True),
         staff=True,
     )
     if request.method == "POST" and form.is_valid():
@@ -164,6 +168,9 @@ def reservation_hand_out(request, pk: int):
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
         item = selectors.item_find_by_code(code)
+        kit = None if item else selectors.kit_units_for_code(code)
+        if kit is not None:
+            return _hand_out_kit(request, reservation, form, *kit)
         # A unit due for maintenance goes out only after staff confirm they know.
         maintenance_due = maintenance.due_at_hand_out(item) if item else []
         if not maintenance_due or form.cleaned_data["confirm_maintenance"]:
@@ -181,6 +188,44 @@ def reservation_hand_out(request, pk: int):
                     )
                 messages.success(request, _("%(tag)s handed out.") % {"tag": loan.item.tag_number})
                 return redirect("lending:reservation_hand_out", pk=pk)
+    return render(
+        request,
+        "lending/hand_out.html",
+        {
+            "reservation": reservation,
+            "form": form,
+            "loans": reservation.loans.all(),
+            "maintenance_due": maintenance_due,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _hand_out_kit(request, reservation, form, kit, units):
+    """The kit's own label was scanned: hand out all its units at once (all or none)."""
+    maintenance_due = maintenance.due_items(
+        until=timezone.localdate(), items=units, include_on_loan=True
+    )
+    if not maintenance_due or form.cleaned_data["confirm_maintenance"]:
+        try:
+            loans = kit_hand_out(reservation=reservation, kit=kit, by=request.user)
+        except Refusal as refusal:
+            put_on_form(form, refusal)
+            maintenance_due = []
+        else:
+            if maintenance_due:
+                for unit in {due.item for due in maintenance_due}:
+                    hand_out_despite_maintenance(
+                        item=unit,
+                        by=request.user,
+                        plans=[d.plan.name for d in maintenance_due if d.item == unit],
+                    )
+            messages.success(
+                request,
+                _("Kit %(tag)s handed out: %(count)d units.")
+                % {"tag": kit.tag_number, "count": len(loans)},
+            )
+            return redirect("lending:reservation_hand_out", pk=reservation.pk)
     return render(
         request,
         "lending/hand_out.html",
@@ -224,17 +269,39 @@ def counter_return(request):
     form = ScanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         item = selectors.item_find_by_code(form.cleaned_data["code"])
+        kit = None if item else selectors.kit_units_for_code(form.cleaned_data["code"])
+        if kit is not None:
+            return redirect("lending:counter_return_kit", pk=kit[0].pk)
         if item is None:
             form.add_error(
                 "code", _("No item has this code. Check the label or type the tag number.")
             )
         elif item.is_retired:
             form.add_error("code", _("%(tag)s is retired.") % {"tag": item.tag_number})
-        elif selectors.open_loan_for_item(item) is None:
-            form.add_error("code", _("%(tag)s is not on loan.") % {"tag": item.tag_number})
-        else:
+        elif selectors.open_loan_for_item(item) is not None:
             return redirect("lending:counter_return_item", pk=item.pk)
+        elif (returned := selectors.returned_loan_awaiting_inspection(item)) is not None:
+            # Returned at the kiosk already: say so, with the parts it reported missing,
+            # and go on to the inspection, where they are filled in.
+            messages.info(request, _already_returned_text(returned))
+            return redirect("lending:loan_inspect", pk=returned.pk)
+        else:
+            form.add_error("code", _("%(tag)s is not on loan.") % {"tag": item.tag_number})
     return render(request, "lending/counter_return.html", {"form": form})
+
+
+def _already_returned_text(loan: Loan) -> str:
+    """「…は返却済みです（キオスク）。不足の報告: 電源ケーブル」 for a scan of a unit already back."""
+    text = _("%(tag)s was already returned (%(via)s, %(when)s).") % {
+        "tag": loan.item.tag_number,
+        "via": loan.get_returned_via_display(),
+        "when": short_datetime(loan.returned_at),
+    }
+    if loan.missing_components:
+        text += " " + _("Reported missing: %(parts)s.") % {
+            "parts": "、".join(loan.missing_components)
+        }
+    return text
 
 
 @staff_only
@@ -256,7 +323,7 @@ def counter_return_item(request, pk: int):
                 text += " " + _("It came back after the due date.")
             messages.success(request, text)
         else:
-            messages.info(request, _("%(tag)s was already returned.") % {"tag": item.tag_number})
+            messages.info(request, _already_returned_text(result.loan))
         return redirect("lending:counter_return")
     return render(
         request, "lending/counter_return_item.html", {"item": item, "loan": loan, "form": form}
@@ -269,7 +336,7 @@ def loan_inspect_view(request, pk: int):
     loan = get_object_or_404(
         Loan.objects.select_related("item__equipment_type", "reservation__organisation"), pk=pk
     )
-    form = InspectionForm(request.POST or None)
+    form = InspectionForm(request.POST or None, initial=InspectionForm.initial_for(loan))
     if request.method == "POST" and form.is_valid():
         try:
             loan_inspect(loan=loan, by=request.user, **form.cleaned_data)
@@ -297,6 +364,10 @@ def item_detail(request, pk: int):
         {
             "item": item,
             "loans": loans,
+            "kit_membership": item.kit_memberships.select_related("kit").first(),
+            "replacement_label": fiscal_year_label(item.replacement_fiscal_year)
+            if item.replacement_fiscal_year
+            else "",
             "retire_form": RetireForm(),
             "history": audit_history(item)[:30],
             "maintenance_records": maintenance.history_of(item)[:10],
@@ -383,7 +454,8 @@ def membership_verify_view(request, pk: int):
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk)
     membership_verify(membership=membership, by=request.user)
     messages.success(
-        request, _("%(user)s can now reserve for the group.") % {"user": membership.user}
+        request,
+        _("%(user)s can now reserve for the group.") % {"user": person_name(membership.user)},
     )
     return redirect("lending:organisation_detail", pk=membership.organisation_id)
 
@@ -394,7 +466,9 @@ def membership_verify_view(request, pk: int):
 class _StaffList(ExportMixin, SingleTableMixin, FilterView):
     export_class = TableExport
     export_formats = ("csv", "xlsx")
-    paginate_by = 50
+    # The table paginates (one COUNT); ListView's own pagination would count a second time.
+    paginate_by = None
+    table_pagination = {"per_page": 50}
     template_name = "lending/list.html"
     title = ""
 

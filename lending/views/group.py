@@ -3,15 +3,15 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from core.refusals import Refusal, put_on_form, show_refusal
 from lending import selectors
 from lending.forms import CancelForm, JoinForm, ReservationRequestForm
 from lending.models import EquipmentType, Membership
+from lending.rules import group_limits
 from lending.services import membership_request, reservation_cancel
 from lending.tables import MyReservationTable
-from lending.views.reservation_request import submit_request
+from lending.views.reservation_request import kits_offered, submit_request
 
 
 def my_reservations(request):
@@ -41,14 +41,23 @@ def my_reservation_detail(request, pk: int):
     return render(
         request,
         "lending/my_reservation_detail.html",
-        {"reservation": reservation, "cancel_form": CancelForm()},
+        {"reservation": reservation},
     )
 
 
-@require_POST
 def my_reservation_cancel(request, pk: int):
-    """The group cancels before pickup (404 for anyone outside the group)."""
+    """The group cancels before pickup (404 for anyone outside the group): GET asks
+    first, showing the reservation, the optional reason and one more button."""
     reservation = selectors.get_reservation_for_user(request.user, pk)
+    if request.method != "POST":
+        return render(
+            request,
+            "lending/my_reservation_cancel.html",
+            {
+                "reservation": selectors.reservation_with_details(reservation.pk),
+                "cancel_form": CancelForm(),
+            },
+        )
     form = CancelForm(request.POST)
     form.is_valid()
     try:
@@ -63,7 +72,9 @@ def my_reservation_cancel(request, pk: int):
 
 
 def my_reservation_new(request):
-    """The group asks for equipment for an event."""
+    """The group asks for equipment for an event: the dates and types chosen on the
+    availability page carry over, the free units for those dates show beside each
+    type, and a group at its limit learns it before filling anything in."""
     organisations = selectors.user_organisations(request.user).filter(
         is_verified=True, is_active=True
     )
@@ -72,18 +83,35 @@ def my_reservation_new(request):
             request, _("Before you can reserve, staff must confirm that you act for your group.")
         )
         return redirect("lending:my_join")
+    limits = group_limits(organisations)
+    if not any(limit.may_request for limit in limits):
+        return render(request, "lending/request_limit.html", {"limits": limits})
     kinds = set(organisations.values_list("kind", flat=True))
     types = [
         t
         for t in EquipmentType.objects.filter(is_active=True)
         if any(t.is_eligible(kind) for kind in kinds)
     ]
-    form = ReservationRequestForm(request.POST or None, organisations=organisations, types=types)
+    kits = kits_offered(lambda t: any(t.is_eligible(kind) for kind in kinds))
+    form = ReservationRequestForm(
+        request.POST or None,
+        organisations=organisations,
+        types=types,
+        kits=kits,
+        initial=ReservationRequestForm.initial_from(request.GET),
+    )
     if request.method == "POST" and form.is_valid():
         reservation = submit_request(request, form, staff=False)
         if reservation is not None:
             return redirect("lending:my_reservation_detail", pk=reservation.pk)
-    return render(request, "lending/reservation_form.html", {"form": form, "staff": False})
+    dates = form.dates()
+    if dates:
+        form.show_free_counts(selectors.availability(*dates, types=[t.pk for t in types]))
+    return render(
+        request,
+        "lending/reservation_form.html",
+        {"form": form, "staff": False, "limits": limits, "dates": dates},
+    )
 
 
 def my_join(request):

@@ -40,12 +40,14 @@ def _selected_ids(request) -> list[int]:
 @role_required(Role.LENDING_STAFF)
 def label_sheet(request):
     """A4 sheets of QR labels: the chosen items, or every active item when none is chosen."""
-    items = list(_active_items())
+    every_item = list(_active_items())
     type_id = request.GET.get("type", "")
     chosen = set(_selected_ids(request))
-    printed = items
+    # The type narrows the list to choose from as well as the labels printed.
+    items = every_item
     if type_id.isdigit():
-        printed = [item for item in printed if item.equipment_type_id == int(type_id)]
+        items = [item for item in items if item.equipment_type_id == int(type_id)]
+    printed = items
     if chosen:
         printed = [item for item in printed if item.pk in chosen]
     labels = [_label(item) for item in printed]
@@ -59,7 +61,7 @@ def label_sheet(request):
         {
             "items": items,
             "chosen": chosen,
-            "types": EquipmentType.objects.filter(pk__in={i.equipment_type_id for i in items}),
+            "types": EquipmentType.objects.filter(pk__in={i.equipment_type_id for i in every_item}),
             "type_id": type_id,
             "sheets": sheets,
             "label_count": len(labels),

@@ -7,14 +7,15 @@ else (no sign-in needed) a public page without any personal data.
 
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Q
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from core.audit import audit_history
 from core.roles import Role, has_role
-from lending.models import Item, Loan, Membership, Reservation
+from lending.models import Item, Kit, Loan, Membership, Reservation
 from lending.views.kiosk import kiosk_context, server_timing
 
 
@@ -31,7 +32,8 @@ def item_link(request, token: str):
     item = find_item_by_token(token)
     user = request.user
     if item is None:
-        return _unknown(request)
+        kit = Kit.objects.filter(qr_token=token).first()
+        return _unknown(request) if kit is None else _kit_link(request, kit, token)
     if has_role(user, Role.LENDING_STAFF):
         return _staff_page(request, item)
     if item.is_retired:
@@ -58,6 +60,7 @@ def _kiosk_context(item: Item, token: str) -> dict:
 def _staff_actions(item: Item, loans: list[Loan]) -> list[tuple[str, str]]:
     """Links to the desk's pages for what can be done with the item now."""
     actions = []
+    today = timezone.localdate()
     out = next((loan for loan in loans if loan.is_out), None)
     to_inspect = next(
         (loan for loan in loans if loan.returned_at and loan.inspected_at is None), None
@@ -66,7 +69,9 @@ def _staff_actions(item: Item, loans: list[Loan]) -> list[tuple[str, str]]:
         (
             loan
             for loan in loans
-            if loan.handed_out_at is None and loan.reservation.state == Reservation.State.APPROVED
+            if loan.handed_out_at is None
+            and loan.reservation.state == Reservation.State.APPROVED
+            and loan.reservation.can_hand_out_on(today)
         ),
         None,
     )
@@ -129,4 +134,24 @@ def _representative_page(request, item: Item):
         request,
         "lending/links/representative.html",
         {"item": item, "loans": loans, **_public_links()},
+    )
+
+
+def _kit_link(request, kit: Kit, token: str):
+    """A kit's label: staff get the kit's page, the kiosk its return, anyone else what it holds."""
+    user = request.user
+    if has_role(user, Role.LENDING_STAFF):
+        return redirect("lending:kit_detail", pk=kit.pk)
+    if kit.is_retired:
+        return _unknown(request)
+    if has_role(user, Role.KIOSK):
+        return render(
+            request,
+            "lending/kiosk/scan.html",
+            kiosk_context(outcome="confirm", code=token, item=kit),
+        )
+    return render(
+        request,
+        "lending/links/kit_public.html",
+        {"kit": kit, "units": kit.member_items(), **_public_links()},
     )

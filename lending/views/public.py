@@ -6,9 +6,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, render
 
 from lending.forms import AvailabilityForm, MonthForm
-from lending.models import EquipmentType
+from lending.models import EquipmentType, Kit
 from lending.selectors import availability as availability_for
-from lending.selectors import type_calendar
+from lending.selectors import free_kits, type_calendar
+
+KITS_SHOWN = 50
 
 
 @login_not_required
@@ -19,10 +21,21 @@ def availability(request):
     if form.is_bound and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     rows = availability_for(start, end)
+    # Kits (a few per city): two queries, whatever the number of kits or days.
+    free = set(free_kits(start, end).values_list("pk", flat=True))
+    kits = Kit.objects.filter(is_active=True, members__isnull=False).distinct()
+    kit_rows = [(kit, kit.pk in free) for kit in kits.order_by("tag_number")[:KITS_SHOWN]]
     return render(
         request,
         "lending/availability.html",
-        {"form": form, "rows": rows, "start": start, "end": end, "month": start.strftime("%Y-%m")},
+        {
+            "form": form,
+            "rows": rows,
+            "kit_rows": kit_rows,
+            "start": start,
+            "end": end,
+            "month": start.strftime("%Y-%m"),
+        },
     )
 
 

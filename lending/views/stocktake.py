@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.audit import audit_history
+from core.audit import audit_history, person_name
 from core.exports import FORMATS, export_response
 from core.refusals import Refusal, put_on_form, show_refusal
 from core.roles import Role, role_required
@@ -158,7 +158,7 @@ def stocktake_report(request, pk: int):
                 line.item.get_status_display(),
                 line.item_place,
                 timezone.localtime(line.seen_at) if line.seen_at else "",
-                line.seen_by.full_name if line.seen_by else "",
+                person_name(line.seen_by) if line.seen_by else "",
                 line.item.last_seen_on or "",
             ]
             for line in lines

@@ -260,6 +260,12 @@ class ClassSession(models.Model):
         verbose_name = _("class session")
         verbose_name_plural = _("class sessions")
         ordering = ["starts_at", "id"]
+        # The KPI sources and the analysis read held sessions of one fiscal year.
+        indexes = [
+            models.Index(fields=["status", "starts_at"], name="outreach_session_status_start"),
+            # The session list's default order (also the range scans by date).
+            models.Index(fields=["starts_at", "id"], name="outreach_session_starts"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(capacity__gte=0), name="outreach_classsession_capacity_non_negative"
@@ -406,6 +412,16 @@ class Attendance(models.Model):
         _("age"), max_length=10, choices=AgeBand.choices, default=AgeBand.UNKNOWN
     )
     person_key = models.CharField(max_length=48, blank=True, db_index=True, editable=False)
+    # A member of city staff at a staff course (security training is tracked per person);
+    # empty for residents and for staff walk-ins nobody identified (still counted).
+    staff_member = models.ForeignKey(
+        "outreach.StaffMember",
+        verbose_name=_("staff member"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attendances",
+    )
     # The short survey at the end of the class.
     satisfaction = models.PositiveSmallIntegerField(_("satisfaction (1–5)"), null=True, blank=True)
     has_someone_to_ask = models.BooleanField(
@@ -425,6 +441,12 @@ class Attendance(models.Model):
                 fields=["application"],
                 condition=Q(application__isnull=False),
                 name="outreach_attendance_one_per_application",
+            ),
+            models.UniqueConstraint(
+                fields=["session", "staff_member"],
+                condition=Q(staff_member__isnull=False),
+                name="outreach_attendance_one_per_staff_member",
+                violation_error_message=_("This member of staff is already on the list."),
             ),
             models.CheckConstraint(
                 condition=Q(satisfaction__isnull=True)

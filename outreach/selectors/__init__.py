@@ -10,6 +10,8 @@ from outreach.selectors.classes import (
     DIMENSIONS,
     NobodyToAsk,
     Totals,
+    application_by_token,
+    application_token,
     attendance_totals,
     class_breakdowns,
     follow_up_requests,
@@ -46,8 +48,22 @@ from outreach.selectors.signups import (
     volunteer_sessions,
     with_signup_counts,
 )
+from outreach.selectors.training import (
+    MAX_YEARS,
+    SectionTraining,
+    trained_in,
+    training_by_section,
+    untrained_staff,
+)
 
 __all__ = [
+    "MAX_YEARS",
+    "SectionTraining",
+    "trained_in",
+    "training_by_section",
+    "untrained_staff",
+    "application_by_token",
+    "application_token",
     "DIMENSIONS",
     "DIMENSION_TITLES",
     "PARTICIPANTS_PER_HELPER",

@@ -9,21 +9,36 @@ No selector here returns names or phone numbers except ``follow_up_requests``
 (for 総務課 staff pages only).
 """
 
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.core import signing
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from core.figures import Column, Figure
-from core.fiscal import fiscal_year_bounds
-from outreach.models import AgeBand, Attendance, ClassSession, Course
+from core.figures import Column, Figure, LazyRows
+from core.fiscal import current_fiscal_year, fiscal_year_bounds
+from outreach.models import AgeBand, Application, Attendance, ClassSession, Course
 
 ATTENDED = Q(attendances__status=Attendance.Status.ATTENDED)
+# core.pagecache key of the public class list: bumped by every write that changes it.
+PUBLIC_CLASSES_CACHE = "outreach.public_classes"
 
 SESSION_COLUMNS = (
     Column("date", gettext_lazy("Date")),
@@ -31,12 +46,27 @@ SESSION_COLUMNS = (
     Column("venue", gettext_lazy("Venue")),
     Column("attended", gettext_lazy("Attendances"), is_people_count=True),
 )
-BREAKDOWN_COLUMNS = (
-    Column("label", gettext_lazy("Group")),
-    Column("attendances", gettext_lazy("Attendances (延べ)"), is_people_count=True),
-    Column("people", gettext_lazy("People (実人数)"), is_people_count=True),
-)
 DIMENSIONS = ("course", "venue", "month", "weekday", "time_of_day", "age_band")
+# The first column is headed by what the rows are (講座, 会場, 月…). A shared msgid like
+# "Group" took lending's 団体; the context keeps these words to this table.
+DIMENSION_HEADINGS = {
+    "course": pgettext_lazy("class analysis column", "Course"),
+    "venue": pgettext_lazy("class analysis column", "Venue"),
+    "month": pgettext_lazy("class analysis column", "Month"),
+    "weekday": pgettext_lazy("class analysis column", "Weekday"),
+    "time_of_day": pgettext_lazy("class analysis column", "Time of day"),
+    "age_band": pgettext_lazy("class analysis column", "Age"),
+}
+
+
+def breakdown_columns(dimension: str) -> tuple[Column, ...]:
+    return (
+        Column("label", DIMENSION_HEADINGS[dimension]),
+        Column("attendances", gettext_lazy("Attendances (延べ)"), is_people_count=True),
+        Column("people", gettext_lazy("People (実人数)"), is_people_count=True),
+    )
+
+
 WEEKDAY_LABELS = ("月", "火", "水", "木", "金", "土", "日")
 
 
@@ -75,14 +105,65 @@ def _session_rows(sessions: QuerySet[ClassSession]) -> list[dict]:
     ]
 
 
+@dataclass(frozen=True)
+class Totals:
+    attendances: int
+    people: int
+
+
+def attended_in_year(
+    fiscal_year: int, *, audience: str, category: str | None = None
+) -> QuerySet[Attendance]:
+    """Attendance rows marked attended at sessions held in the fiscal year (by start, JST)."""
+    start, end = fiscal_year_bounds(fiscal_year)
+    rows = Attendance.objects.filter(
+        status=Attendance.Status.ATTENDED,
+        session__status=ClassSession.Status.HELD,
+        session__starts_at__gte=start,
+        session__starts_at__lt=end,
+        session__course__audience=audience,
+    )
+    if category:
+        rows = rows.filter(session__course__category=category)
+    return rows
+
+
+def attendances_and_people(rows: QuerySet[Attendance]) -> Totals:
+    """延べ and 実人数 of attendance rows in one SQL aggregate (the module's counting rules)."""
+    known = ~Q(person_key="")
+    counts = rows.aggregate(
+        attendances=Count("id"),
+        keyed=Count("person_key", filter=known, distinct=True),
+        unkeyed=Count("id", filter=~known),
+    )
+    return Totals(attendances=counts["attendances"], people=counts["keyed"] + counts["unkeyed"])
+
+
+def _attendance_figure(
+    fiscal_year: int, *, audience: str, category: str | None, explanation: str
+) -> Figure:
+    """The value and 実人数 from one aggregate; the session rows only for the drill-down."""
+    totals = attendances_and_people(
+        attended_in_year(fiscal_year, audience=audience, category=category)
+    )
+    return Figure(
+        value=totals.attendances,
+        people=totals.people,
+        rows=LazyRows(
+            lambda: _session_rows(held_sessions(fiscal_year, audience=audience, category=category))
+        ),
+        columns=SESSION_COLUMNS,
+        explanation=explanation,
+    )
+
+
 def kpi_resident_class_participants(fiscal_year: int) -> Figure:
     """デジタル活用講習会の参加人数: attendances (延べ, walk-ins included) at resident classes
-    held in the fiscal year; one row per session, no personal data."""
-    rows = _session_rows(held_sessions(fiscal_year, audience=Course.Audience.RESIDENTS))
-    return Figure(
-        value=sum(row["attended"] for row in rows),
-        rows=rows,
-        columns=SESSION_COLUMNS,
+    held in the fiscal year, with 実人数 beside; one row per session, no personal data."""
+    return _attendance_figure(
+        fiscal_year,
+        audience=Course.Audience.RESIDENTS,
+        category=None,
         explanation=_(
             "Attendances at classes for residents held in the fiscal year, walk-ins included "
             "(a person who came twice counts twice)."
@@ -92,17 +173,10 @@ def kpi_resident_class_participants(fiscal_year: int) -> Figure:
 
 def kpi_staff_security_training_attendees(fiscal_year: int) -> Figure:
     """情報セキュリティ研修の延べ受講者数 for the fiscal year; one row per session."""
-    rows = _session_rows(
-        held_sessions(
-            fiscal_year,
-            audience=Course.Audience.STAFF,
-            category=Course.Category.SECURITY_TRAINING,
-        )
-    )
-    return Figure(
-        value=sum(row["attended"] for row in rows),
-        rows=rows,
-        columns=SESSION_COLUMNS,
+    return _attendance_figure(
+        fiscal_year,
+        audience=Course.Audience.STAFF,
+        category=Course.Category.SECURITY_TRAINING,
         explanation=_(
             "Attendances at information security training for city staff held in the fiscal year."
         ),
@@ -112,68 +186,98 @@ def kpi_staff_security_training_attendees(fiscal_year: int) -> Figure:
 # --- Breakdowns for the analysis page ---------------------------------------------
 
 
-def _time_of_day(local: datetime) -> tuple[int, str]:
-    if local.hour < 12:
-        return 0, _("Morning")
-    if local.hour < 17:
-        return 1, _("Afternoon")
-    return 2, _("Evening")
+# Each breakdown is one GROUP BY in the database over the year's attendances (issue 18):
+# the attendance rows are never fetched. Month, weekday and time of day belong to the
+# session: they are worked out once per session of the year (in Asia/Tokyo), and the
+# database groups the attendances by them with a CASE over the session ids — a per-row
+# time-zone conversion is a Python function call per row on SQLite.
+MORNING, AFTERNOON, EVENING = 0, 1, 2
+TIME_OF_DAY_LABELS = {
+    MORNING: gettext_lazy("Morning"),
+    AFTERNOON: gettext_lazy("Afternoon"),
+    EVENING: gettext_lazy("Evening"),
+}
+SESSION_DIMENSIONS = ("month", "weekday", "time_of_day")
+# 実人数 of a group: distinct known people, plus one per row without details.
+PEOPLE = Count("person_key", distinct=True, filter=~Q(person_key="")) + Count(
+    "pk", filter=Q(person_key="")
+)
 
 
-def _attended_rows(fiscal_year: int, audience: str) -> list[dict]:
+def _held(fiscal_year: int, audience: str) -> Q:
     start, end = fiscal_year_bounds(fiscal_year)
-    return list(
-        Attendance.objects.filter(
-            status=Attendance.Status.ATTENDED,
-            session__status=ClassSession.Status.HELD,
-            session__starts_at__gte=start,
-            session__starts_at__lt=end,
-            session__course__audience=audience,
-        ).values(
-            "pk",
-            "person_key",
-            "age_band",
-            "session__starts_at",
-            "session__course__sort_order",
-            "session__course__code",
-            "session__course__name",
-            "session__venue__name_kana",
-            "session__venue__name",
-        )
+    return Q(
+        status=ClassSession.Status.HELD,
+        starts_at__gte=start,
+        starts_at__lt=end,
+        course__audience=audience,
     )
 
 
-def _group(row: dict, dimension: str) -> tuple[object, str]:
-    """(sort key, label) of one attendance row in one dimension."""
-    local = timezone.localtime(row["session__starts_at"])
+def _attended(fiscal_year: int, audience: str) -> QuerySet[Attendance]:
+    return attended_in_year(fiscal_year, audience=audience)
+
+
+def _time_of_day(hour: int) -> int:
+    if hour < 12:
+        return MORNING
+    if hour < 17:
+        return AFTERNOON
+    return EVENING
+
+
+def _session_groups(fiscal_year: int, audience: str) -> dict[str, dict[int, list[int]]]:
+    """For month, weekday and time of day: group → ids of the sessions in it."""
+    groups: dict[str, dict[int, list[int]]] = {d: {} for d in SESSION_DIMENSIONS}
+    held = ClassSession.objects.filter(_held(fiscal_year, audience)).values_list("pk", "starts_at")
+    for pk, starts_at in held:
+        local = timezone.localtime(starts_at)
+        groups["month"].setdefault(local.month, []).append(pk)
+        groups["weekday"].setdefault(local.weekday(), []).append(pk)
+        groups["time_of_day"].setdefault(_time_of_day(local.hour), []).append(pk)
+    return groups
+
+
+def _grouped(
+    attended: QuerySet[Attendance], dimension: str, sessions: dict[int, list[int]]
+) -> list[tuple[object, str, dict]]:
+    """(sort key, label, counts) per group of ``dimension``: one query."""
+    counted = {"attendances": Count("pk"), "people": PEOPLE}
     if dimension == "course":
-        return (row["session__course__sort_order"], row["session__course__code"]), row[
-            "session__course__name"
-        ]
+        fields = ("session__course__sort_order", "session__course__code", "session__course__name")
+        groups = attended.values(*fields).annotate(**counted).order_by()
+        return [((g[fields[0]], g[fields[1]]), g[fields[2]], g) for g in groups]
     if dimension == "venue":
-        return row["session__venue__name_kana"], row["session__venue__name"]
-    if dimension == "month":
-        # Fiscal order: April first.
-        return ((local.month - 4) % 12,), _("Month %(month)s") % {"month": local.month}
-    if dimension == "weekday":
-        return local.weekday(), WEEKDAY_LABELS[local.weekday()]
-    if dimension == "time_of_day":
-        return _time_of_day(local)
+        fields = ("session__venue__name_kana", "session__venue__name")
+        groups = attended.values(*fields).annotate(**counted).order_by()
+        return [((g[fields[0]], g[fields[1]]), g[fields[1]], g) for g in groups]
+    if dimension in SESSION_DIMENSIONS:
+        if not sessions:
+            return []
+        groups = (
+            attended.annotate(
+                group=Case(
+                    *(When(session_id__in=ids, then=Value(key)) for key, ids in sessions.items())
+                )
+            )
+            .values("group")
+            .annotate(**counted)
+            .order_by()
+        )
+        if dimension == "month":
+            # Fiscal order: April first.
+            return [
+                ((g["group"] - 4) % 12, _("Month %(month)s") % {"month": g["group"]}, g)
+                for g in groups
+            ]
+        if dimension == "weekday":
+            return [(g["group"], WEEKDAY_LABELS[g["group"]], g) for g in groups]
+        return [(g["group"], str(TIME_OF_DAY_LABELS[g["group"]]), g) for g in groups]
     if dimension == "age_band":
+        groups = attended.values("age_band").annotate(**counted).order_by()
         order = list(AgeBand.values)
-        return order.index(row["age_band"]), str(AgeBand(row["age_band"]).label)
+        return [(order.index(g["age_band"]), str(AgeBand(g["age_band"]).label), g) for g in groups]
     raise ValueError(f"Unknown dimension {dimension}")
-
-
-def _people(rows: Iterable[dict]) -> int:
-    keys = set()
-    unknown = 0
-    for row in rows:
-        if row["person_key"]:
-            keys.add(row["person_key"])
-        else:
-            unknown += 1
-    return len(keys) + unknown
 
 
 DIMENSION_TITLES = {
@@ -186,18 +290,18 @@ DIMENSION_TITLES = {
 }
 
 
-def _breakdown(rows: list[dict], dimension: str) -> Figure:
-    groups: dict[tuple, list[dict]] = defaultdict(list)
-    for row in rows:
-        groups[_group(row, dimension)].append(row)
+def _breakdown(
+    attended: QuerySet[Attendance], dimension: str, sessions: dict[int, list[int]]
+) -> Figure:
+    groups = sorted(_grouped(attended, dimension, sessions), key=lambda group: group[0])
     table = [
-        {"label": label, "attendances": len(members), "people": _people(members)}
-        for (_key, label), members in sorted(groups.items(), key=lambda item: item[0][0])
+        {"label": label, "attendances": counts["attendances"], "people": counts["people"]}
+        for _key, label, counts in groups
     ]
     return Figure(
-        value=len(rows),
+        value=sum(row["attendances"] for row in table),
         rows=table,
-        columns=BREAKDOWN_COLUMNS,
+        columns=breakdown_columns(dimension),
         explanation=str(DIMENSION_TITLES[dimension]),
     )
 
@@ -205,36 +309,67 @@ def _breakdown(rows: list[dict], dimension: str) -> Figure:
 def class_breakdowns(
     *, fiscal_year: int, audience: str = Course.Audience.RESIDENTS
 ) -> dict[str, Figure]:
-    """Every breakdown of DIMENSIONS at once (one query)."""
-    rows = _attended_rows(fiscal_year, audience)
-    return {dimension: _breakdown(rows, dimension) for dimension in DIMENSIONS}
-
-
-@dataclass(frozen=True)
-class Totals:
-    attendances: int
-    people: int
+    """Every breakdown of DIMENSIONS: one GROUP BY query each, no attendance rows fetched."""
+    attended = _attended(fiscal_year, audience)
+    sessions = _session_groups(fiscal_year, audience)
+    return {
+        dimension: _breakdown(attended, dimension, sessions.get(dimension, {}))
+        for dimension in DIMENSIONS
+    }
 
 
 def attendance_totals(*, fiscal_year: int, audience: str = Course.Audience.RESIDENTS) -> Totals:
-    rows = _attended_rows(fiscal_year, audience)
-    return Totals(attendances=len(rows), people=_people(rows))
+    return attendances_and_people(attended_in_year(fiscal_year, audience=audience))
+
+
+# The analysis shows the sessions that filled worst; the full list is the session list.
+FILL_RATE_ROWS = 20
+
+
+@dataclass(frozen=True)
+class FillRates:
+    lowest: list[ClassSession]
+    sessions: int
+    capacity: int
+    registered: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.registered / self.capacity if self.capacity else None
 
 
 def session_fill_rates(
-    *, fiscal_year: int, audience: str = Course.Audience.RESIDENTS
-) -> QuerySet[ClassSession]:
-    """Sessions of the fiscal year (not cancelled) with ``attended``; the page shows the
-    fill rate ``confirmed_count / capacity``."""
+    *, fiscal_year: int, audience: str = Course.Audience.RESIDENTS, limit: int = FILL_RATE_ROWS
+) -> FillRates:
+    """Sessions of the fiscal year (not cancelled): totals for the year, and the ``limit``
+    sessions with the lowest fill rate ``confirmed_count / capacity`` with ``attended``."""
     start, end = fiscal_year_bounds(fiscal_year)
-    return (
-        ClassSession.objects.filter(
-            starts_at__gte=start, starts_at__lt=end, course__audience=audience
+    sessions = ClassSession.objects.filter(
+        starts_at__gte=start, starts_at__lt=end, course__audience=audience
+    ).exclude(status=ClassSession.Status.CANCELLED)
+    totals = sessions.aggregate(
+        sessions=Count("pk"), capacity=Sum("capacity"), registered=Sum("confirmed_count")
+    )
+    fill = Cast("confirmed_count", FloatField()) / NullIf("capacity", 0)
+    lowest = list(
+        sessions.select_related("course", "venue")
+        .annotate(
+            fill=fill,
+            attended=Subquery(
+                Attendance.objects.filter(session=OuterRef("pk"), status=Attendance.Status.ATTENDED)
+                .order_by()
+                .values("session")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
         )
-        .exclude(status=ClassSession.Status.CANCELLED)
-        .select_related("course", "venue")
-        .annotate(attended=Count("attendances", filter=ATTENDED))
-        .order_by("starts_at", "id")
+        .order_by(F("fill").asc(nulls_last=True), "starts_at", "id")[:limit]
+    )
+    return FillRates(
+        lowest=lowest,
+        sessions=totals["sessions"],
+        capacity=totals["capacity"] or 0,
+        registered=totals["registered"] or 0,
     )
 
 
@@ -304,11 +439,35 @@ def upcoming_sessions(
     return sessions[:limit] if limit else sessions
 
 
-def sessions_held_without_attendance() -> QuerySet[ClassSession]:
-    """Held sessions with no attendance recorded: flagged for 総務課."""
+def sessions_held_without_attendance(*, fiscal_year: int | None = None) -> QuerySet[ClassSession]:
+    """Held sessions of the fiscal year (default: this one) with no attendance recorded:
+    flagged for 総務課. Bounded to one year, so the check does not grow with the years."""
+    start, end = fiscal_year_bounds(fiscal_year or current_fiscal_year())
     return (
-        ClassSession.objects.filter(status=ClassSession.Status.HELD)
-        .annotate(rows=Count("attendances"))
-        .filter(rows=0)
+        ClassSession.objects.filter(
+            status=ClassSession.Status.HELD, starts_at__gte=start, starts_at__lt=end
+        )
+        .filter(~Exists(Attendance.objects.filter(session=OuterRef("pk"))))
         .select_related("course", "venue")
+        .order_by("starts_at", "id")
+    )
+
+
+# The address of a resident's confirmation page carries a signed application id, not the
+# id itself: it can be reloaded and bookmarked, and nobody can walk the ids to read
+# others' reference numbers.
+def application_token(application: Application, purpose: str) -> str:
+    return signing.dumps(application.pk, salt=f"outreach.{purpose}")
+
+
+def application_by_token(token: str, purpose: str) -> Application | None:
+    """The application a confirmation address names; None when forged or anonymised."""
+    try:
+        pk = signing.loads(token, salt=f"outreach.{purpose}")
+    except signing.BadSignature:
+        return None
+    return (
+        Application.objects.select_related("session", "session__course", "session__venue")
+        .filter(pk=pk, anonymised_at__isnull=True)
+        .first()
     )

@@ -286,23 +286,31 @@ def hours_by_fiscal_year(volunteer) -> list[dict]:
     return [totals[fy] for fy in sorted(totals, reverse=True)]
 
 
-def hours_per_volunteer(fiscal_year_: int):
-    """Volunteers with their classes and hours in a fiscal year (attended only)."""
+def hours_per_volunteer(fiscal_year_: int) -> list:
+    """Volunteers with their classes and hours in a fiscal year (attended only), by kana.
+
+    The sign-ups of the year are summed per volunteer in one grouped query that starts
+    from the year's sessions; joining every profile to every sign-up of every year (and
+    filtering in the aggregate) grew with the years. Returns profiles with ``classes`` and
+    ``hours`` set: at most one row per volunteer, sorted and paginated by the table.
+    """
     start, end = fiscal_year_bounds(fiscal_year_)
-    in_year = Q(
-        class_signups__attended=True,
-        class_signups__session__starts_at__gte=start,
-        class_signups__session__starts_at__lt=end,
-    )
-    return (
-        volunteer_selectors.all_profiles()
-        .annotate(
-            classes=Count("class_signups", filter=in_year),
-            hours=Sum("class_signups__hours", filter=in_year),
+    totals = {
+        row["volunteer"]: row
+        for row in VolunteerSignup.objects.filter(
+            attended=True, session__starts_at__gte=start, session__starts_at__lt=end
         )
-        .filter(classes__gt=0)
-        .order_by("full_name_kana", "id")
+        .order_by()
+        .values("volunteer")
+        .annotate(classes=Count("pk"), hours=Sum("hours"))
+    }
+    profiles = list(
+        volunteer_selectors.all_profiles().filter(pk__in=totals).order_by("full_name_kana", "id")
     )
+    for profile in profiles:
+        profile.classes = totals[profile.pk]["classes"]
+        profile.hours = totals[profile.pk]["hours"]
+    return profiles
 
 
 def session_signups_for_staff(session: ClassSession) -> list[VolunteerSignup]:

@@ -7,12 +7,14 @@ submodules are split by topic only to keep them short.
 
 from .applications import (
     DuplicateApplication,
+    application_by_reference,
     application_cancel,
     application_cancel_by_reference,
     application_create,
     format_reference,
 )
 from .attendance import (
+    attendance_add_staff,
     attendance_add_walk_in,
     attendance_mark,
     attendance_update_survey,
@@ -38,11 +40,13 @@ from .signups import (
 )
 
 __all__ = [
+    "attendance_add_staff",
     "AnonymiseReport",
     "DuplicateApplication",
     "SeriesPreview",
     "applicant_recipient",
     "application_cancel",
+    "application_by_reference",
     "application_cancel_by_reference",
     "application_create",
     "application_reminders_send",

@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import RESIDENT_ONLINE, audit_record
+from core.pagecache import bump
 from core.refusals import Refusal
 from outreach.models import Application, ClassSession, normalise_phone, person_key_for
+from outreach.selectors.classes import PUBLIC_CLASSES_CACHE
 
 from .notices import tell_promoted
 
@@ -139,6 +141,7 @@ def application_create(
         raise Refusal(_("Please give a name and a phone number."))
     key = person_key_for(name, phone)
     with transaction.atomic():
+        bump(PUBLIC_CLASSES_CACHE)  # the public class list shows this (core.pagecache)
         locked = ClassSession.objects.select_for_update().get(pk=session.pk)
         allowed = {ClassSession.Status.OPEN, ClassSession.Status.FULL}
         if is_staff_entry:
@@ -194,6 +197,7 @@ def application_cancel(
     """Cancel one application; a freed place goes to the first on the waiting list.
     Returns the applications that were moved up."""
     with transaction.atomic():
+        bump(PUBLIC_CLASSES_CACHE)  # the public class list shows this (core.pagecache)
         session = ClassSession.objects.select_for_update().get(pk=application.session_id)
         current = Application.objects.select_for_update().get(pk=application.pk)
         if current.status == Application.Status.CANCELLED:
@@ -224,9 +228,9 @@ def application_cancel(
     return promoted
 
 
-def application_cancel_by_reference(*, reference: str, phone: str) -> Application | None:
-    """A resident cancels with the reference number and the phone number they gave.
-    Both must match (the reference alone could be guessed). None when nothing matches."""
+def application_by_reference(*, reference: str, phone: str) -> Application | None:
+    """The resident's own live application, found by the reference number and the phone
+    number they gave. Both must match (the reference alone could be guessed)."""
     digits = normalise_reference(reference)
     phone_digits = normalise_phone(phone)
     if not digits or not phone_digits:
@@ -234,10 +238,19 @@ def application_cancel_by_reference(*, reference: str, phone: str) -> Applicatio
     application = (
         Application.objects.filter(reference=digits, anonymised_at__isnull=True)
         .exclude(status=Application.Status.CANCELLED)
-        .select_related("session")
+        .select_related("session", "session__venue")
         .first()
     )
     if application is None or normalise_phone(application.phone) != phone_digits:
+        return None
+    return application
+
+
+def application_cancel_by_reference(*, reference: str, phone: str) -> Application | None:
+    """A resident cancels with the reference number and the phone number they gave.
+    None when nothing matches."""
+    application = application_by_reference(reference=reference, phone=phone)
+    if application is None:
         return None
     application_cancel(application=application, actor_label=RESIDENT_ONLINE)
     return application

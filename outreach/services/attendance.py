@@ -4,13 +4,21 @@ Recording attendance marks the session held (that is when the KPI counts it);
 every change writes an audit entry with the fields before and after.
 """
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record, field_changes
 from core.refusals import Refusal
-from outreach.models import AgeBand, Application, Attendance, ClassSession, person_key_for
+from outreach.models import (
+    AgeBand,
+    Application,
+    Attendance,
+    ClassSession,
+    Course,
+    StaffMember,
+    person_key_for,
+)
 
 SURVEY_FIELDS = ("satisfaction", "has_someone_to_ask", "comment", "wants_follow_up")
 
@@ -139,3 +147,47 @@ def attendance_update_survey(*, attendance: Attendance, by, **values) -> Attenda
                 actor=by, action="outreach.attendance.changed", target=current, changes=changes
             )
     return current
+
+
+def attendance_add_staff(*, session: ClassSession, staff_member: StaffMember, by) -> Attendance:
+    """A named member of staff attended a staff course (training is tracked per person).
+
+    Staff who came but were not identified are still added as anonymous walk-ins:
+    they count for the KPI (延べ), not for the list of who has been trained.
+    """
+    _check_can_record(session)
+    if session.course.audience != Course.Audience.STAFF:
+        raise Refusal(_("Staff attendance is recorded for courses for city staff only."))
+    if not staff_member.is_active:
+        raise Refusal(
+            _("%(name)s is not on the current personnel list.") % {"name": staff_member.name}
+        )
+    with transaction.atomic():
+        if Attendance.objects.filter(session=session, staff_member=staff_member).exists():
+            raise Refusal(
+                _("%(name)s is already on the list of this class.") % {"name": staff_member.name},
+                field="employee_number",
+            )
+        try:
+            with transaction.atomic():
+                attendance = Attendance.objects.create(
+                    session=session,
+                    status=Attendance.Status.ATTENDED,
+                    is_walk_in=True,
+                    staff_member=staff_member,
+                    # 実人数: the same person at two sessions is one person.
+                    person_key=f"staff:{staff_member.pk}",
+                )
+        except IntegrityError:  # the same person added at the same moment elsewhere
+            raise Refusal(
+                _("%(name)s is already on the list of this class.") % {"name": staff_member.name},
+                field="employee_number",
+            ) from None
+        audit_record(
+            actor=by,
+            action="outreach.attendance.staff_added",
+            target=attendance,
+            note=staff_member.employee_number,
+        )
+        _mark_held(session, by=by)
+    return attendance

@@ -5,8 +5,10 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from core.audit import audit_record, field_changes
+from core.pagecache import bump
 from core.refusals import clean_or_refuse
 from outreach.models import Course, CourseSkill
+from outreach.selectors.classes import PUBLIC_CLASSES_CACHE
 
 COURSE_FIELDS = [
     "code",
@@ -32,6 +34,7 @@ def course_save(*, course: Course, skills: Iterable[str], by, before: dict | Non
     """Create or change a course and the skills it needs, with its audit entry."""
     wanted = sorted(set(skills))
     with transaction.atomic():
+        bump(PUBLIC_CLASSES_CACHE)  # the public class list shows this (core.pagecache)
         created = course.pk is None
         clean_or_refuse(course)
         course.save()

@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record, field_changes
 from core.office_calendar import closed_reason
+from core.pagecache import bump
 from core.refusals import Refusal
 from outreach.models import ClassSession, Course, Series
+from outreach.selectors.classes import PUBLIC_CLASSES_CACHE
 
 from .applications import _promote_waitlisted, _refresh_full_status
 from .notices import tell_session_cancelled, tell_session_moved
@@ -42,19 +44,33 @@ class SeriesPreview:
 
     days: list[date] = field(default_factory=list)
     skipped: list[tuple[date, str]] = field(default_factory=list)
+    today: date | None = None
+
+    @property
+    def past_days(self) -> list[date]:
+        """Kept days already gone: saved as sessions, but nobody can apply for them."""
+        return [day for day in self.days if self.today and day < self.today]
 
 
 def _aware(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=timezone.get_default_timezone())
 
 
-def series_preview(*, rule: str, first_date: date, last_date: date) -> SeriesPreview:
+def series_preview(
+    *,
+    rule: str,
+    first_date: date,
+    last_date: date,
+    status: str | None = None,
+    today: date | None = None,
+) -> SeriesPreview:
     """Expand ``rule`` (RRULE text without DTSTART) between the two days, skipping
     days the city office is closed (weekends, 国民の祝日, 年末年始).
 
-    Refuses a rule it cannot read or a period it cannot fill."""
+    Refuses a rule it cannot read or a period it cannot fill, and a series wholly in
+    the past that would open for applications (``status`` 申込受付中)."""
     if last_date < first_date:
-        raise Refusal(_("The last day must not be before the first day."), field="last_date")
+        raise Refusal(_("The end date must be after the start date."), field="last_date")
     text = rule.strip()
     if text.upper().startswith("RRULE:"):
         text = text[6:]
@@ -75,7 +91,7 @@ def series_preview(*, rule: str, first_date: date, last_date: date) -> SeriesPre
         parsed = parsed.replace(dtstart=_shift(start, years), until=_shift(until, years))
     except (ValueError, TypeError) as exc:  # dateutil's way of saying the text is not a rule
         raise Refusal(_("The repeat rule could not be read."), field="rule") from exc
-    preview = SeriesPreview()
+    preview = SeriesPreview(today=today or timezone.localdate())
     end = _shift(datetime.combine(last_date, time.max), years)
     for occurrence in parsed.xafter(
         _shift(start, years), count=MAX_SESSIONS_PER_SERIES + 1, inc=True
@@ -92,6 +108,19 @@ def series_preview(*, rule: str, first_date: date, last_date: date) -> SeriesPre
             _("The rule gives more than %(n)s classes; please shorten the period.")
             % {"n": MAX_SESSIONS_PER_SERIES},
             field="last_date",
+        )
+    if (
+        status == ClassSession.Status.OPEN
+        and preview.days
+        and len(preview.past_days) == len(preview.days)
+    ):
+        raise Refusal(
+            _(
+                "Every day of this series is in the past, so nobody could apply. "
+                "Change the dates, or choose “%(planned)s” to record past classes."
+            )
+            % {"planned": ClassSession.Status.PLANNED.label},
+            field="status",
         )
     return preview
 
@@ -116,10 +145,11 @@ def series_create(
     """Save the series and one session per kept day (the same days the preview showed)."""
     if end_time <= start_time:
         raise Refusal(_("The end time must be after the start time."), field="end_time")
-    preview = series_preview(rule=rule, first_date=first_date, last_date=last_date)
+    preview = series_preview(rule=rule, first_date=first_date, last_date=last_date, status=status)
     if not preview.days:
         raise Refusal(_("The rule gives no open days in this period."))
     with transaction.atomic():
+        bump(PUBLIC_CLASSES_CACHE)  # the public class list shows this (core.pagecache)
         series = Series.objects.create(
             course=course,
             title=title,
@@ -175,6 +205,7 @@ SESSION_FIELDS = (
 def session_create(*, by, **values) -> ClassSession:
     """One session on its own (outside a series)."""
     with transaction.atomic():
+        bump(PUBLIC_CLASSES_CACHE)  # the public class list shows this (core.pagecache)
         session = ClassSession.objects.create(
             **{k: values[k] for k in values if k in SESSION_FIELDS}
         )
@@ -204,6 +235,7 @@ def session_update(*, session: ClassSession, by, **values) -> ClassSession:
     each change again. Cancelling has its own service (``session_cancel``)."""
     now = timezone.now()
     with transaction.atomic():
+        bump(PUBLIC_CLASSES_CACHE)  # the public class list shows this (core.pagecache)
         locked = ClassSession.objects.select_for_update().get(pk=session.pk)
         before = _snapshot(locked)
         where_before = {key: getattr(locked, key) for key in WHEN_AND_WHERE}
@@ -267,6 +299,7 @@ def session_cancel(*, session: ClassSession, by, reason: str = "") -> ClassSessi
     stay as they are (the history of who had a place); the public page shows the notice."""
     now = timezone.now()
     with transaction.atomic():
+        bump(PUBLIC_CLASSES_CACHE)  # the public class list shows this (core.pagecache)
         locked = ClassSession.objects.select_for_update().get(pk=session.pk)
         if locked.status == ClassSession.Status.HELD:
             raise Refusal(_("A session that was held cannot be cancelled."))

@@ -46,7 +46,7 @@ def analysis(request):
             "sessions": selectors.session_fill_rates(fiscal_year=year, audience=audience),
             "nobody": selectors.nobody_to_ask_share(fiscal_year=year, audience=audience),
             "follow_ups": selectors.follow_up_requests(fiscal_year=year),
-            "flagged": selectors.sessions_held_without_attendance(),
+            "flagged": selectors.sessions_held_without_attendance(fiscal_year=year),
         },
     )
 

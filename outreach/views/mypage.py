@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 from icalendar import Calendar, Event
 
 from core.fiscal import current_fiscal_year
@@ -57,16 +57,20 @@ def mypage(request):
         context["feed_url"] = settings.SITE_URL + reverse(
             "outreach:signup_calendar_feed", args=[feed.token]
         )
+        # webcal:// opens the phone's calendar app straight on "subscribe".
+        context["webcal_url"] = "webcal://" + context["feed_url"].split("://", 1)[-1]
     return render(request, "outreach/signups/mypage.html", context)
 
 
-@require_POST
 @role_required(Role.VOLUNTEER)
 def calendar_reset(request):
-    """Give the calendar feed a new secret address; the old one stops working."""
+    """Give the calendar feed a new secret address; the old one stops working. GET asks
+    first: a phone that subscribed to the old address loses the classes."""
     profile = volunteer_selectors.profile_for_user(request.user)
     if profile is None:
         raise Http404
+    if request.method != "POST":
+        return render(request, "outreach/signups/calendar_reset_confirm.html")
     services.calendar_feed_reset(volunteer=profile, by=request.user)
     messages.success(
         request,

@@ -112,11 +112,17 @@ def signup_create(request, pk: int):
     return redirect("outreach:signup_class_detail", pk=pk)
 
 
-@require_POST
 def signup_cancel(request, pk: int):
-    """Cancel a sign-up: your own until the cutoff, or any for 総務課."""
+    """Cancel a sign-up: your own until the cutoff, or any for 総務課. A volunteer is asked
+    first (GET shows what is cancelled, with one more button); staff post from their list."""
     signup = get_signup_for_user(request, pk)
     is_staff = has_role(request.user, Role.DX_STAFF)
+    if request.method != "POST":
+        return render(
+            request,
+            "outreach/signups/signup_cancel_confirm.html",
+            {"signup": signup, "session": signup.session},
+        )
     try:
         promoted = services.signup_cancel(signup=signup, by=request.user, staff=is_staff)
     except Refusal as refusal:

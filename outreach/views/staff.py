@@ -1,7 +1,8 @@
 """総務課 pages: the session list, planning single sessions and series, applications."""
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,10 +14,10 @@ from core.fiscal import current_fiscal_year
 from core.refusals import Refusal, put_on_form, show_refusal
 from core.roles import Role, role_required
 from core.selectors import open_call_count
-from outreach import services
+from outreach import selectors, services
 from outreach.filters import SessionFilter
 from outreach.forms import SeriesForm, SessionCancelForm, SessionForm, StaffApplicationForm
-from outreach.models import Application, ClassSession, VolunteerSignup
+from outreach.models import Application, Attendance, ClassSession, VolunteerSignup
 from outreach.tables import SessionTable
 
 from ._access import get_application_for_staff, get_session_for_staff
@@ -25,8 +26,17 @@ from ._access import get_application_for_staff, get_session_for_staff
 @role_required(Role.DX_STAFF)
 def session_list(request):
     """All sessions with filters; held sessions without attendance are flagged."""
+
+    # Per shown session only (subqueries), so that counting the list for the pages needs
+    # no join to every attendance. The column says how many attended (what the attendance
+    # sheet calls 出席); the row count only flags a held class whose attendance was never taken.
+    def attendance_count(**only):
+        rows = Attendance.objects.filter(session=OuterRef("pk"), **only).order_by()
+        return Coalesce(Subquery(rows.values("session").annotate(n=Count("pk")).values("n")), 0)
+
     sessions = ClassSession.objects.select_related("course", "venue").annotate(
-        attendance_rows=Count("attendances")
+        attendance_rows=attendance_count(),
+        attended=attendance_count(status=Attendance.Status.ATTENDED),
     )
     # Without a choice, show this fiscal year rather than every session ever planned.
     session_filter = SessionFilter(
@@ -38,7 +48,11 @@ def session_list(request):
         RequestConfig(request, paginate=False).configure(table)
         return table_export_response(table, export_format, "classes")
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    flagged = sessions.filter(status=ClassSession.Status.HELD, attendance_rows=0).count()
+    # The warning covers the fiscal year shown (this one without a choice), not every year.
+    chosen = (
+        session_filter.form.cleaned_data.get("fiscal_year") if session_filter.is_valid() else None
+    )
+    flagged = selectors.sessions_held_without_attendance(fiscal_year=chosen).count()
     return render(
         request,
         "outreach/session_list.html",
@@ -131,7 +145,10 @@ def series_create(request):
         data = form.cleaned_data
         try:
             preview = services.series_preview(
-                rule=data["rule"], first_date=data["first_date"], last_date=data["last_date"]
+                rule=data["rule"],
+                first_date=data["first_date"],
+                last_date=data["last_date"],
+                status=data["status"],
             )
             if "confirm" in request.POST:
                 series = services.series_create(

@@ -55,7 +55,9 @@
   function focusSummary() {
     var summary = document.querySelector("[data-error-summary]");
     if (!summary) return;
-    summary.scrollIntoView({ block: "start" });
+    // A little room above, so its focus outline is not cut off at the top of a phone.
+    var top = summary.getBoundingClientRect().top + window.scrollY - 16;
+    window.scrollTo(0, Math.max(0, top));
     summary.focus({ preventScroll: true });
     summary.addEventListener("click", function (event) {
       var link = event.target.closest("a[href^='#']");
@@ -71,5 +73,48 @@
     document.addEventListener("DOMContentLoaded", focusSummary);
   } else {
     focusSummary();
+  }
+})();
+
+/* A copy button (data-copy="<id of the field>"): copies the field's text and says so in
+   the status beside it, for people who cannot select text on a phone. */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) return;
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    if (!field) return;
+    var status = button.parentElement.querySelector(".copy-status");
+    function done() {
+      if (status) status.textContent = button.getAttribute("data-copied") || "";
+    }
+    field.select();
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(done, function () {
+        document.execCommand("copy");
+        done();
+      });
+    } else {
+      document.execCommand("copy");
+      done();
+    }
+  });
+})();
+
+/* A filter folded in <details data-open-wide>: closed on a phone so the results come
+   first, opened on a screen wide enough to show both. */
+(function () {
+  "use strict";
+  function openWide() {
+    if (!window.matchMedia("(min-width: 48rem)").matches) return;
+    document.querySelectorAll("details[data-open-wide]").forEach(function (box) {
+      box.open = true;
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", openWide);
+  } else {
+    openWide();
   }
 })();

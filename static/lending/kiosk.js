@@ -85,7 +85,18 @@
       showProblem("offline");
       return;
     }
-    window.location.assign(r.getAttribute("data-scan-url") || "/kiosk/");
+    // The reset address also puts the language back to Japanese: the next person
+    // should not find the English someone else chose.
+    window.location.assign(r.getAttribute("data-reset-url") || r.getAttribute("data-scan-url") || "/kiosk/");
+  }
+
+  // Focus without scrolling: the outcome above the field must stay on the screen.
+  function focusField(field) {
+    try {
+      field.focus({ preventScroll: true });
+    } catch (error) {
+      field.focus();
+    }
   }
 
   function swapIn(html) {
@@ -95,6 +106,8 @@
     if (!fresh || !current) return false;
     current.replaceWith(document.adoptNode(fresh));
     if (doc.title) document.title = doc.title;
+    // The outcome is the first thing to read: start at the top of the page.
+    window.scrollTo(0, 0);
     var heading = fresh.querySelector("h1");
     if (heading) announce(heading.textContent.trim());
     init();
@@ -146,7 +159,7 @@
     if (!field || camera) return;
     var active = document.activeElement;
     if (!active || active === document.body || active === document.documentElement) {
-      field.focus();
+      focusField(field);
     }
   }
 
@@ -238,7 +251,7 @@
     });
     offerCamera();
     var field = codeField();
-    if (field) field.focus();
+    if (field) focusField(field);
     startTimer(readSeconds());
   }
 

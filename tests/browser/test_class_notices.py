@@ -47,7 +47,10 @@ def test_resident_cancels_online_and_dx_staff_call_sasaki_who_moved_up(
     check_page(phone_page)
     phone_page.get_by_label("受付番号").fill(f"{hanako.reference[:4]}-{hanako.reference[4:]}")
     phone_page.get_by_label("電話番号").fill("0475-23-1111")
-    phone_page.get_by_role("button", name="申込みを取り消す").click()
+    phone_page.get_by_role("button", name="申込みを探す").click()
+    phone_page.wait_for_load_state()
+    check_page(phone_page)  # the question: which class, and one more button
+    phone_page.get_by_role("button", name="はい、取り消します").click()
     phone_page.wait_for_load_state()
     assert "取り消しました" in phone_page.inner_text("main")
     check_page(phone_page)

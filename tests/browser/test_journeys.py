@@ -212,7 +212,8 @@ def test_lending_from_reservation_to_kiosk_return_with_the_keyboard_alone(
     check_page(page)
 
     # ... and reserves one, still with the keyboard alone.
-    tab_and_press(page, "a[href='/lending/my/new/']", navigates=True)
+    # (The button carries the chosen days over: its address ends in ?start=…&end=….)
+    tab_and_press(page, "a.button--primary[href^='/lending/my/new/']", navigates=True)
     check_page(page)
     tab_to(page, "input[name=pickup_date]")
     page.locator("input[name=pickup_date]").fill(pickup.isoformat())

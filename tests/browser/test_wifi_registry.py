@@ -28,7 +28,7 @@ def test_dx_staff_keeps_the_registry(page, sign_in, make_user, make_machine, scr
     page.wait_for_load_state()
     summary = page.locator("[data-error-summary]")
     assert summary.is_visible()
-    assert "2025-06-01" in summary.inner_text()
+    assert "令和7年6月1日" in summary.inner_text()
     check_page(page)  # the error summary and the field error pass the checks too
 
     page.get_by_label("開始日").fill("2025-07-01")

@@ -21,6 +21,9 @@ PUBLIC_URL_NAMES = {
     "outreach:public_classes",
     "outreach:public_session",
     "outreach:public_cancel",
+    # A resident's confirmation pages: opened by a signed token, not a sign-in.
+    "outreach:public_applied",
+    "outreach:public_cancelled",
     "outreach:public_flyer",
     "outreach:opendata_events",
     "core:opendata_facilities",

@@ -143,7 +143,7 @@ def test_a_radio_field_links_to_its_first_choice():
     html = _render(_invalid_form())
     tag, attrs = Elements(html).by_id["id_course_0"]
     assert (tag, attrs["type"], attrs["value"]) == ("input", "radio", "smartphone")
-    assert '<a href="#id_course_0">講座：' in html
+    assert '<a href="#id_course_0">「講座」を選んでください。' in html
 
 
 def test_a_checkbox_group_links_to_its_first_box():
@@ -161,8 +161,25 @@ def test_a_checkbox_group_links_to_its_first_box():
 
 def test_the_summary_shows_each_error_with_its_label():
     html = _summary(_render(_invalid_form(day="2026-02-30")))
-    assert "氏名：このフィールドは必須です。" in html
+    # An empty required field is named in its own message (never the generic one).
+    assert "「氏名」を入力してください。" in html
+    assert "氏名：" not in html  # the message names it already
     assert "希望日：日付を正しく入力してください。" in html
+
+
+def test_an_empty_choice_asks_to_choose_and_names_the_field_beside_it():
+    html = _render(_invalid_form())
+    error_list = html[html.index('id="id_course_error"') :]
+    assert error_list.index("「講座」を選んでください。") < error_list.index("</ul>")
+    assert "このフィールドは必須です。" not in html.replace(
+        "<li>このフィールドは必須です。</li>", "", 1
+    )  # only the hidden token keeps the generic message
+
+
+def test_form_errors_keep_djangos_codes():
+    form = _invalid_form()
+    assert form.errors.as_data()["name"][0].code == "required"
+    assert form.errors["name"] == ["このフィールドは必須です。"]
 
 
 def test_errors_not_about_one_field_are_in_the_summary_without_a_link():
@@ -186,7 +203,7 @@ def test_each_error_is_tied_to_its_input_by_aria_describedby():
     assert name["aria-invalid"] == "true"
     assert ids["id_name_error"][0] == "ul"
     error_list = html[html.index('id="id_name_error"') :]
-    assert error_list.index("このフィールドは必須です。") < error_list.index("</ul>")
+    assert error_list.index("「氏名」を入力してください。") < error_list.index("</ul>")
     tag, day = ids["id_day"]
     assert day["aria-describedby"] == "id_day_error"
     assert "id_day_error" in ids
@@ -285,7 +302,7 @@ def test_in_a_browser_the_summary_takes_focus_and_its_links_move_to_the_fields(p
     assert summary.count() == 1
     # Focused on arrival: a screen reader reads it first, a keyboard user starts there.
     assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
-    page.get_by_role("link", name="氏名：このフィールドは必須です。").click()
+    page.get_by_role("link", name="「氏名」を入力してください。").click()
     assert page.evaluate("document.activeElement.id") == "id_name"
-    page.get_by_role("link", name="講座：このフィールドは必須です。").click()
+    page.get_by_role("link", name="「講座」を選んでください。").click()
     assert page.evaluate("document.activeElement.id") == "id_course_0"

@@ -478,3 +478,17 @@ def test_allauth_and_tsunagu_take_the_proxy_count_from_one_environment_variable(
         check=True,
     )
     assert out.stdout.split() == ["2", "2"]
+
+
+@pytest.mark.django_db
+def test_a_valve_that_may_count_per_process_never_writes_the_database(
+    clock, django_assert_num_queries
+):
+    """Issue 18: the kiosk's stuck-scanner valve costs no query on the database cache."""
+    valve = RateLimit(f"tests.valve.{RUN}", limit=2, window=60, shared=False)
+    with django_assert_num_queries(0):
+        counts = [valve.hit("kiosk-1") for _ in range(3)] + [valve.hit("kiosk-2")]
+    assert counts == [1, 2, 3, 1]
+    clock[0] += 60
+    assert valve.hit("kiosk-1") == 1  # a new window starts from one
+    assert not RateCounter.objects.exists()

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core.models import User
-from kpi.models import Incident, KpiDefinition, ManualValue, PlanPeriod
+from kpi.models import Incident, KpiDefinition, ManualValue, Measure, PlanPeriod
 
 JST = ZoneInfo("Asia/Tokyo")
 
@@ -55,6 +55,7 @@ def engine_period(db):
     incidents: serious incidents, keep at zero, facts since 2025
     plain:     joined, plain rate and A/B/C/D grades, baseline 0 → 25, facts since 2025
     """
+    Measure.objects.all().delete()
     KpiDefinition.objects.all().delete()
     PlanPeriod.objects.all().delete()
     period = PlanPeriod.objects.create(
@@ -185,3 +186,54 @@ def texts(engine_period):
             kpi=kpi, fiscal_year=2025, analysis=f"{kpi.code}の要因", outlook=f"{kpi.code}の方向性"
         )
     return engine_period
+
+
+def board_reviewed(fiscal_year: int, by) -> None:
+    """Take a year through the review to the DX board's step, as 総務課 does before
+    confirming (closing) it: every measure's row filled, the meeting recorded."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kpi import review
+
+    rows = review.check_rows(fiscal_year)
+    for row in rows:
+        review.check_save(
+            measure=row["measure"],
+            fiscal_year=fiscal_year,
+            data={
+                "progress": "done",
+                "done": "実施した",
+                "assessment": "on_track",
+                "direction": "継続",
+            },
+            by=by,
+        )
+    review.review_mark_filled(fiscal_year=fiscal_year, by=by)
+    review.board_record(
+        fiscal_year=fiscal_year,
+        meeting_date=timezone.localdate() - timedelta(days=1),
+        decision="了承",
+        per_measure={row["measure"].pk: {"board_decision": "continue"} for row in rows},
+        by=by,
+    )
+
+
+@pytest.fixture
+def fy2025_running(monkeypatch):
+    """As if 令和7年度 were the current year: its sheet is public as provisional figures.
+
+    The public report shows published years and the current one; these tests read
+    2025's running figures on the public pages without going through the review.
+    """
+    monkeypatch.setattr("kpi.review.current_fiscal_year", lambda: 2025)
+
+
+def publish(fiscal_year: int, by) -> None:
+    """The whole review of a year of a plan without measures: board, confirm, publish."""
+    from kpi import review, services
+
+    board_reviewed(fiscal_year, by)
+    services.year_close(fiscal_year=fiscal_year, by=by)
+    review.review_publish(fiscal_year=fiscal_year, by=by)

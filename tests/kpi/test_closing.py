@@ -11,7 +11,7 @@ from kpi import services
 from kpi.models import Incident, KpiComment, PlanPeriod, YearClosing
 from kpi.sheets import sheet
 
-from .conftest import at, make_member
+from .conftest import at, board_reviewed, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +21,7 @@ def row(data, code):
 
 
 def test_closing_needs_every_text_and_value(facts, dx_staff):
+    board_reviewed(2025, dx_staff)
     with pytest.raises(Refusal) as info:
         services.year_close(fiscal_year=2025, by=dx_staff)
     # five KPIs without texts, and the joined KPI is fine but texts missing
@@ -32,12 +33,14 @@ def test_closing_refuses_a_year_with_missing_values(texts, facts, dx_staff):
     # 2024's sheet: the joined KPI's value exists (facts) but "plain" has no 2024 value (manual, empty)
     for kpi in facts.values():
         KpiComment.objects.create(kpi=kpi, fiscal_year=2024, analysis="a", outlook="b")
+    board_reviewed(2024, dx_staff)
     with pytest.raises(Refusal) as info:
         services.year_close(fiscal_year=2024, by=dx_staff)
     assert any("単純達成率の指標" in m for m in info.value.errors[None])
 
 
 def test_closed_year_stays_frozen_and_shows_the_difference(texts, facts, dx_staff):
+    board_reviewed(2025, dx_staff)
     closing = services.year_close(fiscal_year=2025, by=dx_staff)
     assert closing.closed_by == dx_staff
     frozen = sheet(2025)
@@ -74,6 +77,7 @@ def test_closed_year_stays_frozen_and_shows_the_difference(texts, facts, dx_staf
 
 
 def test_a_year_cannot_be_closed_twice(texts, facts, dx_staff):
+    board_reviewed(2025, dx_staff)
     services.year_close(fiscal_year=2025, by=dx_staff)
     with pytest.raises(Refusal):
         services.year_close(fiscal_year=2025, by=dx_staff)
@@ -81,6 +85,7 @@ def test_a_year_cannot_be_closed_twice(texts, facts, dx_staff):
 
 
 def test_reopening_needs_a_reason_and_is_audited(texts, facts, dx_staff):
+    board_reviewed(2025, dx_staff)
     closing = services.year_close(fiscal_year=2025, by=dx_staff)
     make_member(at(2025, 9, 1), 903)
     with pytest.raises(Refusal):
@@ -103,6 +108,7 @@ def test_reopening_needs_a_reason_and_is_audited(texts, facts, dx_staff):
 
 
 def test_version_up_starts_a_new_period_without_touching_the_old_sheets(texts, facts, dx_staff):
+    board_reviewed(2025, dx_staff)
     services.year_close(fiscal_year=2025, by=dx_staff)
     before = sheet(2025)
     old_period = PlanPeriod.objects.get(code="test-2021")
@@ -133,6 +139,10 @@ def test_version_up_starts_a_new_period_without_touching_the_old_sheets(texts, f
         "value": 20,
         "origin": "baseline",
         "note": "",
+        # a count per year: no cumulative parts; no 実人数 for the baseline
+        "recorded": None,
+        "typed_in": None,
+        "people": None,
     }
 
 
@@ -141,6 +151,7 @@ def test_version_up_page_creates_the_next_period(
 ):
     from django.urls import reverse
 
+    board_reviewed(2025, dx_staff)
     period = PlanPeriod.objects.get(code="test-2021")
     url = reverse("kpi:period_version_up", args=[period.pk])
     assert client_for(volunteer_user).get(url).status_code == 403

@@ -8,6 +8,8 @@ from core.refusals import Refusal
 from kpi import services
 from kpi.models import YearClosing
 
+from .conftest import board_reviewed
+
 THREADS = 6
 
 
@@ -16,6 +18,8 @@ THREADS = 6
 def test_parallel_closings_of_one_year_make_one_snapshot(texts, facts, dx_staff, race):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL for real parallel transactions")
+
+    board_reviewed(2025, dx_staff)
 
     def close(_):
         try:

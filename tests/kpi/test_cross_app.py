@@ -35,6 +35,8 @@ from kpi.models import KpiDefinition
 from kpi.sheets import sheet
 from kpi.sources import compute_figure
 
+from .conftest import board_reviewed
+
 lending_services = pytest.importorskip("lending.services")
 outreach_services = pytest.importorskip("outreach.services")
 wifi_services = pytest.importorskip("wifi.services")
@@ -261,7 +263,8 @@ def test_policy_sheet_2025_values_rates_and_grades_by_hand(all_facts):
     # 30 + 28 + 31 + 27 + (8 + 4) = 128; (128 − 30) / (150 − 30) = 98 / 120 = 81.7%; A
     assert [v["value"] for v in training["values"]] == [30, 58, 89, 116, 128]
     assert (training["value"], training["rate_percent"], training["grade"]) == (128, 81.7, "A")
-    assert training["origin"] == "manual"  # the total contains typed-in years
+    # the total is part records, part typed in: 12 recorded + 116 typed in (incl. baseline)
+    assert (training["origin"], training["recorded"], training["typed_in"]) == ("mixed", 12, 116)
 
     wifi = rows["wifi-machines"]
     # A and C operate on 31 March 2026; 2 / 5 → 40.0%; A (5台以上 not reached)
@@ -298,6 +301,7 @@ def test_closed_2025_sheet_stays_frozen_when_the_apps_record_corrections(
 ):
     from wifi.models import MachineStatus
 
+    board_reviewed(2025, dx_staff)
     kpi_services.year_close(fiscal_year=2025, by=dx_staff)
 
     # Corrections recorded later through the apps:
@@ -383,7 +387,7 @@ def test_closed_2025_sheet_stays_frozen_when_the_apps_record_corrections(
     )
 
 
-def test_csv_json_command_and_page_agree_on_the_policy_sheet(all_facts, client):
+def test_csv_json_command_and_page_agree_on_the_policy_sheet(all_facts, client, fy2025_running):
     as_json = client.get("/kpi/2025.json").content
     as_csv = client.get("/kpi/2025.csv").content
     out_json, out_csv = StringIO(), StringIO()
@@ -401,7 +405,9 @@ def test_csv_json_command_and_page_agree_on_the_policy_sheet(all_facts, client):
         assert exported["value"] == shown["value"]
 
 
-def test_public_pages_show_no_personal_data_and_suppress_small_counts(all_facts, client):
+def test_public_pages_show_no_personal_data_and_suppress_small_counts(
+    all_facts, client, fy2025_running
+):
     pages = [
         client.get("/kpi/").content.decode(),
         client.get("/kpi/2025.json").content.decode(),
@@ -473,3 +479,152 @@ def test_sheet_page_query_count_does_not_grow_with_the_apps_facts(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("kpi:sheet", args=[2025]))
     assert rows_of(response.context["sheet"])["digital-classes"]["value"] == 5 + 60
+
+
+def _recount_2026_by_hand_from_the_tables() -> dict[str, int]:
+    """The FY2026 figures recounted from the raw rows, without the apps' selectors."""
+    from lending.models import Loan
+    from outreach.models import Attendance
+    from wifi.models import MachineStatusChange
+
+    start, end = jst(2026, 4, 1), jst(2027, 4, 1)
+    first_digital: dict[int, datetime] = {}
+    for loan in Loan.objects.filter(handed_out_at__isnull=False, was_digital_ready=True):
+        at = first_digital.get(loan.reservation_id)
+        first_digital[loan.reservation_id] = (
+            min(at, loan.handed_out_at) if at else loan.handed_out_at
+        )
+    loans = sum(1 for at in first_digital.values() if start <= at < end)
+    attended = [
+        a
+        for a in Attendance.objects.select_related("session__course")
+        if a.status == "attended"
+        and a.session.status == "held"
+        and start <= a.session.starts_at < end
+    ]
+    residents = sum(1 for a in attended if a.session.course.audience == "residents")
+    training = sum(1 for a in attended if a.session.course.category == "security_training")
+    last = {}
+    for step in MachineStatusChange.objects.filter(effective_on__lte=date(2027, 3, 31)).order_by(
+        "effective_on", "id"
+    ):
+        last[step.machine_id] = step.status
+    machines = sum(1 for status in last.values() if status == "operating")
+    return {
+        "community-loans": loans,
+        "digital-classes": residents,
+        # 延べ since the baseline: 30 + typed 28 + 31 + 27 + recorded 12 (FY2025) + FY2026
+        "security-training": 30 + 28 + 31 + 27 + 12 + training,
+        "wifi-machines": machines,
+        "security-incidents": 0,
+    }
+
+
+def test_current_year_without_a_plan_period_has_provisional_figures_equal_to_a_recount(
+    all_facts, client, monkeypatch
+):
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "now", lambda: jst(2026, 11, 30, 12))
+    out = StringIO()
+    call_command("kpi_report", "--fiscal-year", "2026", "--format", "json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert (data["status"], data["targets_set"]) == ("provisional", False)
+    values = {row["code"]: row["value"] for row in data["rows"]}
+    assert values == _recount_2026_by_hand_from_the_tables()
+    # worked out by hand from the fixtures
+    assert values == {
+        "community-loans": 1,
+        "digital-classes": 4,
+        "security-training": 128,
+        "wifi-machines": 2,
+        "security-incidents": 0,
+    }
+    for row in data["rows"]:  # no targets until a version-up sets them
+        assert (row["year_target"], row["rate_percent"], row["grade"]) == (None, None, "−")
+        assert row["values"][-1]["fiscal_year"] == 2026
+
+    as_json = client.get("/kpi/2026.json")
+    assert as_json.status_code == 200 and as_json.content == out.getvalue().encode()
+    as_csv = client.get("/kpi/2026.csv")
+    assert as_csv.status_code == 200
+    header, *lines = csv.reader(io.StringIO(as_csv.content.decode()))
+    assert "実績値(令和8年度)" in header
+    assert [line[1] for line in lines] == ["暫定"] * 5
+    page = client.get("/kpi/2026/")
+    assert page.status_code == 200
+    assert page.context["sheet"]["targets_set"] is False
+    assert "暫定" in page.content.decode()
+    assert "令和8年度を含む計画期間はまだありません" in page.content.decode()
+    # the rows behind a provisional value open like any other year's
+    facts = client.get(reverse("kpi:public_facts", args=[2026, "digital-classes", 2026]))
+    assert facts.status_code == 200 and facts.context["figure"].value == 4
+    # a year after the current one still has no sheet
+    assert client.get("/kpi/2027.json").status_code == 404
+
+
+def test_every_policy_source_counts_in_one_query_and_builds_rows_only_when_asked(
+    all_facts, django_assert_num_queries
+):
+    from core.figures import LazyRows
+
+    keys = [
+        "lending.digital_loan_groups",
+        "lending.all_loan_groups",
+        "outreach.resident_class_participants",
+        "outreach.staff_security_training_attendees",
+        "wifi.machines_operating_at_year_end",
+        "kpi.serious_security_incidents",
+    ]
+    for key in keys:
+        with django_assert_num_queries(1):
+            figure = compute_figure(key, 2025)
+        # rows are built (or queried) only when the drill-down reads them
+        assert not isinstance(figure.rows, list), key
+        if isinstance(figure.rows, LazyRows):
+            assert not figure.rows.built, key
+    classes = compute_figure("outreach.resident_class_participants", 2025)
+    # 延べ 5 (2 + 3 walk-ins); 実人数 3: 参加 0 and 参加 1 came to both sessions
+    assert (classes.value, classes.people, len(classes.rows)) == (5, 3, 2)
+
+
+def test_the_sheet_says_how_each_figure_is_counted_and_what_a_total_is_made_of(all_facts, client):
+    page = client.get("/kpi/2025/")
+    html = page.content.decode()
+    rows = {row["code"]: row for row in page.context["sheet"]["rows"]}
+    # the counting rules and caveats are data of the KPI definitions, shown on the sheet
+    assert "延べ人数の累計です" in html
+    assert "令和3年度の4月から10月末までの7か月分" in html  # the 7-month baseline
+    assert "3月31日に工事などで休止していた機械" in html
+    assert rows["digital-classes"]["display_rule"].startswith("年度ごとの延べ人数です")
+    # the cumulative training figure: recorded and typed-in parts that add up
+    training = rows["security-training"]
+    assert training["recorded"] + training["typed_in"] == training["value"] == 128
+    assert "記録 12 ＋ 手入力 116（基準値を含む）" in html
+    # its chart says cumulative, not 「年度ごとの実績値です」
+    chart = html.split('id="chart-desc-security-training"')[1].split("</desc>")[0]
+    assert "累計" in chart and "年度ごとの実績値" not in chart
+    loans_chart = html.split('id="chart-desc-community-loans"')[1].split("</desc>")[0]
+    assert "年度ごとの実績値" in loans_chart
+    assert "実人数 3人" in html
+    # the classes KPI has 実人数 beside 延べ: 5 attendances by 3 people
+    classes = rows["digital-classes"]
+    assert (classes["value"], classes["people"]) == (5, 3)
+    # and the JSON carries the same
+    data = json.loads(client.get("/kpi/2025.json").content)
+    exported = {row["code"]: row for row in data["rows"]}
+    assert exported["community-loans"]["caveats"][0].startswith("基準値135団体は")
+    assert (exported["digital-classes"]["value"], exported["digital-classes"]["people"]) == (5, 3)
+
+
+def test_counting_rules_are_edited_with_the_kpi_and_audited(all_facts, dx_staff):
+    from core.models import AuditEntry
+
+    kpi = all_facts["wifi-machines"]
+    kpi_services.kpi_update(
+        kpi=kpi, changes={"caveats": "3月31日に休止中の機械は数えません。"}, by=dx_staff
+    )
+    rows = rows_of(sheet(2025))
+    assert rows["wifi-machines"]["caveats"] == ["3月31日に休止中の機械は数えません。"]
+    entry = AuditEntry.objects.filter(action="kpi.definition.changed").latest("at")
+    assert "caveats" in entry.changes

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -11,9 +12,10 @@ from django.urls import reverse
 
 from kpi import services
 
-from .conftest import at, make_member
+from .conftest import at, make_member, publish
 
-pytestmark = pytest.mark.django_db
+# The public URLs answer for published years and the running one: 2025 runs here.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fy2025_running")]
 
 
 def command(fiscal_year, fmt) -> bytes:
@@ -73,6 +75,9 @@ def test_csv_url_and_command_give_the_same_bytes_and_the_sheet_columns(facts, cl
         "要因分析",
         "今後の方向性",
         "担当課",
+        "集計方法",
+        "注意事項",
+        "実人数(当該年度)",
     ]
     joined = dict(zip(header, table[1], strict=True))
     assert joined["指標名"] == "登録者数(年間)"
@@ -86,6 +91,8 @@ def test_csv_url_and_command_give_the_same_bytes_and_the_sheet_columns(facts, cl
     assert joined["状態"] == "暫定"
     training = dict(zip(header, table[3], strict=True))
     assert training["実績値(令和4年度)"] == "58(手入力)"
+    # a cumulative total says what it is made of, not 「136(手入力)」
+    assert training["実績値(令和7年度)"] == "136(記録20+手入力116)"
     incidents = dict(zip(header, table[4], strict=True))
     assert (incidents["達成率(%)"], incidents["評価"]) == ("達成", "S")
     plain = dict(zip(header, table[5], strict=True))
@@ -112,7 +119,7 @@ def test_exports_are_japanese_even_for_an_english_visitor(facts, client):
 
 
 def test_closed_year_exports_the_frozen_figures_with_differences(texts, facts, client, dx_staff):
-    services.year_close(fiscal_year=2025, by=dx_staff)
+    publish(2025, dx_staff)
     make_member(at(2025, 12, 24), 777)
     data = json.loads(client.get("/kpi/2025.json").content)
     joined = next(r for r in data["rows"] if r["code"] == "joined")
@@ -133,7 +140,9 @@ def test_unknown_year_is_404_and_a_command_error(engine_period, client):
         command(2019, "json")
 
 
-def test_staff_xlsx_has_the_same_cells_as_the_csv(facts, client_for, dx_staff, client):
+def test_staff_xlsx_has_the_csv_figures_as_numbers_with_the_notes_in_their_own_column(
+    facts, client_for, dx_staff, client
+):
     from openpyxl import load_workbook
 
     response = client_for(dx_staff).get(reverse("kpi:sheet_xlsx", args=[2025]))
@@ -141,14 +150,25 @@ def test_staff_xlsx_has_the_same_cells_as_the_csv(facts, client_for, dx_staff, c
     lines = list(book.active.iter_rows(values_only=True))
     table = list(csv.reader(io.StringIO(client.get("/kpi/2025.csv").content.decode())))
     assert len(lines) == len(table)
-    for line, csv_line in zip(lines, table, strict=True):
-        for cell, text in zip(line, csv_line, strict=True):
+    assert list(lines[0]) == [*table[0], "注記"]
+    noted = 0
+    for line, csv_line in zip(lines[1:], table[1:], strict=True):
+        *cells, notes = line
+        for heading, cell, text in zip(table[0], cells, csv_line, strict=True):
             if isinstance(cell, int | float):
-                assert float(text) == cell  # the same number, kept a number for Excel
+                number, _, note = text.partition("(")
+                assert float(number) == cell  # the CSV's figure, kept a number for Excel
+                if note:  # 「28(手入力)」 in the CSV: 28 here and the note in 注記
+                    assert f"{heading}: {note.rstrip(')')}" in notes
+                    noted += 1
             else:
                 assert ("" if cell is None else cell) == text
+                assert not re.fullmatch(r"-?\d+(\.\d+)?(\(.*\))?", text or "")
+    assert noted >= 3  # the typed-in years of the training KPI
     joined = dict(zip(lines[0], lines[1], strict=True))
     assert (joined["実績値(令和7年度)"], joined["達成率(%)"]) == (20, 50)
+    training = next(line for line in lines if line[3] == facts["training"].name)
+    assert "実績値(令和6年度): 手入力" in training[-1]
 
 
 def test_texts_that_look_like_formulas_are_not_formulas_in_the_csv(facts, client, dx_staff):

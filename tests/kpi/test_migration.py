@@ -11,6 +11,7 @@ from kpi.models import KpiDefinition, PlanPeriod
 pytestmark = pytest.mark.django_db
 
 migration = importlib.import_module("kpi.migrations.0002_load_policy_kpis")
+measures_migration = importlib.import_module("kpi.migrations.0005_load_policy_measures")
 
 
 def policy_kpis():
@@ -113,11 +114,63 @@ def test_every_policy_source_key_is_registered():
         assert kpi.source_key in declared_kpi_sources()
 
 
+def test_the_five_policy_measures_with_their_sections_and_kpis():
+    from kpi.models import Measure
+
+    measures = {m.code: m for m in Measure.objects.filter(period__code="dx-policy-2021")}
+    expected = {
+        # code: (name, 所管課, 関係課, KPIs)
+        "security-policy": (
+            "情報セキュリティポリシーの見直し",
+            "総務課",
+            "関係各課",
+            {"security-incidents"},
+        ),
+        "security-training": (
+            "セキュリティ研修の実施",
+            "総務課",
+            "職員課、関係各課",
+            {"security-training", "security-incidents"},
+        ),
+        "public-wifi": ("公共施設等のWi-Fi整備", "関係各課", "総務課", {"wifi-machines"}),
+        "community-equipment": (
+            "コミュニティ備品（デジタル対応）の貸し出し",
+            "生活課",
+            "",
+            {"community-loans"},
+        ),
+        "digital-supporters": (
+            "デジタル活用支援員の活用促進",
+            "総務課",
+            "関係各課",
+            {"digital-classes"},
+        ),
+    }
+    assert set(measures) == set(expected)
+    for code, (name, section, related, kpis) in expected.items():
+        measure = measures[code]
+        assert (measure.name, measure.section_label, measure.related_sections_label) == (
+            name,
+            section,
+            related,
+        )
+        assert set(measure.kpis.values_list("code", flat=True)) == kpis
+        assert measure.situation and measure.issues and measure.actions
+    assert measures["security-training"].plan_for(2023) == "セキュリティ研修の実施"
+    assert measures["community-equipment"].plan_for(2023) == ""  # the policy's 工程 is empty
+
+
 def test_the_data_migration_reverses_and_reapplies():
+    from kpi.models import Measure
+
+    Measure.objects.all().delete()  # what migrating back past 0004 does (drops the table)
     migration.unload(apps, None)
     assert not PlanPeriod.objects.filter(code="dx-policy-2021").exists()
     migration.load(apps, None)
     migration.load(apps, None)  # idempotent
+    measures_migration.load(apps, None)
+    measures_migration.load(apps, None)
+    assert Measure.objects.filter(period__code="dx-policy-2021").count() == 5
     assert len(policy_kpis()) == 5
 
 
@@ -143,3 +196,19 @@ def test_migrating_back_and_forth_unloads_and_reloads_the_policy():
     assert not KpiDefinition.objects.exists()
     call_command("migrate", "kpi", verbosity=0)
     assert len(policy_kpis()) == 5
+    from kpi.models import Measure
+
+    assert Measure.objects.filter(period__code="dx-policy-2021").count() == 5
+
+
+def test_counting_rules_and_caveats_are_loaded_and_the_reverse_empties_them():
+    texts = importlib.import_module("kpi.migrations.0005_policy_kpi_counting_rules")
+    kpis = policy_kpis()
+    assert all(k.counting_rule and k.counting_rule_en for k in kpis.values())
+    assert "10月末までの7か月分" in kpis["community-loans"].caveats
+    assert kpis["security-training"].counting_rule.startswith("延べ人数の累計")
+    assert "休止" in kpis["wifi-machines"].caveats
+    texts.empty(apps, None)
+    assert not any(k.counting_rule or k.caveats for k in policy_kpis().values())
+    texts.fill(apps, None)
+    assert policy_kpis()["digital-classes"].caveats.startswith("実人数")

@@ -3,18 +3,20 @@
 import pytest
 from django.urls import reverse
 
-from kpi import services
+from .conftest import publish
 
 pytestmark = pytest.mark.django_db
 
 
-def test_public_report_needs_no_sign_in_and_marks_running_figures_provisional(facts, client):
+def test_public_report_needs_no_sign_in_and_marks_running_figures_provisional(
+    facts, client, fy2025_running
+):
     response = client.get("/kpi/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert response.context["sheet"]["fiscal_year"] == 2025  # newest year with a sheet
+    assert response.context["sheet"]["fiscal_year"] == 2025  # the running year, none published
     assert "暫定" in html
-    assert '<svg viewBox="0 0 480 220" role="img"' in html  # trend charts, server-rendered
+    assert 'role="img"' in html and 'class="kpi-chart-svg"' in html  # server-rendered charts
     assert '<desc id="chart-desc-joined">' in html
     assert reverse("kpi:public_facts", args=[2025, "joined", 2025]) in html
 
@@ -22,7 +24,7 @@ def test_public_report_needs_no_sign_in_and_marks_running_figures_provisional(fa
 def test_public_report_shows_no_personal_data(texts, facts, client, dx_staff):
     dx_staff.full_name = "総務 花子"
     dx_staff.save()
-    services.year_close(fiscal_year=2025, by=dx_staff)
+    publish(2025, dx_staff)
     pages = [
         client.get("/kpi/").content.decode(),
         client.get("/kpi/2025/").content.decode(),
@@ -38,7 +40,7 @@ def test_public_report_shows_no_personal_data(texts, facts, client, dx_staff):
     assert "確定" in pages[1]
 
 
-def test_public_breakdown_suppresses_counts_under_five_people(facts, client):
+def test_public_breakdown_suppresses_counts_under_five_people(facts, client, fy2025_running):
     response = client.get(reverse("kpi:public_facts", args=[2025, "joined", 2025]))
     assert response.status_code == 200
     cells = response.context["cells"]
@@ -62,7 +64,7 @@ def test_staff_breakdown_shows_the_exact_counts(facts, client_for, dx_staff):
     ]
 
 
-def test_public_report_in_english(facts, client):
+def test_public_report_in_english(facts, client, fy2025_running):
     client.post(reverse("set_language"), {"language": "en", "next": "/kpi/"})
     html = client.get("/kpi/2025/").content.decode()
     assert "FY2025 (Reiwa 7)" in html and "Provisional" in html
@@ -77,8 +79,9 @@ def test_public_pages_404_for_years_without_a_sheet(engine_period, client):
 
 
 def test_public_report_without_any_period_says_so(db, client):
-    from kpi.models import KpiDefinition, PlanPeriod
+    from kpi.models import KpiDefinition, Measure, PlanPeriod
 
+    Measure.objects.all().delete()
     KpiDefinition.objects.all().delete()
     PlanPeriod.objects.all().delete()
     response = client.get("/kpi/")

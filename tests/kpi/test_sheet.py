@@ -65,8 +65,18 @@ def test_cumulative_kpi_adds_typed_in_years_and_facts_from_the_baseline(facts):
         2022: (58, "manual"),
         2023: (89, "manual"),
         2024: (116, "manual"),
-        2025: (136, "manual"),  # contains typed-in years: marked as such
+        2025: (136, "mixed"),  # typed-in years and records: both parts shown
     }
+    # the parts add up: 20 recorded (FY2025) + 116 typed in (baseline 30 + 28 + 31 + 27)
+    assert (row["recorded"], row["typed_in"]) == (20, 116)
+    assert row["recorded"] + row["typed_in"] == row["value"]
+    assert [(v["recorded"], v["typed_in"]) for v in row["values"]] == [
+        (0, 30),
+        (0, 58),
+        (0, 89),
+        (0, 116),
+        (20, 116),
+    ]
     # (136 − 30) / (150 − 30) = 106 / 120 = 0.88333 → 88.3%; A
     assert (row["value"], row["rate_percent"], row["grade"]) == (136, 88.3, "A")
 

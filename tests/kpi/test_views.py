@@ -1,5 +1,6 @@
 """Staff pages: who may open them, what they do, and how many queries they cost."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -8,7 +9,7 @@ from django.urls import reverse
 from core.audit import audit_history
 from kpi.models import Incident, KpiComment, ManualValue, YearClosing
 
-from .conftest import at, make_member
+from .conftest import at, board_reviewed, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +26,7 @@ STAFF_PAGES = [
     ("kpi:kpi_list", {}),
     ("kpi:incident_list", {}),
     ("kpi:incident_create", {}),
+    ("kpi:incident_analysis", {}),
 ]
 
 
@@ -132,6 +134,8 @@ def test_incident_register_records_and_updates_with_audit(engine_period, client_
         {
             "occurred_on": "2025-05-10",
             "severity": "serious",
+            "category": "loss",
+            "cause": "human_error",
             "summary": "USBメモリ紛失",
             "response": "",
             "resolved_on": "",
@@ -145,6 +149,8 @@ def test_incident_register_records_and_updates_with_audit(engine_period, client_
         {
             "occurred_on": "2025-05-10",
             "severity": "serious",
+            "category": "loss",
+            "cause": "human_error",
             "summary": "USBメモリ紛失",
             "response": "発見",
             "resolved_on": "2025-05-01",
@@ -156,6 +162,8 @@ def test_incident_register_records_and_updates_with_audit(engine_period, client_
         {
             "occurred_on": "2025-05-10",
             "severity": "serious",
+            "category": "loss",
+            "cause": "human_error",
             "summary": "USBメモリ紛失",
             "response": "発見",
             "resolved_on": "2025-05-12",
@@ -163,6 +171,7 @@ def test_incident_register_records_and_updates_with_audit(engine_period, client_
     )
     incident.refresh_from_db()
     assert incident.resolved_on.isoformat() == "2025-05-12"
+    assert (incident.category, incident.cause) == ("loss", "human_error")
     assert [e.action for e in audit_history(incident)] == [
         "kpi.incident.changed",
         "kpi.incident.recorded",
@@ -215,6 +224,7 @@ def test_kpi_history_shows_choices_by_their_label(facts, client_for, dx_staff):
 def test_a_refused_change_is_shown_on_the_form(texts, facts, client_for, dx_staff):
     from kpi import services
 
+    board_reviewed(2025, dx_staff)
     services.year_close(fiscal_year=2025, by=dx_staff)
     response = client_for(dx_staff).post(
         reverse("kpi:comment_edit", args=[2025, "joined"]),
@@ -244,6 +254,7 @@ def test_a_rule_of_the_records_reads_as_a_sentence_not_a_constraint_name(
 
 def test_close_and_reopen_through_the_pages(texts, facts, client_for, dx_staff):
     client = client_for(dx_staff)
+    board_reviewed(2025, dx_staff)
     assert client.post(reverse("kpi:year_close", args=[2025])).status_code == 302
     assert YearClosing.objects.filter(fiscal_year=2025, reopened_at__isnull=True).exists()
     page = client.get(reverse("kpi:sheet", args=[2025])).content.decode()
@@ -307,7 +318,7 @@ def test_incident_list_query_count_does_not_grow(
 
 
 def test_public_report_query_count_does_not_grow_with_the_facts(
-    facts, client, django_assert_max_num_queries
+    facts, client, django_assert_max_num_queries, fy2025_running
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -330,3 +341,64 @@ def test_dashboard_after_the_plan_ends_points_to_the_version_up(
     assert response.context["fiscal_year"] == 2025  # the plan's last year, under review
     assert response.context["no_current_period"] is True
     assert "令和8年度を含む計画期間がまだない" in response.content.decode()
+    # the current year's provisional sheet is one link away and answers
+    assert reverse("kpi:sheet", args=[2026]) in response.content.decode()
+    sheet_2026 = client_for(dx_staff).get(reverse("kpi:sheet", args=[2026]))
+    assert sheet_2026.status_code == 200
+    assert sheet_2026.context["sheet"]["targets_set"] is False
+
+
+def test_incident_analysis_counts_by_fiscal_year_kind_and_cause(
+    engine_period, client_for, dx_staff, django_assert_max_num_queries
+):
+    from kpi import services as kpi_services
+    from kpi.selectors import incident_analysis
+
+    def record(day, severity, category, cause):
+        kpi_services.incident_record(
+            by=dx_staff,
+            occurred_on=date.fromisoformat(day),
+            severity=severity,
+            category=category,
+            cause=cause,
+            summary="記録",
+        )
+
+    record("2024-04-01", "minor", "misdelivery", "human_error")  # FY2024
+    record("2025-03-31", "serious", "misdelivery", "human_error")  # FY2024, last day
+    record("2025-04-01", "minor", "misdelivery", "procedure")  # FY2025, first day
+    record("2025-09-01", "minor", "malware", "attack")
+    record("2026-03-31", "serious", "loss", "human_error")  # FY2025
+
+    with django_assert_max_num_queries(1):
+        analysis = incident_analysis(first_year=2024, last_year=2025)
+    by_category = {row["label"]: row["counts"] for row in analysis.by_category.rows}
+    assert by_category == {
+        "メール・書類の誤送付": [2, 1],
+        "機器・書類の紛失・盗難": [0, 1],
+        "マルウェア感染・不審メールの開封": [0, 1],
+    }
+    by_cause = {row["label"]: row["counts"] for row in analysis.by_cause.rows}
+    assert by_cause["人為的なミス（ルール違反・見落とし）"] == [2, 1]
+    assert analysis.by_cause.totals == analysis.by_category.totals == [2, 3]
+    assert analysis.serious_by_year == [1, 1]
+
+    page = client_for(dx_staff).get(reverse("kpi:incident_analysis"), {"first": 2024, "last": 2025})
+    assert page.status_code == 200
+    assert page.context["analysis"].by_category.years == [2024, 2025]
+
+
+@pytest.mark.django_db
+def test_closed_sheet_names_who_closed_it_never_their_address(
+    texts, facts, client_for, dx_staff, make_user
+):
+    """Issue 14: histories and 'closed by' lines show a name, not the e-mail address
+    ``get_full_name`` falls back to."""
+    from core.roles import Role
+    from kpi import services
+
+    nameless = make_user(Role.DX_STAFF, email="closer@example.jp")  # full_name = the address
+    services.year_close(fiscal_year=2025, by=nameless)
+    html = client_for(dx_staff).get(reverse("kpi:sheet", args=[2025])).content.decode()
+    assert "closer@example.jp" not in html
+    assert "名前が未登録のアカウント" in html

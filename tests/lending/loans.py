@@ -33,7 +33,11 @@ def put_on_loan(
         handed_out_at=timezone.now(),
     )
     loan = Loan.objects.create(
-        reservation=reservation, item=item, due_date=due, handed_out_at=timezone.now()
+        reservation=reservation,
+        item=item,
+        due_date=due,
+        handed_out_at=timezone.now(),
+        was_digital_ready=item.equipment_type.is_digital_ready,
     )
     day = pickup
     while day <= max(due, pickup):

@@ -82,3 +82,15 @@ def test_seed_demo_has_a_stocktake_in_progress_maintenance_due_and_an_invited_re
 
     assert not User.objects.filter(email="yakuin@example.jp").exists()
     assert User.objects.get(email="seikatsu@example.jp").groups.filter(name="lending_lead").exists()
+
+
+def test_seed_demo_has_two_kits_and_one_of_them_booked(settings):
+    from lending.models import Kit, ReservationLine
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    kits = list(Kit.objects.filter(is_active=True).prefetch_related("members"))
+    assert [kit.tag_number for kit in kits] == ["MB-KIT-001", "MB-KIT-002"]
+    assert all(kit.members.count() >= 3 for kit in kits)
+    assert ReservationLine.objects.filter(kit=kits[0]).count() == 1

@@ -71,3 +71,79 @@ def test_kpi_rows_carry_no_personal_data(facts):
     assert not any(column.is_people_count for column in figure.columns)
     assert not {"representative_name", "email", "phone"} & keys
     assert figure.explanation
+
+
+MAR30 = date(2026, 3, 30)  # Monday
+
+
+def test_split_reservation_counts_in_the_year_of_its_digital_hand_out(
+    make_org, make_type, make_item, book, lending_staff
+):
+    tablet = make_type(name="タブレット", category="tablet", is_digital_ready=True)
+    tent = make_type(name="テント", category="tent", is_digital_ready=False)
+    tablet_unit, tent_unit = make_item(tablet), make_item(tent)
+    reservation = book(
+        make_org("茂原地区自治会"), {tablet: 1, tent: 1}, MAR30, APR1, now=at(date(2026, 3, 23))
+    )
+    reservation_approve(reservation=reservation, by=lending_staff)
+    loan_hand_out(
+        reservation=reservation, code=tent_unit.tag_number, by=lending_staff, now=at(MAR30, 9)
+    )
+    loan_hand_out(
+        reservation=reservation, code=tablet_unit.tag_number, by=lending_staff, now=at(APR1, 9)
+    )
+
+    assert kpi_digital_loan_groups(2025).value == 0
+    fy2026 = kpi_digital_loan_groups(2026)
+    assert fy2026.value == 1
+    assert fy2026.rows[0]["handed_out_on"] == APR1
+    # Of all equipment, the reservation went out (a tent) in FY2025.
+    assert (kpi_all_loan_groups(2025).value, kpi_all_loan_groups(2026).value) == (1, 0)
+
+
+def test_changing_a_types_flag_leaves_a_past_year_unchanged(facts):
+    from lending.models import EquipmentType
+
+    assert (kpi_digital_loan_groups(2025).value, kpi_digital_loan_groups(2026).value) == (2, 1)
+    # The city reclassifies: projectors no longer count, tents now do.
+    EquipmentType.objects.filter(name="プロジェクター").update(is_digital_ready=False)
+    EquipmentType.objects.filter(name="テント").update(is_digital_ready=True)
+
+    assert (kpi_digital_loan_groups(2025).value, kpi_digital_loan_groups(2026).value) == (2, 1)
+
+
+def test_the_value_is_one_count_and_rows_are_built_only_when_asked(
+    facts, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        digital = kpi_digital_loan_groups(2025)
+    with django_assert_num_queries(1):
+        every = kpi_all_loan_groups(2025)
+    assert not digital.rows.built and not every.rows.built
+    with django_assert_num_queries(1):
+        assert len(digital.rows) == digital.value == 2
+
+
+def test_the_data_migration_copies_the_type_flag_and_the_reverse_clears_it(
+    make_type, make_item, make_org
+):
+    import importlib
+
+    from django.apps import apps
+
+    from lending.models import Loan
+
+    from .loans import put_on_loan
+
+    migration = importlib.import_module("lending.migrations.0007_loan_was_digital_ready_fill")
+    organisation = make_org()
+    digital = put_on_loan(make_item(make_type(is_digital_ready=True)), organisation)
+    plain = put_on_loan(make_item(make_type(is_digital_ready=False)), organisation)
+    Loan.objects.update(was_digital_ready=False)  # as before the field existed
+
+    migration.copy_the_type_flag(apps, None)
+    assert set(Loan.objects.filter(was_digital_ready=True)) == {digital}
+    assert Loan.objects.get(pk=plain.pk).was_digital_ready is False
+
+    migration.clear_the_flag(apps, None)
+    assert not Loan.objects.filter(was_digital_ready=True).exists()

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from core.roles import Role
 from lending.models import Item, Loan, Reservation
+from lending.selectors import DESK_QUEUE_LENGTH
 from lending.services import loan_hand_out, loan_return, reservation_approve
 
 from .conftest import TODAY, at
@@ -170,7 +171,7 @@ def test_group_requests_equipment_and_a_conflict_shows_the_free_dates(client_for
     response = client.post(form_url, payload)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "1台しか空いていません" in html
+    assert "空いているプロジェクターは1台だけです（ご希望は2台）" in html
     assert "2026/06/18" in html  # the first free dates offered
     assert Reservation.objects.count() == 2
     payload[f"quantity_{scene['projector'].pk}"] = "1"
@@ -199,7 +200,17 @@ def test_group_request_on_a_closed_day_gets_the_next_open_day(client_for, scene)
 
 def test_group_cancels_before_pickup(client_for, scene):
     client = client_for(scene["honno_rep"])
-    response = client.post(reverse("lending:my_reservation_cancel", args=[scene["mine"].pk]))
+    url = reverse("lending:my_reservation_cancel", args=[scene["mine"].pk])
+    detail = client.get(reverse("lending:my_reservation_detail", args=[scene["mine"].pk]))
+    assert f'href="{url}"' in detail.content.decode()  # a question first, never one tap
+    question = client.get(url)
+    assert question.status_code == 200
+    assert "予約を取り消しますか" in question.content.decode()
+    scene["mine"].refresh_from_db()
+    assert scene["mine"].state != Reservation.State.CANCELLED
+    # Another group's representative cannot even see the question.
+    assert client_for(scene["toyota_rep"]).get(url).status_code == 404
+    response = client.post(url)
     assert response.status_code == 302
     scene["mine"].refresh_from_db()
     assert scene["mine"].state == Reservation.State.CANCELLED
@@ -393,13 +404,22 @@ def test_list_pages_use_the_same_number_of_queries_for_1_and_50_rows(
         assert one == fifty, (name, one, fifty)
     with django_assert_max_num_queries(counts["lending:desk"][0]):
         browsers["staff"].get(reverse("lending:desk"))
-    # The desk shows every section filled (50 of each).
-    desk = browsers["staff"].get(reverse("lending:desk")).context["desk"]
-    assert len(desk.overdue) == 50
-    assert len(desk.awaiting_inspection) == 50
-    assert len(desk.awaiting_approval) == 50
-    assert len(desk.pickups_today) == 50
-    print(counts)
+    # Every section is filled (50 of each); the desk shows the soonest 20 of each with the count.
+    response = browsers["staff"].get(reverse("lending:desk"))
+    desk = response.context["desk"]
+    for queue in (
+        desk.overdue,
+        desk.awaiting_inspection,
+        desk.awaiting_approval,
+        desk.pickups_today,
+    ):
+        assert (len(queue.rows), queue.total, queue.hidden) == (DESK_QUEUE_LENGTH, 50, 30)
+    assert [r.pickup_date for r in desk.awaiting_approval] == sorted(
+        r.pickup_date for r in desk.awaiting_approval
+    )
+    page = response.content.decode()
+    assert page.count("20件を表示しています") == 4
+    assert "?state=requested&amp;state=provisional&amp;sort=pickup_date" in page
 
 
 def test_a_group_cannot_book_in_another_groups_name(client_for, scene):

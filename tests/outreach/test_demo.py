@@ -34,3 +34,31 @@ def test_demo_has_two_years_of_classes_an_upcoming_series_and_is_idempotent():
     assert any(s.status == ClassSession.Status.OPEN for s in upcoming)
     assert Application.objects.filter(status=Application.Status.WAITLISTED).exists()
     assert all(s.confirmed_count <= s.capacity for s in ClassSession.objects.all())
+
+
+@pytest.mark.django_db
+def test_demo_has_a_staff_list_with_a_few_untrained_people(monkeypatch):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from outreach.models import StaffMember
+    from outreach.selectors import training_by_section, untrained_staff
+
+    # 30 November 2026: two of 令和8年度's three training days have been held.
+    monkeypatch.setattr(
+        timezone, "now", lambda: datetime(2026, 11, 30, 12, tzinfo=ZoneInfo("Asia/Tokyo"))
+    )
+    core_demo.seed()
+    demo.seed()
+    before = kpi_staff_security_training_attendees(2026).value
+    named = Attendance.objects.filter(staff_member__isnull=False).count()
+    demo.seed()
+    assert Attendance.objects.filter(staff_member__isnull=False).count() == named
+    assert StaffMember.objects.count() == 22
+    untrained = [m.name for m in untrained_staff(fiscal_year=2026)]
+    assert untrained == ["庁南 真理", "豊岡 浩二", "二宮 和也", "押日 大輔", "早野 拓海"]
+    assert sum(row.untrained for row in training_by_section(fiscal_year=2026)) == 5
+    # naming the rows did not change the KPI (延べ)
+    assert kpi_staff_security_training_attendees(2026).value == before > 0

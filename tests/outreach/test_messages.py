@@ -374,7 +374,7 @@ def test_the_public_form_records_the_language_and_the_email(client, make_session
             "phone_type": "iphone",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 302
     application = Application.objects.get()
     assert (application.language, application.email) == ("en", "jane@example.com")
 

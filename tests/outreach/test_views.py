@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -110,7 +111,7 @@ def test_series_form_previews_then_saves(client_for, dx_staff, make_course, make
     client = client_for(dx_staff)
     preview = client.post(reverse("outreach:series_create"), {**data, "preview": "1"})
     assert preview.status_code == 200
-    assert "2030-04-09" in preview.content.decode()
+    assert "令和12年4月9日（火）" in preview.content.decode()
     assert not ClassSession.objects.exists()
     saved = client.post(reverse("outreach:series_create"), {**data, "confirm": "1"})
     assert saved.status_code == 302
@@ -185,12 +186,23 @@ def test_resident_applies_online_without_an_account_and_gets_a_reference(client,
         reverse("outreach:public_session", args=[session.pk]),
         {"name": "市民 太郎", "phone": "090-1234-5678", "phone_type": "none", "age_band": "70s"},
     )
-    assert response.status_code == 200
+    # Post/redirect/get: the confirmation is a page of its own that survives a reload.
+    assert response.status_code == 302
+    confirmation = response["Location"]
     application = Application.objects.get()
-    body = response.content.decode()
-    assert f"{application.reference[:4]}-{application.reference[4:]}" in body
-    assert "タブレット" in body
+    assert str(application.pk) != confirmation.rstrip("/").rsplit("/", 1)[-1]
+    for _reload in range(2):
+        page = client.get(confirmation)
+        body = page.content.decode()
+        assert f"{application.reference[:4]}-{application.reference[4:]}" in body
+        assert "タブレット" in body
+    assert page["Cache-Control"] == "private, no-store"
     assert application.channel == "online"
+    # Another browser with the address sees the same page (it can be bookmarked)...
+    assert Client().get(confirmation).status_code == 200
+    # ...but a tampered or guessed address shows nothing.
+    assert client.get(confirmation[:-3] + "xx/").status_code == 404
+    assert client.get(f"/classes/applied/{application.pk}/").status_code == 404
     again = client.post(
         reverse("outreach:public_session", args=[session.pk]),
         {"name": "市民 太郎", "phone": "09012345678", "phone_type": "none"},
@@ -207,13 +219,26 @@ def test_resident_cancels_online_with_reference_and_phone(client, session, make_
         {"reference": application.reference, "phone": "0475-00-0000"},
     )
     assert "見つかりません" in wrong.content.decode()
-    ok = client.post(
+    # First the person sees which class it is, and nothing is cancelled yet.
+    found = client.post(
         reverse("outreach:public_cancel"),
         {"reference": application.reference, "phone": "0475556666"},
     )
-    assert ok.status_code == 200
+    assert found.status_code == 200
+    assert session.title in found.content.decode()
+    assert 'name="confirm" value="yes"' in found.content.decode()
+    application.refresh_from_db()
+    assert application.status == "confirmed"
+    ok = client.post(
+        reverse("outreach:public_cancel"),
+        {"reference": application.reference, "phone": "0475556666", "confirm": "yes"},
+    )
+    assert ok.status_code == 302
     application.refresh_from_db()
     assert application.status == "cancelled"
+    done = client.get(ok["Location"]).content.decode()
+    assert f"{application.reference[:4]}-{application.reference[4:]}" in done
+    assert "取り消しました" in done
 
 
 def _many_sessions(make_session, make_application, course, venue, n):
@@ -341,7 +366,7 @@ def test_cancelling_after_the_class_was_held_explains_why(
     attendance_mark(application=application, status="attended", by=dx_staff)
     response = client.post(
         reverse("outreach:public_cancel"),
-        {"reference": application.reference, "phone": "0475-55-7777"},
+        {"reference": application.reference, "phone": "0475-55-7777", "confirm": "yes"},
     )
     assert response.status_code == 200
     assert "すでに開催されました" in response.content.decode()

@@ -45,7 +45,7 @@ def test_same_status_again_is_refused(make_machine, dx_staff):
 
 def test_change_dated_before_the_last_step_is_refused(make_machine, dx_staff):
     machine = make_machine(history=[("operating", date(2025, 6, 1))])
-    with pytest.raises(Refusal, match="2025-06-01"):
+    with pytest.raises(Refusal, match="令和7年6月1日"):
         machine_status_change(
             machine=machine,
             status=MachineStatus.SUSPENDED,
@@ -171,7 +171,7 @@ def test_a_refusal_about_one_field_is_shown_beside_it(make_machine, dx_staff, cl
     assert response.status_code == 400
     form = response.context["form"]
     assert form.errors["effective_on"] == [
-        "日付は最後に記録した変更（2025-06-01）と同じ日かそれより後にしてください。"
+        "日付は最後に記録した変更（令和7年6月1日（日））と同じ日かそれより後にしてください。"
     ]
     assert not form.non_field_errors()
 

@@ -1,5 +1,6 @@
 DATE_FORMAT = "j M Y"
-SHORT_DATE_FORMAT = "Y-m-d"
+SHORT_DATE_FORMAT = "D j M Y"
 DATETIME_FORMAT = "j M Y, H:i"
+SHORT_DATETIME_FORMAT = "D j M Y H:i"
 TIME_FORMAT = "H:i"
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%Y/%m/%d"]
