@@ -154,7 +154,7 @@ COVERED = {
     "core/views/audit.py",
     "core/opendata.py",
     "kpi/exports.py",
-    "kpi/views/staff.py",
+    "kpi/workbook.py",
     "lending/views/desk.py",
     "lending/views/stocktake.py",
     "lending/tables.py",  # its docstring: the tables export through TableExport

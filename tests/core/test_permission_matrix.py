@@ -194,7 +194,7 @@ MATRIX = {
     "kpi:sheet_print":                           "login  403    403    403    ok     403    403    403    403",
     "kpi:sheet_xlsx":                            "login  403    403    403    ok     403    403    403    403",
     "kpi:year_close":                            "login  403    403    403    ok     403    403    403    403",
-    "kpi:year_reopen":                           "login  403    403    403    404    403    403    403    403",
+    "kpi:year_reopen":                           "login  403    403    403    ok     403    403    403    403",
     "kpi:comment_edit":                          "login  403    403    403    ok     403    403    403    403",
     "kpi:facts":                                 "login  403    403    403    ok     403    403    403    403",
     "kpi:manual_edit":                           "login  403    403    403    404    403    403    403    403",
