@@ -499,6 +499,7 @@ class ItemForm(forms.ModelForm):
     class Meta:
         formfield_callback = day_formfield
         model = Item
+        formfield_callback = day_formfield
         fields = [
             "equipment_type",
             "tag_number",

@@ -210,23 +210,6 @@ def _future_session() -> dict:
     return {"pk": row.pk}
 
 
-def _application_token(purpose: str) -> Callable[[], dict]:
-    def kwargs() -> dict:
-        from outreach.models import Application
-        from outreach.selectors import application_token
-
-        application = Application.objects.filter(anonymised_at__isnull=True).order_by("-pk").first()
-        return {"token": application_token(application, purpose)}
-
-    return kwargs
-
-
-def _measure() -> dict:
-    from kpi.models import Measure
-
-    return {"fiscal_year": 2025, "code": Measure.objects.order_by("pk").first().code}
-
-
 def _kpi(code_kwargs: bool = False, year: bool = False) -> Callable[[], dict]:
     def kwargs() -> dict:
         from kpi.models import KpiDefinition
@@ -236,6 +219,43 @@ def _kpi(code_kwargs: bool = False, year: bool = False) -> Callable[[], dict]:
             out["code"] = KpiDefinition.objects.order_by("pk").first().code
         if year:
             out["year"] = 2025
+        return out
+
+    return kwargs
+
+
+def _staff_session() -> dict:
+    from outreach.models import ClassSession
+
+    row = ClassSession.objects.filter(course__audience="staff").order_by("-starts_at").first()
+    assert row is not None, "the demo data has no class for city staff"
+    return {"pk": row.pk}
+
+
+def _application_token(purpose: str) -> Callable[[], dict]:
+    def kwargs() -> dict:
+        from outreach.models import Application
+        from outreach.selectors import application_token
+
+        rows = Application.objects.filter(anonymised_at__isnull=True)
+        if purpose == "cancelled":
+            rows = rows.filter(status="cancelled")
+        row = rows.order_by("pk").first()
+        assert row is not None, f"the demo data has no application for {purpose}"
+        return {"token": application_token(row, purpose)}
+
+    return kwargs
+
+
+def _measure(path: str = "") -> Callable[[], dict]:
+    def kwargs() -> dict:
+        from kpi.models import Measure
+
+        out = {"fiscal_year": 2025}
+        if path == "code":
+            out["code"] = (
+                Measure.objects.filter(period__code="dx-policy-2021").order_by("pk").first().code
+            )
         return out
 
     return kwargs
@@ -346,14 +366,14 @@ ARGUMENTS: dict[str, Callable[[], dict]] = {
     "lending:kit_retire": _pk("lending.Kit"),
     "lending:kit_label": _pk("lending.Kit"),
     "lending:counter_return_kit": _pk("lending.Kit"),
-    "outreach:staff_attendance": _pk("outreach.ClassSession", course__audience="staff"),
+    "outreach:staff_attendance": _staff_session,
     "outreach:public_applied": _application_token("applied"),
     "outreach:public_cancelled": _application_token("cancelled"),
-    "kpi:review": _kpi(),
-    "kpi:check_edit": _measure,
-    "kpi:review_filled": _kpi(),
-    "kpi:review_board": _kpi(),
-    "kpi:review_publish": _kpi(),
+    "kpi:review": _measure(),
+    "kpi:check_edit": _measure("code"),
+    "kpi:review_filled": _measure(),
+    "kpi:review_board": _measure(),
+    "kpi:review_publish": _measure(),
 }
 # The admin site: a few of its pages stand for all of them.
 ADMIN_SAMPLES = ("/admin/", "/admin/login/", "/admin/core/user/", "/admin/lending/item/")

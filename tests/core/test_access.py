@@ -73,10 +73,12 @@ def _sample_path(route: str, pattern: URLPattern) -> str:
         for spelled in (f"<{kind}:{name}>", f"<{name}>"):
             path = path.replace(spelled, SAMPLE_ARGUMENTS[kind])
     path = path.replace("^", "").replace("$", "")
-    # Route converters registered by apps (e.g. fiscal years) get a number.
+    # Route converters registered by apps get a number (a fiscal year's four digits).
+    path = path.replace("<fy:", "<2025:")
     while "<" in path:
         start = path.index("<")
-        path = path[:start] + "1" + path[path.index(">", start) + 1 :]
+        sample = "2025" if path.startswith("<2025:", start) else "1"
+        path = path[:start] + sample + path[path.index(">", start) + 1 :]
     return "/" + path
 
 

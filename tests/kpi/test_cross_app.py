@@ -588,7 +588,9 @@ def test_every_policy_source_counts_in_one_query_and_builds_rows_only_when_asked
     assert (classes.value, classes.people, len(classes.rows)) == (5, 3, 2)
 
 
-def test_the_sheet_says_how_each_figure_is_counted_and_what_a_total_is_made_of(all_facts, client):
+def test_the_sheet_says_how_each_figure_is_counted_and_what_a_total_is_made_of(
+    all_facts, client, fy2025_running
+):
     page = client.get("/kpi/2025/")
     html = page.content.decode()
     rows = {row["code"]: row for row in page.context["sheet"]["rows"]}

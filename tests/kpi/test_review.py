@@ -203,10 +203,12 @@ def test_a_row_done_needs_what_was_done(measures, client_for, lending_staff):
 def test_public_report_shows_only_published_years_and_the_running_year_marked(
     texts, measures, client, dx_staff
 ):
-    # Nothing published, and the plan does not cover the running year: nothing public.
+    # Nothing published: 2025 is not public; the running year always is, marked provisional.
     assert client.get("/kpi/2025/").status_code == 404
     assert client.get("/kpi/2025.csv").status_code == 404
-    assert "まだ公表している数値はありません" in client.get("/kpi/").content.decode()
+    first = client.get("/kpi/")
+    assert first.context["sheet"]["fiscal_year"] != 2025
+    assert "暫定" in first.content.decode()
     fill_all(measures, dx_staff)
     review.review_mark_filled(fiscal_year=2025, by=dx_staff)
     record_board(measures, dx_staff)
@@ -217,7 +219,9 @@ def test_public_report_shows_only_published_years_and_the_running_year_marked(
     page = client.get("/kpi/")
     html = page.content.decode()
     assert page.context["sheet"]["fiscal_year"] == 2025
-    assert "確定" in html and "暫定" not in html
+    # the newest published year opens the page; the running year is only in the year menu
+    assert "令和7年度 (確定)" in html
+    assert "暫定" not in html.split('id="kpis-heading"')[1]
     assert "備品の貸し出し" in html and "lendingの意見" in html  # the measures and the board
     assert client.get("/kpi/2025.json").status_code == 200
     assert client.get("/kpi/2024/").status_code == 404  # never reviewed

@@ -396,8 +396,10 @@ def test_closed_sheet_names_who_closed_it_never_their_address(
     ``get_full_name`` falls back to."""
     from core.roles import Role
     from kpi import services
+    from tests.kpi.conftest import board_reviewed
 
     nameless = make_user(Role.DX_STAFF, email="closer@example.jp")  # full_name = the address
+    board_reviewed(2025, dx_staff)  # a year is confirmed after the DX board's step
     services.year_close(fiscal_year=2025, by=nameless)
     html = client_for(dx_staff).get(reverse("kpi:sheet", args=[2025])).content.decode()
     assert "closer@example.jp" not in html
