@@ -35,21 +35,29 @@ def required_message(field: forms.Field, label: str) -> str:
     return gettext("Please enter “%(field)s”.") % {"field": label}
 
 
+_GENERIC_REQUIRED = forms.Field.default_error_messages["required"]
+
+
 class NamedErrorsBoundField(BoundField):
-    """A field whose "required" error names the field, beside it and in the summary.
+    """A field whose errors name the field: an empty required field says
+    「「氏名」を入力してください。」 (``errors``), and the form pattern shows every other
+    message with the label in front unless it names the field already
+    (``named_errors``: 「電話番号：市外局番から…」), beside the field and in the summary.
 
     Only what is shown changes: ``form.errors`` keeps Django's codes and messages.
-    ``summary_errors`` prefixes the label to messages that do not already name it.
     """
 
     def _messages(self) -> list[tuple[str, bool]]:
+        """(message, names the field already) for each error of the field."""
         label = str(self.label or self.name)
         messages = []
         for error in self.form.errors.as_data().get(self.name, ()):
-            if error.code == "required":
+            if error.code == "required" and str(error.message) == str(_GENERIC_REQUIRED):
+                # Only Django's generic wording: a form's own message (the kiosk's
+                # 「読み取れませんでした」) is already written for the person.
                 messages.append((required_message(self.field, label), True))
-            else:
-                messages.extend((message, False) for message in error)
+                continue
+            messages.extend((message, label in message) for message in error)
         return messages
 
     @cached_property
@@ -64,9 +72,10 @@ class NamedErrorsBoundField(BoundField):
         )
 
     @property
-    def summary_errors(self) -> list[str]:
+    def named_errors(self) -> list[str]:
+        """What the form pattern shows beside the field and in the summary."""
         label = str(self.label or self.name)
-        return [message if named else f"{label}：{message}" for message, named in self._messages()]
+        return [m if named else f"{label}：{m}" for m, named in self._messages()]
 
 
 class FormRenderer(TemplatesSetting):

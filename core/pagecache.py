@@ -12,13 +12,14 @@ updated in the same transaction as the data, so
 Bumping from ``transaction.on_commit`` or in the cache itself would leave a window in
 which a request renders the old data under the new version and keeps it cached.
 The row lock of the bump serialises writers of one key; keys are per page kind
-(per equipment type for the calendars) so that unrelated writes do not queue.
+(per equipment type for the calendars) so that unrelated writes do not queue. Bump
+after taking the row locks the write needs (``select_for_update``), never before:
+one order of locks everywhere, so two writers cannot wait for each other.
 Fragments also expire after ``PUBLIC_CACHE_SECONDS``: the clock changes what they
 show as well (a class that has started leaves the list).
 """
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection
 
 from core.models import CacheVersion
 
@@ -26,15 +27,18 @@ PUBLIC_CACHE_SECONDS = 60
 
 
 def bump(*keys: str) -> None:
-    """New versions for ``keys``: call inside the atomic block of the write."""
-    for key in keys:
-        if CacheVersion.objects.filter(key=key).update(version=F("version") + 1):
-            continue
-        try:
-            with transaction.atomic():
-                CacheVersion.objects.create(key=key, version=1)
-        except IntegrityError:  # created meanwhile by another writer
-            CacheVersion.objects.filter(key=key).update(version=F("version") + 1)
+    """New versions for ``keys``: call inside the atomic block of the write, after its locks.
+
+    One statement per key, the same whether the key exists yet or not (an upsert that
+    SQLite and PostgreSQL both understand), so query counts do not depend on history."""
+    table = connection.ops.quote_name(CacheVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute(
+                f"INSERT INTO {table} (key, version) VALUES (%s, 1) "  # noqa: S608 - our table
+                f"ON CONFLICT (key) DO UPDATE SET version = {table}.version + 1",
+                [key],
+            )
 
 
 def version(key: str) -> int:

@@ -18,6 +18,7 @@ from core.audit import audit_record
 from core.forms import validate_day_in_range
 from core.imports import Column, CsvImport
 from lending.models import EquipmentType, Item, Organisation
+from lending.services.availability import bump_availability
 
 CONDITION_WORDS = {
     "良好": Item.Condition.GOOD,
@@ -138,6 +139,13 @@ def _save_with_audit(action: str):
     return save
 
 
+def _save_items(records: list, by) -> int:
+    saved = _save_with_audit("lending.item.imported")(records, by)
+    # New units are free on the public calendars of their types (core.pagecache).
+    bump_availability(record.equipment_type_id for record in records)
+    return saved
+
+
 ITEMS = CsvImport(
     columns=[
         Column("備品番号", "tag_number", required=True, example="MB-PJ-010"),
@@ -150,7 +158,7 @@ ITEMS = CsvImport(
         Column("備考", "notes"),
     ],
     build=_build_item,
-    save=_save_with_audit("lending.item.imported"),
+    save=_save_items,
     prepare=_equipment_types,
     key="tag_number",
 )

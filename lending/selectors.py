@@ -291,6 +291,11 @@ def _free_by_day(
     return total, result
 
 
+def availability_cache_key(equipment_type_id: int) -> str:
+    """core.pagecache key of the public month calendars of one type."""
+    return f"lending.availability.{equipment_type_id}"
+
+
 def type_calendar(
     equipment_type: EquipmentType, year: int, month: int, *, today: date | None = None
 ) -> list[CalendarDay]:

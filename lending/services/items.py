@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit_record
 from core.refusals import Refusal
 from lending.models import Item, ItemDay, new_qr_token
+from lending.services.availability import bump_availability
 
 
 def item_repair_finish(*, item: Item, by, note: str = "") -> Item:
@@ -19,6 +20,7 @@ def item_repair_finish(*, item: Item, by, note: str = "") -> Item:
         )
         if not updated:
             raise Refusal(_("This item is not in repair."))
+        bump_availability([item.equipment_type_id])
         audit_record(
             actor=by,
             action="lending.item.repaired",
@@ -48,6 +50,7 @@ def item_retire(*, item: Item, by, reason: str, now: datetime | None = None) -> 
         locked.retired_at = now
         locked.retired_reason = reason.strip()[:200]
         locked.save(update_fields=["status", "retired_at", "retired_reason"])
+        bump_availability([locked.equipment_type_id])
         audit_record(
             actor=by,
             action="lending.item.retired",

@@ -13,6 +13,7 @@ from core.audit import audit_record
 from core.refusals import Refusal
 from lending.models import Item, ItemDay, Loan, Reservation
 from lending.selectors import item_find_by_code
+from lending.services.availability import bump_availability
 from lending.services.notices import reservation_notify
 
 HANDOUT_STATES = Reservation.HANDOUT_STATES
@@ -161,6 +162,7 @@ def reservation_release_unhanded(
         tags = [loan.item.tag_number for loan in released]
         ItemDay.objects.filter(loan__in=pending).delete()
         count = pending.update(released_at=now)
+        bump_availability(loan.item.equipment_type_id for loan in released)
         if count:
             audit_record(
                 actor=by,
@@ -270,6 +272,9 @@ def loan_return(
             changes={"returned_via": [None, via], "missing_components": [None, ", ".join(missing)]},
             note=_("late") if was_late else "",
         )
+        # No core.pagecache bump here: a return only frees days, so a cached public calendar
+        # errs on the safe side (a unit shown taken that is free) for at most
+        # PUBLIC_CACHE_SECONDS, and the kiosk scan keeps its 12 queries (issue 18).
         _settle_after_return(loan.reservation_id, now)
     return ReturnResult("returned", loan, was_late)
 
@@ -419,6 +424,10 @@ def loan_inspect(
         )
         reservation = Reservation.objects.select_for_update().get(pk=loan.reservation_id)
         _settle(reservation, now)
+        if new_status != Item.Status.AVAILABLE:  # in repair: no longer lent out
+            bump_availability(
+                Item.objects.filter(pk=loan.item_id).values_list("equipment_type_id", flat=True)
+            )
     loan.refresh_from_db()
     return loan
 
@@ -435,5 +444,12 @@ def loans_hold_overdue_days(*, today: date | None = None) -> int:
             ItemDay(item_id=loan.item_id, day=d, loan=loan)
             for d in _days(loan.due_date + timedelta(days=1), today)
         ]
-    ItemDay.objects.bulk_create(rows, ignore_conflicts=True)
+    with transaction.atomic():
+        ItemDay.objects.bulk_create(rows, ignore_conflicts=True)
+        if rows:
+            bump_availability(
+                Item.objects.filter(pk__in={r.item_id for r in rows}).values_list(
+                    "equipment_type_id", flat=True
+                )
+            )
     return len(rows)

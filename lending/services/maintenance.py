@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit_record, field_changes
 from core.refusals import Refusal, clean_or_refuse
 from lending.models import Item, MaintenancePlan, MaintenanceRecord
+from lending.services.availability import bump_availability
 
 PLAN_FIELDS = ["equipment_type", "name", "tasks", "interval_days", "after_each_loan", "starts_on"]
 
@@ -86,6 +87,7 @@ def maintenance_record(
         ):
             locked.status = Item.Status.IN_REPAIR
             locked.save(update_fields=["status"])
+            bump_availability([locked.equipment_type_id])
             changes["status"] = [Item.Status.AVAILABLE, Item.Status.IN_REPAIR]
         with translation.override(settings.LANGUAGE_CODE):
             result_label = str(record.get_result_display())

@@ -22,6 +22,7 @@ from lending.models import (
     ReservationLine,
 )
 from lending.selectors import free_items, free_periods, kit_is_free
+from lending.services.availability import bump_availability
 from lending.services.notices import reservation_notify
 
 
@@ -127,6 +128,7 @@ def _assign(
                 ]
                 for loan in loans:
                     _hold(loan, reservation.pickup_date, reservation.return_date)
+                bump_availability([equipment_type.pk])
             return loans
         except IntegrityError:
             continue
@@ -188,6 +190,9 @@ def _assign_kit(reservation: Reservation, kit: Kit, today: date) -> list[Loan]:
             ]
             for loan in loans:
                 _hold(loan, reservation.pickup_date, reservation.return_date)
+            bump_availability(
+                Item.objects.filter(pk__in=member_ids).values_list("equipment_type_id", flat=True)
+            )
     except IntegrityError:
         raise _kit_conflict(kit, reservation) from None
     except OperationalError as exc:
@@ -200,8 +205,11 @@ def _assign_kit(reservation: Reservation, kit: Kit, today: date) -> list[Loan]:
 def _release(reservation: Reservation, now: datetime) -> int:
     """Give back the days of units assigned but not handed out."""
     pending = reservation.loans.filter(handed_out_at__isnull=True, released_at__isnull=True)
+    types = list(pending.values_list("item__equipment_type_id", flat=True))
     ItemDay.objects.filter(loan__in=pending).delete()
-    return pending.update(released_at=now)
+    released = pending.update(released_at=now)
+    bump_availability(types)
+    return released
 
 
 def reservation_request(

@@ -4,11 +4,14 @@ from datetime import timedelta
 
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
+from core import pagecache
 from lending.forms import AvailabilityForm, MonthForm
 from lending.models import EquipmentType, Kit
 from lending.selectors import availability as availability_for
-from lending.selectors import free_kits, type_calendar
+from lending.selectors import availability_cache_key, free_kits, type_calendar
 
 KITS_SHOWN = 50
 
@@ -41,18 +44,26 @@ def availability(request):
 
 @login_not_required
 def availability_calendar(request, pk: int):
-    """Public: a month calendar of one type with the free units per day."""
+    """Public: a month calendar of one type with the free units per day.
+
+    The grid is cached (``{% cache %}``) per type, month, day and language under the
+    type's version, which every write that frees or takes a unit bumps in its own
+    transaction (core.pagecache); ``weeks`` is computed only when the cache misses."""
     equipment_type = get_object_or_404(EquipmentType, pk=pk, is_active=True)
     first = MonthForm(request.GET).first_day()
-    days = type_calendar(equipment_type, first.year, first.month)
-    weeks, week = [], [None] * first.weekday()
-    for day in days:
-        week.append(day)
-        if len(week) == 7:
-            weeks.append(week)
-            week = []
-    if week:
-        weeks.append(week + [None] * (7 - len(week)))
+
+    def weeks() -> list[list]:
+        days = type_calendar(equipment_type, first.year, first.month)
+        rows, week = [], [None] * first.weekday()
+        for day in days:
+            week.append(day)
+            if len(week) == 7:
+                rows.append(week)
+                week = []
+        if week:
+            rows.append(week + [None] * (7 - len(week)))
+        return rows
+
     previous_month = (first - timedelta(days=1)).replace(day=1)
     next_month = (first + timedelta(days=32)).replace(day=1)
     return render(
@@ -61,9 +72,13 @@ def availability_calendar(request, pk: int):
         {
             "equipment_type": equipment_type,
             "first": first,
-            "weeks": weeks,
+            "weeks": SimpleLazyObject(weeks),
             "weekdays": "月火水木金土日",
             "previous_month": previous_month.strftime("%Y-%m"),
             "next_month": next_month.strftime("%Y-%m"),
+            # Overdue units are taken from today on: the grid also depends on the day.
+            "today": timezone.localdate(),
+            "cache_version": pagecache.version(availability_cache_key(equipment_type.pk)),
+            "cache_seconds": pagecache.PUBLIC_CACHE_SECONDS,
         },
     )

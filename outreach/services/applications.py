@@ -141,8 +141,8 @@ def application_create(
         raise Refusal(_("Please give a name and a phone number."))
     key = person_key_for(name, phone)
     with transaction.atomic():
-        bump(PUBLIC_CLASSES_CACHE)  # the public class list shows this (core.pagecache)
         locked = ClassSession.objects.select_for_update().get(pk=session.pk)
+        bump(PUBLIC_CLASSES_CACHE)  # the public class list shows this (core.pagecache)
         allowed = {ClassSession.Status.OPEN, ClassSession.Status.FULL}
         if is_staff_entry:
             allowed.add(ClassSession.Status.PLANNED)
@@ -197,8 +197,8 @@ def application_cancel(
     """Cancel one application; a freed place goes to the first on the waiting list.
     Returns the applications that were moved up."""
     with transaction.atomic():
-        bump(PUBLIC_CLASSES_CACHE)  # the public class list shows this (core.pagecache)
         session = ClassSession.objects.select_for_update().get(pk=application.session_id)
+        bump(PUBLIC_CLASSES_CACHE)  # the public class list shows this (core.pagecache)
         current = Application.objects.select_for_update().get(pk=application.pk)
         if current.status == Application.Status.CANCELLED:
             return []

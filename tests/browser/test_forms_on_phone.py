@@ -67,6 +67,12 @@ def test_class_application_on_a_phone(phone, make_session):
     # 必須 is marked before anyone submits.
     assert page.locator("label[for=id_name] .required-mark").is_visible()
     assert_targets_large_enough(page)  # 「スマホを持っていない」 too
+    for width in (390, 320):
+        page.set_viewport_size({"width": width, "height": 844})
+        for label in page.locator("fieldset label:has(input[type=radio])").all():
+            box = label.bounding_box()
+            assert box["height"] >= 44 and box["width"] >= 44, (label.inner_text(), box)
+    page.set_viewport_size(PHONE)
     _submit(page, "main form button[type=submit]")
     assert_summary_leads_to(page, "id_name")
     assert "「氏名」を入力してください。" in page.locator("#id_name_error").inner_text()
@@ -141,6 +147,13 @@ def test_sign_up_and_sign_in_on_a_phone(phone, make_user):
     _submit(page, "main form button[type=submit]")
     assert_summary_leads_to(page, "id_password")
     assert_no_axe_violations(page)
+    page.goto("/accounts/password/reset/")
+    _submit(page, "main form button[type=submit]")
+    assert_summary_leads_to(page, "id_email")
+    page.fill("#id_email", "not-an-address")
+    _submit(page, "main form button[type=submit]")
+    assert_summary_leads_to(page, "id_email")
+    assert_no_axe_violations(page)
 
 
 # --- Volunteers -------------------------------------------------------------------------
@@ -199,4 +212,17 @@ def test_group_join_on_a_phone(phone, sign_in, make_user):
     _submit(page, "main form button[type=submit]")
     first = page.locator("[data-error-summary] a").first.get_attribute("href")[1:]
     assert_summary_leads_to(page, first)
+    assert_no_axe_violations(page)
+
+
+def test_availability_dates_on_a_phone(phone, make_item):
+    page = phone
+    make_item()
+    page.goto("/lending/availability/?start=&end=")
+    assert_summary_leads_to(page, "id_start")
+    page.goto("/lending/availability/")
+    page.fill("#id_start", "2026-12-20")
+    page.fill("#id_end", "2026-12-01")
+    _submit(page, "main form.lending-range button[type=submit]")
+    assert_summary_leads_to(page, "id_end")
     assert_no_axe_violations(page)

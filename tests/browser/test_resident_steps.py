@@ -117,3 +117,22 @@ def test_group_goes_from_availability_to_request_and_cancels_after_a_question(
     page.wait_for_load_state()
     reservation.refresh_from_db()
     assert reservation.state == Reservation.State.CANCELLED
+
+
+def test_a_volunteers_sign_up_survives_a_reload(
+    page, sign_in, make_user, make_profile, make_session
+):
+    user = make_user(full_name="茂原 次郎")
+    profile = make_profile(user=user, status="active", trained=True, full_name="茂原 次郎")
+    session = make_session(title="写真の送り方", starts_at=timezone.now() + timedelta(days=20))
+    sign_in(user)
+    page.set_viewport_size(PHONE)
+    page.goto(f"/volunteering/classes/{session.pk}/")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    # Post/redirect/get: a reload shows the sign-up again and posts nothing.
+    for _reload in range(2):
+        assert "として申込み済みです" in page.locator("main").inner_text()
+        page.reload()
+    assert VolunteerSignup.objects.filter(volunteer=profile).count() == 1
+    assert_no_axe_violations(page)

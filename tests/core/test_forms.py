@@ -176,6 +176,23 @@ def test_an_empty_choice_asks_to_choose_and_names_the_field_beside_it():
     )  # only the hidden token keeps the generic message
 
 
+def test_every_error_beside_its_field_names_the_field():
+    html = _render(_invalid_form(day="2026-02-30"))
+    beside = html[html.index('id="id_day_error"') :]
+    assert beside.index("希望日：日付を正しく入力してください。") < beside.index("</ul>")
+
+
+def test_a_forms_own_required_message_is_kept():
+    class ScanForm(forms.Form):
+        code = forms.CharField(
+            label="コード", error_messages={"required": "読み取れませんでした。もう一度。"}
+        )
+
+    html = _render(ScanForm({}))
+    assert "コード：読み取れませんでした。もう一度。" in html
+    assert "「コード」を入力してください。" not in html
+
+
 def test_form_errors_keep_djangos_codes():
     form = _invalid_form()
     assert form.errors.as_data()["name"][0].code == "required"

@@ -188,7 +188,9 @@ def _value(seen: tuple[str, ...]):
     own = [v for v in seen if v]
     return st.one_of(
         st.sampled_from(NASTY),
-        st.text(st.characters(exclude_categories=["Cs"]), max_size=40),  # HTTP carries UTF-8
+        # Any text a browser can send: a lone surrogate cannot be encoded as UTF-8, so it
+        # never reaches a server (the test client itself would fail to send it).
+        st.text(st.characters(exclude_categories=("Cs",)), max_size=40),
         st.integers().map(str),
         st.floats(allow_nan=True, allow_infinity=True).map(repr),
         st.dates().map(lambda d: d.isoformat()),

@@ -141,3 +141,28 @@ def test_the_groups_table_keeps_each_date_on_one_line(client_for, group, book):
     book(group["org"], {group["tent"]: 1}, FRI, MON)
     html = client_for(group["rep"]).get(reverse("lending:my_reservations")).content.decode()
     assert html.count('<td class="nowrap">') == 2  # pickup and return
+
+
+@pytest.mark.parametrize("types", [1, 20])
+def test_the_request_form_with_free_counts_does_not_grow_with_types(
+    client_for,
+    frozen,
+    make_org,
+    make_rep,
+    make_type,
+    make_item,
+    django_assert_max_num_queries,
+    types,
+):
+    org = make_org()
+    rep = make_rep(org)
+    for i in range(types):
+        make_item(make_type(name=f"備品{i}"))
+    client = client_for(rep)
+    client.get(reverse("lending:my_reservation_new"))  # warm the session and caches
+    with django_assert_max_num_queries(12):
+        response = client.get(
+            reverse("lending:my_reservation_new"),
+            {"start": SAT.isoformat(), "end": SUN.isoformat()},
+        )
+    assert response.content.decode().count("この日程の空き") == types
