@@ -30,7 +30,7 @@ from tests.site_catalog import PERSONAS, client_as, url_of, url_patterns
 
 # Examples in all, shared out over the roles (each role is one test, so xdist spreads them).
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
-PER_ROLE = max(EXAMPLES // len(PERSONAS), 3)
+PER_ROLE = max(-(-EXAMPLES // len(PERSONAS)), 3)  # rounded up: at least EXAMPLES in all
 
 # Parameters many list pages read, tried on every page besides those its links show.
 COMMON_PARAMETERS = ("page", "sort", "_export", "month", "fy", "fiscal_year", "q", "next")
