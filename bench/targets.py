@@ -21,7 +21,7 @@ def pages(Page, get, reverse_or_skip, Skip, today):  # noqa: N803 - classes pass
             headers={"X-Requested-With": "fetch"},
         ),
         Page(
-            "kiosk scan (whole page, without JavaScript)",
+            "kiosk scan (whole page without JavaScript)",
             Role.KIOSK,
             kiosk_scan(reverse_or_skip, Skip),
             "the same scan from a browser without JavaScript: the whole page comes back",

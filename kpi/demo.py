@@ -16,6 +16,32 @@ from .models import Incident, KpiComment, KpiDefinition, ManualValue, Measure, Y
 from .services import comment_save, incident_record, manual_value_set, year_close
 
 PERIOD = "dx-policy-2021"
+EARLIER_INCIDENTS = [
+    (
+        date(2024, 7, 10),
+        "loss",
+        "human_error",
+        "公民館でUSBメモリを一時紛失した（翌日発見、暗号化済み）。",
+    ),
+    (
+        date(2025, 6, 18),
+        "malware",
+        "attack",
+        "不審メールの添付ファイルを開いた（ウイルス対策ソフトが駆除、感染なし）。",
+    ),
+    (
+        date(2025, 11, 5),
+        "misdelivery",
+        "human_error",
+        "会議資料を別の課の職員に誤って送付した（庁内のみ）。",
+    ),
+    (
+        date(2026, 5, 20),
+        "misconfiguration",
+        "procedure",
+        "共有フォルダのアクセス権が課外の職員にも付いていた（閲覧記録なし）。",
+    ),
+]
 SOURCE_NOTE = "各年度の進行管理シート（紙）より転記"
 # Each year's own number before the system was in use (令和4〜6年度).
 MANUAL = {
@@ -137,10 +163,25 @@ def seed(stdout=None) -> None:
             by=somu,
             occurred_on=day,
             severity=Incident.Severity.MINOR,
+            category=Incident.Category.MISDELIVERY,
+            cause=Incident.Cause.HUMAN_ERROR,
             summary=summary,
             response="送信先の職員が削除したことを確認し、送信前の宛先確認を課内で周知した。",
             resolved_on=day + timedelta(days=1),
         )
+    # Earlier minor incidents, so the analysis by year, kind and cause has something to show.
+    for day, category, cause, text in EARLIER_INCIDENTS:
+        if day < timezone.localdate() and not Incident.objects.filter(summary=text).exists():
+            incident_record(
+                by=somu,
+                occurred_on=day,
+                severity=Incident.Severity.MINOR,
+                category=category,
+                cause=cause,
+                summary=text,
+                response="影響のないことを確認し、課内で注意を周知した。",
+                resolved_on=day + timedelta(days=2),
+            )
     reviewed = _review_2025(somu)
     if stdout:
         stdout.write(

@@ -327,6 +327,56 @@ def free_periods(
         return []
     horizon = last_pickup + timedelta(days=nights + office_calendar.MAX_SEARCH_DAYS)
     counts = free_by_day(equipment_type, start, horizon, today=today)
+    return _periods(
+        lambda day: counts.get(day, 0) >= quantity,
+        start=start,
+        last_pickup=last_pickup,
+        nights=nights,
+        limit=limit,
+    )
+
+
+def kit_free_periods(
+    kit: Kit,
+    *,
+    nights: int,
+    near: date,
+    last_pickup: date,
+    today: date | None = None,
+    limit: int = 3,
+) -> list[tuple[date, date]]:
+    """Like ``free_periods``, for a whole kit: days on which none of its units is held.
+
+    None while a unit is in repair, retired or out overdue: nobody can say when it is back.
+    """
+    today = today or timezone.localdate()
+    start = max(near, today)
+    units = Item.objects.filter(kit_memberships__kit=kit)
+    if start > last_pickup or not kit.is_active or not units.exists():
+        return []
+    if units.exclude(status__in=RESERVABLE_STATUSES).exists() or (
+        _overdue_loans(today).filter(item__in=units.values("pk")).exists()
+    ):
+        return []
+    horizon = last_pickup + timedelta(days=nights + office_calendar.MAX_SEARCH_DAYS)
+    held = set(
+        ItemDay.objects.filter(item__in=units.values("pk"), day__range=(start, horizon))
+        .values_list("day", flat=True)
+        .distinct()
+    )
+    return _periods(
+        lambda day: day not in held,
+        start=start,
+        last_pickup=last_pickup,
+        nights=nights,
+        limit=limit,
+    )
+
+
+def _periods(
+    is_free, *, start: date, last_pickup: date, nights: int, limit: int
+) -> list[tuple[date, date]]:
+    """(pickup, return) pairs of open days, at most ``nights`` long, free on every day."""
     found: list[tuple[date, date]] = []
     pickup = start
     while pickup <= last_pickup and len(found) < limit:
@@ -336,7 +386,7 @@ def free_periods(
             while ret > pickup and not office_calendar.is_open_day(ret):
                 ret -= timedelta(days=1)
             span = [pickup + timedelta(days=i) for i in range((ret - pickup).days + 1)]
-            if all(counts.get(d, 0) >= quantity for d in span):
+            if all(is_free(d) for d in span):
                 found.append((pickup, ret))
                 pickup = ret
         pickup += timedelta(days=1)
@@ -490,8 +540,9 @@ def returned_loan_awaiting_inspection(item: Item) -> Loan | None:
 # --- KPI sources (read by the kpi app) -------------------------------------------
 
 
-def digital_reservations_of_year(fiscal_year: int) -> QuerySet[Reservation]:
-    """Reservations whose first digital-ready hand-out falls in ``fiscal_year`` (JST).
+def first_digital_loans_of_year(fiscal_year: int) -> QuerySet[Loan]:
+    """Digital-ready loans handed out in ``fiscal_year`` (JST) whose reservation had no
+    digital-ready hand-out before the year: one or more per counted reservation.
 
     Digital-ready is read from the loan (``was_digital_ready``, copied from the type at
     hand-out), so a tent handed out on 30 March and a tablet on 1 April count in the
@@ -500,10 +551,16 @@ def digital_reservations_of_year(fiscal_year: int) -> QuerySet[Reservation]:
     start, end = fiscal_year_bounds(fiscal_year)
     digital_loans = Loan.objects.filter(was_digital_ready=True, handed_out_at__isnull=False)
     earlier = digital_loans.filter(reservation=OuterRef("reservation"), handed_out_at__lt=start)
-    firsts = digital_loans.filter(handed_out_at__gte=start, handed_out_at__lt=end).filter(
+    return digital_loans.filter(handed_out_at__gte=start, handed_out_at__lt=end).filter(
         ~Exists(earlier)
     )
-    return Reservation.objects.filter(pk__in=firsts.values("reservation"))
+
+
+def digital_reservations_of_year(fiscal_year: int) -> QuerySet[Reservation]:
+    """Reservations whose first digital-ready hand-out falls in ``fiscal_year`` (JST)."""
+    return Reservation.objects.filter(
+        pk__in=first_digital_loans_of_year(fiscal_year).values("reservation")
+    )
 
 
 def reservations_handed_out_in_year(fiscal_year: int) -> QuerySet[Reservation]:
@@ -544,7 +601,7 @@ def _loan_group_rows(reservations: QuerySet[Reservation], *, digital_only: bool)
             "handed_out_on": to_local_date(getattr(r, counted_at)),
             "reservation": r.pk,
             "organisation": r.organisation.name,
-            "organisation_kind": kinds.get(r.organisation.kind, r.organisation.kind),
+            "organisation_kind": str(kinds.get(r.organisation.kind, r.organisation.kind)),
             "event_name": r.event_name,
             "item_types": "、".join(sorted(set((r.type_names or "").split(",")) - {""})),
             "items": r.items_count,
@@ -570,6 +627,9 @@ def _loan_groups(fiscal_year: int, *, digital_only: bool) -> Figure:
     """The value is one SQL ``COUNT``; the rows are built only for the drill-down."""
     if digital_only:
         reservations = digital_reservations_of_year(fiscal_year)
+        # Counted on the loans (DISTINCT reservation): ten times faster than counting
+        # reservations ``pk IN`` the loans on a decade of data.
+        value = first_digital_loans_of_year(fiscal_year).values("reservation").distinct().count()
         explanation = _(
             "One count per group for each reservation whose first digital-ready unit was "
             "handed out in %(year)s (Japan time); whether a unit was digital-ready is taken "
@@ -577,11 +637,12 @@ def _loan_groups(fiscal_year: int, *, digital_only: bool) -> Figure:
         ) % {"year": fiscal_year_label(fiscal_year)}
     else:
         reservations = reservations_handed_out_in_year(fiscal_year)
+        value = reservations.count()
         explanation = _(
             "One count per group for each loan handed out in %(year)s (Japan time), any equipment."
         ) % {"year": fiscal_year_label(fiscal_year)}
     return Figure(
-        value=reservations.count(),
+        value=value,
         rows=LazyRows(lambda: _loan_group_rows(reservations, digital_only=digital_only)),
         columns=LOAN_GROUP_COLUMNS,
         explanation=explanation,

@@ -16,6 +16,12 @@ class ItemTable(tables.Table):
     digital = tables.BooleanColumn(
         accessor="equipment_type__is_digital_ready", verbose_name=_("digital-ready")
     )
+    # The kit the unit is in (``kit_tag``, annotated by the list view).
+    kit = tables.Column(accessor="kit_tag", verbose_name=_("kit"), default="")
+    # The register's money and renewal figures: in the CSV/XLSX (the 備品台帳), not on screen.
+    acquired_on = tables.Column(visible=False)
+    acquisition_cost_yen = tables.Column(visible=False)
+    replacement_fiscal_year = tables.Column(visible=False)
 
     class Meta:
         model = Item
@@ -27,6 +33,10 @@ class ItemTable(tables.Table):
             "status",
             "condition",
             "storage_place",
+            "kit",
+            "acquired_on",
+            "acquisition_cost_yen",
+            "replacement_fiscal_year",
         ]
         exclude = ["qr_token"]
         order_by = "tag_number"

@@ -8,12 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from core.audit import audit_history, with_changes
 from core.fiscal import current_fiscal_year, wareki_fiscal_year_label
 
-from ..models import KpiDefinition, ManualValue
+from ..models import KpiDefinition, ManualValue, PlanPeriod
 from ..presentation import figure_table
 from ..sheets import (
     Calculator,
-    period_for_year,
-    published_years,
     sheet,
     sheet_period,
 )
@@ -51,10 +49,12 @@ def default_year() -> int | None:
     year of a period (under review); the current year's figures without targets are one
     link further."""
     today = current_fiscal_year()
-    if period_for_year(today) is not None:
-        return today
-    years = [y for y in published_years() if period_for_year(y) is not None]
-    return years[0] if years else None
+    covered = [
+        year
+        for first, last in PlanPeriod.objects.values_list("first_fiscal_year", "last_fiscal_year")
+        for year in range(first, min(last, today) + 1)
+    ]
+    return max(covered, default=None)
 
 
 def facts_context(fiscal_year: int, code: str, year: int, request, *, public: bool) -> dict:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit_record, field_changes
 from core.refusals import Refusal, clean_or_refuse
 from lending.models import EquipmentType, Item, Kit, KitMember, Loan, Reservation
+from lending.services.availability import bump_availability
 
 TYPE_FIELDS = [
     "name",
@@ -86,6 +87,10 @@ def item_save(*, item: Item, by, before: dict | None = None) -> Item:
     with transaction.atomic():
         clean_or_refuse(item)
         item.save()
+        # A new unit (or one moved to another type) changes what the public calendars count.
+        bump_availability(
+            {item.equipment_type_id, (before or {}).get("equipment_type_id")} - {None}
+        )
         audit_record(
             actor=by,
             action="lending.item.created" if created else "lending.item.changed",

@@ -235,15 +235,6 @@ def loan_return(
     with transaction.atomic():
         updated = 0
         if loan is not None:
-            # Lock the reservation first: two units of one reservation returned at once
-            # queue here, so the later one sees the earlier return when it settles the
-            # reservation; two scans of one unit queue here too.
-            list(
-                Reservation.objects.select_for_update()
-                .filter(pk=loan.reservation_id)
-                .order_by()
-                .values_list("pk", flat=True)
-            )
             was_late = today > loan.due_date
             fields = {
                 "returned_at": now,
@@ -275,6 +266,16 @@ def loan_return(
         # No core.pagecache bump here: a return only frees days, so a cached public calendar
         # errs on the safe side (a unit shown taken that is free) for at most
         # PUBLIC_CACHE_SECONDS, and the kiosk scan keeps its 12 queries (issue 18).
+        # Lock the reservation only now, just before settling it: two units of one
+        # reservation returned at once queue here, so the later one sees the earlier
+        # return; taken last, the lock is held for the settle and the commit only.
+        # (Two scans of ONE unit already queue on the loan row of the update above.)
+        list(
+            Reservation.objects.select_for_update()
+            .filter(pk=loan.reservation_id)
+            .order_by()
+            .values_list("pk", flat=True)
+        )
         _settle_after_return(loan.reservation_id, now)
     return ReturnResult("returned", loan, was_late)
 

@@ -21,7 +21,7 @@ from lending.models import (
     Reservation,
     ReservationLine,
 )
-from lending.selectors import free_items, free_periods, kit_is_free
+from lending.selectors import free_items, free_periods, kit_free_periods, kit_is_free
 from lending.services.availability import bump_availability
 from lending.services.notices import reservation_notify
 
@@ -151,18 +151,27 @@ def _assign(
     )
 
 
-def _kit_conflict(kit: Kit, reservation: Reservation) -> ReservationConflict:
-    return ReservationConflict(
-        _(
-            "The kit %(kit)s is not free from %(start)s to %(end)s: one of its units is booked, "
-            "out or in repair."
-        )
-        % {
-            "kit": f"{kit.name}（{kit.tag_number}）",
-            "start": _short(reservation.pickup_date),
-            "end": _short(reservation.return_date),
-        }
+def _kit_conflict(kit: Kit, reservation: Reservation, today: date) -> ReservationConflict:
+    rules = lending_rules.rules_for(reservation.organisation.kind, today)
+    pickup, ret = reservation.pickup_date, reservation.return_date
+    periods = kit_free_periods(
+        kit,
+        nights=(ret - pickup).days,
+        near=pickup,
+        last_pickup=rules.last_bookable_day(today),
+        today=today,
     )
+    if periods:
+        suggestion = _("Free dates: %(periods)s.") % {
+            "periods": "、".join(f"{_short(a)}〜{_short(b)}" for a, b in periods)
+        }
+    else:
+        suggestion = _("No free dates for this kit within the booking window.")
+    message = _(
+        "The kit %(kit)s is not free from %(start)s to %(end)s: one of its units is booked, "
+        "out or in repair."
+    ) % {"kit": f"{kit.name}（{kit.tag_number}）", "start": _short(pickup), "end": _short(ret)}
+    return ReservationConflict(f"{message} {suggestion}", free_periods=periods)
 
 
 def _assign_kit(reservation: Reservation, kit: Kit, today: date) -> list[Loan]:
@@ -179,7 +188,7 @@ def _assign_kit(reservation: Reservation, kit: Kit, today: date) -> list[Loan]:
     if not member_ids or not kit_is_free(
         kit, reservation.pickup_date, reservation.return_date, today=today
     ):
-        raise _kit_conflict(kit, reservation)
+        raise _kit_conflict(kit, reservation, today)
     try:
         with transaction.atomic():
             loans = [
@@ -194,11 +203,11 @@ def _assign_kit(reservation: Reservation, kit: Kit, today: date) -> list[Loan]:
                 Item.objects.filter(pk__in=member_ids).values_list("equipment_type_id", flat=True)
             )
     except IntegrityError:
-        raise _kit_conflict(kit, reservation) from None
+        raise _kit_conflict(kit, reservation, today) from None
     except OperationalError as exc:
         if type(exc.__cause__).__name__ != "DeadlockDetected":
             raise
-        raise _kit_conflict(kit, reservation) from None
+        raise _kit_conflict(kit, reservation, today) from None
     return loans
 
 

@@ -1,6 +1,7 @@
 """The 生活課 desk: today's work, approvals, hand-out, counter return, inspection, lists."""
 
 from django.contrib import messages
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -30,7 +31,15 @@ from lending.forms import (
     ReturnCheckForm,
     ScanForm,
 )
-from lending.models import EquipmentType, Item, Loan, Membership, Organisation, Reservation
+from lending.models import (
+    EquipmentType,
+    Item,
+    KitMember,
+    Loan,
+    Membership,
+    Organisation,
+    Reservation,
+)
 from lending.services import (
     hand_out_despite_maintenance,
     item_repair_finish,
@@ -492,7 +501,8 @@ class ItemListView(_StaffList):
         return _("Items")
 
     def get_queryset(self):
-        return Item.objects.select_related("equipment_type")
+        kit_tag = KitMember.objects.filter(item=OuterRef("pk")).values("kit__tag_number")[:1]
+        return Item.objects.select_related("equipment_type").annotate(kit_tag=Subquery(kit_tag))
 
 
 @method_decorator(staff_only, name="dispatch")

@@ -186,6 +186,12 @@ ROLE_PAGES = {
     "lending:rules": {Role.LENDING_STAFF, Role.LENDING_LEAD},
     "lending:rule_change": {Role.LENDING_LEAD},
     "lending:representative_invite": {Role.LENDING_STAFF},
+    "lending:type_list": {Role.LENDING_STAFF},
+    "lending:type_new": {Role.LENDING_STAFF},
+    "lending:item_new": {Role.LENDING_STAFF},
+    "lending:kit_list": {Role.LENDING_STAFF},
+    "lending:kit_new": {Role.LENDING_STAFF},
+    "lending:kit_label_sheet": {Role.LENDING_STAFF},
     "outreach:course_list": {Role.DX_STAFF},
     "outreach:course_new": {Role.DX_STAFF},
     "outreach:course_edit": {Role.DX_STAFF},
@@ -196,6 +202,7 @@ ROLE_ACTIONS = {
     "lending:representative_invitation_resend": {Role.LENDING_STAFF},
     "lending:representative_invitation_cancel": {Role.LENDING_STAFF},
     "lending:membership_remove": {Role.LENDING_STAFF},
+    "lending:kit_retire": {Role.LENDING_STAFF},
 }
 
 
@@ -233,6 +240,8 @@ def test_every_new_page_is_in_some_roles_navigation():
         "lending:stocktake_list",
         "lending:maintenance_due",
         "lending:rules",
+        "lending:type_list",
+        "lending:kit_list",
         "outreach:course_list",
     ):
         assert name in in_navigation

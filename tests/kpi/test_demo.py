@@ -24,3 +24,20 @@ def test_seed_demo_publishes_2025_with_the_five_measures_filled(settings, client
     page = client.get("/kpi/")
     assert page.context["sheet"]["fiscal_year"] == 2025 and page.context["published"]
     assert "コミュニティ備品（デジタル対応）の貸し出し" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_demo_incidents_give_the_analysis_kinds_and_causes_without_a_serious_one():
+    from core import demo as core_demo
+    from kpi import demo as kpi_demo
+    from kpi.models import Incident
+    from kpi.selectors import incident_analysis
+
+    core_demo.seed()  # the 総務課 account records them
+    kpi_demo.seed()
+    assert not Incident.objects.filter(severity=Incident.Severity.SERIOUS).exists()
+    analysis = incident_analysis(first_year=2024, last_year=2025)
+    assert len(analysis.by_category.rows) >= 3 and len(analysis.by_cause.rows) >= 2
+    count = Incident.objects.count()
+    kpi_demo.seed()
+    assert Incident.objects.count() == count

@@ -88,3 +88,17 @@ def test_a_write_for_another_type_keeps_this_calendar_cached(
     with CaptureQueriesContext(connection) as hit:
         client.get(url, {"month": "2026-06"})
     assert not [q for q in hit.captured_queries if "lending_itemday" in q["sql"]]
+
+
+def test_a_unit_registered_on_its_page_shows_on_the_next_request(
+    client, client_for, frozen, make_type, make_item, lending_staff
+):
+    projector = make_type(tag_prefix="MB-PJ")
+    make_item(projector)
+    assert "1 / 1" in _free_on(client, projector, FRI)
+    response = client_for(lending_staff).post(
+        f"{reverse('lending:item_new')}?type={projector.pk}",
+        {"equipment_type": projector.pk, "tag_number": "MB-PJ-002", "condition": "good"},
+    )
+    assert response.status_code == 302
+    assert "2 / 2" in _free_on(client, projector, FRI)

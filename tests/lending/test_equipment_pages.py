@@ -88,6 +88,7 @@ def test_staff_add_a_type_an_item_and_a_kit_print_labels_and_a_group_reserves_th
     detail = staff.get(response["Location"]).content.decode()
     assert reverse("lending:label_single", args=[item.pk]) in detail
     assert "令和14年度" in detail  # the planned replacement, as a fiscal year
+    assert "89,800円" in detail
     label = staff.get(reverse("lending:label_single", args=[item.pk])).content.decode()
     assert "MB-PJ-004" in label and item.qr_token in label
     # The kit: the new projector with a screen and a cable.
@@ -398,3 +399,56 @@ def test_every_register_page_is_reached_by_following_links_from_the_menu(
         for href in re.findall(r'href="(/lending/[^"#]*)"', response.content.decode()):
             queue.append(href.replace("&amp;", "&"))
     assert wanted <= seen_names, wanted - seen_names
+
+
+def test_staff_book_a_kit_for_a_group_that_phoned(client_for, lending_staff, make_org, make_item):
+    from lending.services import kit_save
+
+    kit = kit_save(
+        kit=Kit(name="上映セット", tag_number="MB-KIT-001"),
+        items=[make_item(), make_item()],
+        by=lending_staff,
+    )
+    org = make_org()
+    pickup = _open_day(7)
+    response = client_for(lending_staff).post(
+        reverse("lending:reservation_new"),
+        {
+            "organisation": org.pk,
+            "pickup_date": pickup.isoformat(),
+            "return_date": pickup.isoformat(),
+            "event_name": "総会",
+            "purpose": "資料の投影",
+            "declaration": "on",
+            "provisional": "on",
+            f"kit_{kit.pk}": "on",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    reservation = Reservation.objects.get(organisation=org)
+    assert reservation.state == Reservation.State.PROVISIONAL
+    assert reservation.loans.filter(kit=kit).count() == 2
+
+
+def test_the_item_list_shows_the_kit_and_its_export_carries_cost_and_renewal(
+    client_for, lending_staff, make_item
+):
+    from lending.services import kit_save
+
+    item = make_item(
+        tag_number="MB-PJ-001", acquisition_cost_yen=89800, replacement_fiscal_year=2032
+    )
+    kit_save(
+        kit=Kit(name="上映セット", tag_number="MB-KIT-001"),
+        items=[item, make_item()],
+        by=lending_staff,
+    )
+    client = client_for(lending_staff)
+    page = client.get(reverse("lending:item_list")).content.decode()
+    assert "MB-KIT-001" in page
+    assert "89800" not in page  # the money stays in the register's export
+    export = client.get(reverse("lending:item_list"), {"_export": "csv"})
+    text = export.content.decode("utf-8-sig")
+    header, first = text.splitlines()[:2]
+    assert "取得価格（円）" in header and "更新予定年度" in header
+    assert "MB-PJ-001" in first and "89800" in first and "2032" in first and "MB-KIT-001" in first

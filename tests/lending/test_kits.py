@@ -509,3 +509,24 @@ def test_a_kit_with_a_unit_due_for_maintenance_warns_before_it_goes_out(booked_k
     assert Loan.objects.filter(handed_out_at__isnull=False).count() == 3
     entry = AuditEntry.objects.get(action="lending.item.handed_out_maintenance_due")
     assert "張りの点検" in entry.note
+
+
+@pytest.mark.django_db
+def test_a_busy_kit_offers_the_next_free_dates_and_a_kit_in_repair_none(make_user):
+    staff = make_user(Role.LENDING_STAFF)
+    _p, _s, _c, units = _equipment()
+    kit = _kit(staff, units)
+    _request(_org("先客"), staff, kits=[kit])
+    with pytest.raises(ReservationConflict) as conflict:
+        _request(_org(), staff, kits=[kit])
+    # Thursday–Friday (the Saturday return is pulled back), then Monday–Wednesday, …
+    assert conflict.value.free_periods == [
+        (date(2026, 6, 18), date(2026, 6, 19)),
+        (date(2026, 6, 22), date(2026, 6, 24)),
+        (date(2026, 6, 25), date(2026, 6, 26)),
+    ]
+    assert "2026/06/18" in conflict.value.message
+    Item.objects.filter(pk=units["hd"].pk).update(status=Item.Status.IN_REPAIR)
+    with pytest.raises(ReservationConflict) as conflict:
+        _request(_org("三番目"), staff, kits=[kit])
+    assert conflict.value.free_periods == []

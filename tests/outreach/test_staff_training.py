@@ -215,3 +215,25 @@ def test_dx_staff_see_the_page_in_their_navigation(client_for, dx_staff, lending
     url = reverse("outreach:untrained_staff")
     assert url in client_for(dx_staff).get(reverse("outreach:staff_list")).content.decode()
     assert f'href="{url}"' not in client_for(lending_staff).get("/").content.decode()
+
+
+def test_bad_query_and_form_input_gets_a_page_not_an_error(staff, held, client_for, dx_staff):
+    client = client_for(dx_staff)
+    for params in (
+        {"fy": "abc", "years": "-1", "section": "999999"},
+        {"fy": "1900", "years": "99", "page": "x"},
+        {"fy": "2025\x00", "years": "NaN"},
+    ):
+        response = client.get(reverse("outreach:untrained_staff"), params)
+        assert response.status_code == 200
+        assert response.context["years"] == 1  # an unknown choice falls back to the default
+    analysis = client.get(reverse("kpi:incident_analysis"), {"first": "x", "last": "-5"})
+    assert analysis.status_code == 200
+    session = held(jst(2025, 6, 2, 15))
+    url = reverse("outreach:staff_attendance", args=[session.pk])
+    too_long = client.post(url, {"employee_number": "9" * 5000})
+    assert too_long.status_code == 200 and too_long.context["form"].errors
+    binary = SimpleUploadedFile("staff.csv", bytes(range(256)) * 10, "text/csv")
+    upload = client.post(reverse("outreach:staff_import"), {"file": binary})
+    assert upload.status_code == 200 and not upload.context["result"].ok
+    assert StaffMember.objects.count() == 4
