@@ -1,4 +1,4 @@
-"""Filters of core's lists (django-filter): the outbox."""
+"""Filters of core's lists (django-filter): the outbox; DayFilter for every app's lists."""
 
 import django_filters
 from django.conf import settings
@@ -7,8 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import registered_actions
 from core.channels import channels
+from core.forms import DayField
 from core.messaging import sections_for_user
 from core.models import Message
+
+
+class DayFilter(django_filters.DateFilter):
+    """A day in a list's filter, within the range every typed day keeps (core.forms.DayField)."""
+
+    field_class = DayField
 
 
 class MessageFilter(django_filters.FilterSet):

@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import DayFilter
 from lending.models import EquipmentType, Item, Organisation, Reservation
 
 
@@ -33,17 +34,15 @@ class ReservationFilter(django_filters.FilterSet):
     # A search field, not a select: with 300 groups a select renders 300 options on every
     # page view and is hard to use anyway (issue 18).
     organisation = django_filters.CharFilter(label=_("Organisation"), method="search_organisation")
-    pickup_from = django_filters.DateFilter(
+    pickup_from = DayFilter(
         label=_("Pickup from"),
         field_name="pickup_date",
         lookup_expr="gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    pickup_to = django_filters.DateFilter(
+    pickup_to = DayFilter(
         label=_("Pickup until"),
         field_name="pickup_date",
         lookup_expr="lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     class Meta:

@@ -497,6 +497,7 @@ class ItemForm(forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = day_formfield
         model = Item
         formfield_callback = day_formfield
         fields = [

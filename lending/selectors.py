@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import (
+    Aggregate,
     Case,
+    CharField,
     Count,
     Exists,
     FilteredRelation,
@@ -567,6 +569,21 @@ def reservations_handed_out_in_year(fiscal_year: int) -> QuerySet[Reservation]:
     return Reservation.objects.filter(handed_out_at__gte=start, handed_out_at__lt=end)
 
 
+class _Names(Aggregate):
+    """Distinct names of a group, comma-joined, in the same query (no portable one in Django 5.2)."""
+
+    function = "GROUP_CONCAT"
+    allow_distinct = True
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        # Aggregate.as_sql passes its own template when there is a filter: set ours on a copy.
+        clone = self.copy()
+        clone.function = "STRING_AGG"
+        clone.template = "%(function)s(%(distinct)s%(expressions)s, ',')"
+        return clone.as_sql(compiler, connection, **extra_context)
+
+
 def _loan_group_rows(reservations: QuerySet[Reservation], *, digital_only: bool) -> list[dict]:
     handed = Q(loans__handed_out_at__isnull=False)
     digital = handed & Q(loans__was_digital_ready=True)
@@ -574,6 +591,8 @@ def _loan_group_rows(reservations: QuerySet[Reservation], *, digital_only: bool)
         items_count=Count("loans", filter=handed),
         digital_count=Count("loans", filter=digital),
         first_digital_at=Min("loans__handed_out_at", filter=digital),
+        # What was lent, by type: the public drill-down shows this, not the event name.
+        type_names=_Names("loans__item__equipment_type__name", distinct=True, filter=handed),
     )
     counted_at = "first_digital_at" if digital_only else "handed_out_at"
     kinds = dict(Organisation.Kind.choices)
@@ -584,6 +603,7 @@ def _loan_group_rows(reservations: QuerySet[Reservation], *, digital_only: bool)
             "organisation": r.organisation.name,
             "organisation_kind": str(kinds.get(r.organisation.kind, r.organisation.kind)),
             "event_name": r.event_name,
+            "item_types": "、".join(sorted(set((r.type_names or "").split(",")) - {""})),
             "items": r.items_count,
             "digital_items": r.digital_count,
         }
@@ -597,6 +617,7 @@ LOAN_GROUP_COLUMNS = (
     Column("organisation", gettext_lazy("Organisation")),
     Column("organisation_kind", gettext_lazy("Kind")),
     Column("event_name", gettext_lazy("Event"), staff_only=True),
+    Column("item_types", gettext_lazy("Equipment types")),
     Column("items", gettext_lazy("Items handed out")),
     Column("digital_items", gettext_lazy("Digital-ready items")),
 )

@@ -219,6 +219,33 @@ def test_every_date_a_person_types_is_a_day_field_with_a_sane_range():
     )
 
 
+def test_every_date_filter_of_a_list_is_a_day_filter():
+    import importlib
+
+    import django_filters
+
+    from core.filters import DayFilter
+
+    for app in APPS:
+        for path in _modules_of_kind(app, "filters"):
+            importlib.import_module(".".join(path.relative_to(BASE).with_suffix("").parts))
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    strays = [
+        f"{filterset.__module__}.{filterset.__qualname__}.{name}"
+        for filterset in subclasses(django_filters.FilterSet)
+        if filterset.__module__.split(".")[0] in APPS
+        for name, declared in filterset.base_filters.items()
+        if issubclass(declared.field_class, django_filters.fields.forms.DateField)
+        and not isinstance(declared, DayFilter)
+    ]
+    assert not strays, f"Use core.filters.DayFilter for a day in a list filter: {strays}"
+
+
 # The import template (headings only, our own words) is the one other CSV written.
 WRITERS_ALLOWED = {"core/exports.py", "core/imports.py"}
 

@@ -662,3 +662,11 @@ def test_histories_show_labels_and_names_never_codes_or_addresses(
         assert lending_staff.email not in html
         for action in registered_actions():
             assert action not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["", "x", "0", "-1", "99999", "NaN"])
+def test_a_groups_reservations_page_with_any_page_number_is_a_page(client_for, make_user, page):
+    # Found by the fuzz suite: ?page= (empty) was a 500.
+    response = client_for(make_user()).get("/lending/my/", {"page": page})
+    assert response.status_code == 200

@@ -108,8 +108,9 @@ def test_an_impossible_repeat_rule_is_refused_fast(
         _series(make_course(), make_facility(), rule=rule, confirm="1", preview=""),
     )
     elapsed = time.monotonic() - started
-    # dateutil searched up to the year 9999 for a day that never comes: 6–22 s before.
-    assert elapsed < 3, f"{rule} took {elapsed:.1f} s"
+    # dateutil searched up to the year 9999 for a day that never comes: 6–22 s before, now
+    # a fraction of a second (the bound leaves room for a machine busy with other work).
+    assert elapsed < 5, f"{rule} took {elapsed:.1f} s"
     assert response.status_code in (200, 400)
     assert not ClassSession.objects.exists()
 
@@ -137,7 +138,13 @@ def test_a_rule_with_an_until_far_beyond_the_period_gives_the_periods_days(
         ),
     )
     assert response.status_code == 200
-    assert "令和12年4月9日（火）" in response.content.decode()  # 2030-04-09, a Tuesday
+    assert [day.isoformat() for day in response.context["preview"].days] == [
+        "2030-04-02",
+        "2030-04-09",
+        "2030-04-16",
+        "2030-04-23",
+        "2030-04-30",
+    ]
 
 
 def test_a_line_break_in_a_class_title_still_sends_the_promoted_volunteer_a_mail(
