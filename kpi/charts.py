@@ -4,16 +4,16 @@ No script and no inline style (CSP): the template draws rectangles from these
 numbers, and a data table beside each chart says the same in text.
 
 Bars run horizontally, one row per fiscal year, so that the year labels are written
-out in full (令和3年度) at a readable size on a phone: the chart is drawn at about
-its own size (viewBox ≈ CSS pixels on a 390 px screen) with 16-unit text. The
-target is named in a band of its own above the bars, so 「目標値 0」 never sits on
-a bar or its value.
+out in full (令和3年度) at a readable size on a phone: the viewBox is a little narrower
+than the card on a 390 px screen, so 16-unit text renders at about 17 px. The target
+is named in a band of its own above the bars, so 「目標値 0」 never sits on a bar or
+its value.
 """
 
 from decimal import Decimal
 from typing import Any
 
-WIDTH = 320
+WIDTH = 300
 LABEL_W = 96  # 「令和3年度」 at 16 px
 VALUE_W = 48  # room after the longest bar for its value
 TOP = 32  # the band that names the target

@@ -246,7 +246,9 @@ def board_record(
         missing = [
             row["measure"].name
             for row in rows
-            if not per_measure.get(row["measure"].pk, {}).get("board_decision")
+            # a measure added after the rows were filled has no row to comment on yet
+            if row["check"] is None
+            or not per_measure.get(row["measure"].pk, {}).get("board_decision")
         ]
         if missing:
             raise Refusal(
@@ -323,13 +325,9 @@ def review_publish(*, fiscal_year: int, by) -> YearReview:
                     "and the year is confirmed first."
                 )
             )
-        _set_status(
-            review,
-            Status.PUBLISHED,
-            by,
-            note=wareki_fiscal_year_label(fiscal_year),
-            published_at=timezone.now(),
-        )
+        # When it was published is the audit entry's own time; only the step is a change.
+        review.published_at = timezone.now()
+        _set_status(review, Status.PUBLISHED, by, note=wareki_fiscal_year_label(fiscal_year))
     return review
 
 
@@ -347,9 +345,9 @@ def carried_measures(fiscal_year: int) -> list[tuple[Measure, MeasureCheck]]:
             % {"year": wareki_fiscal_year_label(fiscal_year)}
         )
     return [
-        (row["measure"], row["check"])
+        (row["measure"], row["check"] or MeasureCheck())
         for row in check_rows(fiscal_year)
-        if row["check"].board_decision != MeasureCheck.Decision.END
+        if row["check"] is None or row["check"].board_decision != MeasureCheck.Decision.END
     ]
 
 

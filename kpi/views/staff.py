@@ -24,7 +24,14 @@ from ..forms import (
     VersionUpForm,
     YearTargetForm,
 )
-from ..models import Incident, KpiComment, KpiDefinition, ManualValue, PlanPeriod
+from ..models import (
+    Incident,
+    KpiComment,
+    KpiDefinition,
+    ManualValue,
+    PlanPeriod,
+    YearReview,
+)
 from ..presentation import present, year_columns
 from ..selectors import open_incidents
 from ..sheets import (
@@ -427,10 +434,18 @@ def dashboard(request):
         for y in published_years()
         if y != year and y < current_fiscal_year() and current_closing(y) is None
     ]
+    review_year = current_fiscal_year() - 1
+    if period_for_year(review_year) is None:
+        review_year = None
     return render(
         request,
         "kpi/dashboard.html",
         {
+            # The year that ended last goes through the 進行管理 now.
+            "review_year": review_year,
+            "review_state": (
+                YearReview.Status(review.review_status(review_year)).label if review_year else ""
+            ),
             "sheet": data,
             "fiscal_year": year,
             "progress_percent": (progress * 100).quantize(Decimal("1")),

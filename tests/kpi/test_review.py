@@ -203,12 +203,16 @@ def test_a_row_done_needs_what_was_done(measures, client_for, lending_staff):
 def test_public_report_shows_only_published_years_and_the_running_year_marked(
     texts, measures, client, dx_staff
 ):
-    # Nothing published: 2025 is not public; the running year always is, marked provisional.
+    from core.fiscal import current_fiscal_year
+
+    running = current_fiscal_year()  # after 令和7年度: provisional figures, no plan needed
+    # Nothing published yet: only the running year, marked provisional.
     assert client.get("/kpi/2025/").status_code == 404
     assert client.get("/kpi/2025.csv").status_code == 404
-    first = client.get("/kpi/")
-    assert first.context["sheet"]["fiscal_year"] != 2025
-    assert "暫定" in first.content.decode()
+    page = client.get("/kpi/")
+    assert page.context["year_menu"] == [{"fiscal_year": running, "published": False}]
+    assert page.context["sheet"]["fiscal_year"] == running and not page.context["published"]
+    assert "kpi-provisional" in page.content.decode() and "暫定" in page.content.decode()
     fill_all(measures, dx_staff)
     review.review_mark_filled(fiscal_year=2025, by=dx_staff)
     record_board(measures, dx_staff)
@@ -216,28 +220,20 @@ def test_public_report_shows_only_published_years_and_the_running_year_marked(
     # confirmed but not published: still not public
     assert client.get("/kpi/2025/").status_code == 404
     review.review_publish(fiscal_year=2025, by=dx_staff)
+    # /kpi/ opens on the newest published year; the running year stays in the menu, marked
     page = client.get("/kpi/")
     html = page.content.decode()
-    assert page.context["sheet"]["fiscal_year"] == 2025
-    # the newest published year opens the page; the running year is only in the year menu
-    assert "令和7年度 (確定)" in html
-    assert "暫定" not in html.split('id="kpis-heading"')[1]
+    assert page.context["sheet"]["fiscal_year"] == 2025 and page.context["published"]
+    assert "確定" in html and "kpi-provisional" not in html
     assert "備品の貸し出し" in html and "lendingの意見" in html  # the measures and the board
+    assert page.context["year_menu"] == [
+        {"fiscal_year": running, "published": False},
+        {"fiscal_year": 2025, "published": True},
+    ]
     assert client.get("/kpi/2025.json").status_code == 200
     assert client.get("/kpi/2024/").status_code == 404  # never reviewed
-
-    # The next version covers the running year: it is public as provisional, marked.
-    today = timezone.localdate()
-    running = today.year if today.month >= 4 else today.year - 1
-    PlanPeriod.objects.create(
-        code="next", name="次期", first_fiscal_year=2026, last_fiscal_year=running + 1
-    )
-    menu = client.get("/kpi/").context["year_menu"]
-    assert menu[0] == {"fiscal_year": running, "published": False}
-    assert {"fiscal_year": 2025, "published": True} in menu
     provisional = client.get(f"/kpi/{running}/").content.decode()
-    assert "暫定" in provisional
-    assert "まだ確定していません" in provisional or "暫定" in provisional
+    assert "kpi-provisional" in provisional and "暫定" in provisional
 
 
 def test_reopening_takes_the_year_back_to_the_board_and_off_the_public_page(
@@ -453,3 +449,30 @@ def test_the_year_end_check_opens_on_the_year_that_ended(
     assert client.get(reverse("kpi:review_index"))["Location"] == reverse("kpi:review", args=[2024])
     monkeypatch.setattr(timezone, "now", lambda: at(2026, 4, 1, 0, 0))
     assert client.get(reverse("kpi:review_index"))["Location"] == reverse("kpi:review", args=[2025])
+
+
+def test_dashboard_says_where_the_year_end_check_stands(
+    measures, client_for, dx_staff, monkeypatch
+):
+    from .conftest import at
+
+    monkeypatch.setattr(timezone, "now", lambda: at(2026, 5, 1))
+    html = client_for(dx_staff).get(reverse("kpi:dashboard")).content.decode()
+    assert "令和7年度のチェック: 作成中" in html
+    assert reverse("kpi:review", args=[2025]) in html
+
+
+def test_a_measure_added_after_the_rows_were_filled_is_named_not_a_server_error(measures, dx_staff):
+    fill_all(measures, dx_staff)
+    review.review_mark_filled(fiscal_year=2025, by=dx_staff)
+    late = Measure.objects.create(
+        period=PlanPeriod.objects.get(code="test-2021"),
+        code="late",
+        area="divide",
+        name="後から足した取り組み",
+        section="dx",
+    )
+    with pytest.raises(Refusal) as info:
+        record_board({**measures, "late": late}, dx_staff)
+    assert info.value.errors[None] == ["後から足した取り組み"]
+    assert review.review_status(2025) == "filled"
