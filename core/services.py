@@ -368,6 +368,18 @@ def invitation_cancel(*, invitation: Invitation, by: User) -> Invitation:
     return invitation
 
 
+def waiting_invitations(invitations: models.QuerySet, email: str) -> models.QuerySet:
+    """The invitations to ``email`` still waiting (not accepted, withdrawn or expired),
+    locked for the caller's transaction: staff invitations and group representatives'
+    invitations end the same way once the address is verified."""
+    return invitations.select_for_update().filter(
+        email=email.strip().lower(),
+        accepted_at__isnull=True,
+        cancelled_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+
+
 def invitation_accept_for(*, user: User, email: str) -> list[Invitation]:
     """Give ``user`` the roles of the invitations waiting for ``email``, which was just verified.
 
@@ -378,16 +390,7 @@ def invitation_accept_for(*, user: User, email: str) -> list[Invitation]:
     accepted = []
     now = timezone.now()
     with transaction.atomic():
-        waiting = (
-            Invitation.objects.select_for_update()
-            .select_related("invited_by")
-            .filter(
-                email=email.strip().lower(),
-                accepted_at__isnull=True,
-                cancelled_at__isnull=True,
-                expires_at__gt=now,
-            )
-        )
+        waiting = waiting_invitations(Invitation.objects.select_related("invited_by"), email)
         for invitation in waiting:
             inviter = invitation.invited_by
             if not (inviter.is_active and Role.ADMINISTRATOR in user_roles(inviter)):

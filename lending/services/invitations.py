@@ -21,6 +21,7 @@ from core.audit import audit_record
 from core.messaging import Recipient, send_message
 from core.refusals import Refusal
 from core.roles import Role, user_roles
+from core.services import waiting_invitations
 from lending.models import Membership, Organisation, RepresentativeInvitation
 
 INVITATION_VALID_DAYS = 14
@@ -164,15 +165,8 @@ def representative_invitation_accept_for(*, user, email: str) -> list[Representa
     accepted = []
     now = timezone.now()
     with transaction.atomic():
-        waiting = (
-            RepresentativeInvitation.objects.select_for_update()
-            .select_related("invited_by", "organisation")
-            .filter(
-                email=email.strip().lower(),
-                accepted_at__isnull=True,
-                cancelled_at__isnull=True,
-                expires_at__gt=now,
-            )
+        waiting = waiting_invitations(
+            RepresentativeInvitation.objects.select_related("invited_by", "organisation"), email
         )
         for invitation in waiting:
             inviter = invitation.invited_by
