@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.audit import audit_record, field_changes
+from core.figures import KPI_CACHE
 from core.fiscal import FIRST_YEAR, long_date, month_label
 from core.imports import Column, CsvImport, run_import
+from core.pagecache import bump
 from core.refusals import Refusal, clean_or_refuse
 from wifi.models import (
     ALLOWED_TRANSITIONS,
@@ -92,6 +94,7 @@ def machine_create(
             changes={**field_changes({}, _snapshot(machine)), "status": [None, status]},
             note=reason,
         )
+        bump(KPI_CACHE)  # the KPI sheet counts this (core.pagecache)
     return machine
 
 
@@ -179,6 +182,7 @@ def machine_status_change(
             changes={"status": [before, status], "effective_on": [None, effective_on.isoformat()]},
             note=reason,
         )
+        bump(KPI_CACHE)  # the KPI sheet counts this (core.pagecache)
     machine.status, machine.status_since = locked.status, locked.status_since
     return change
 

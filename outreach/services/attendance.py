@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record, field_changes
+from core.figures import KPI_CACHE
+from core.pagecache import bump
 from core.refusals import Refusal
 from outreach.models import (
     AgeBand,
@@ -94,6 +96,7 @@ def attendance_mark(
                 changes=changes,
             )
         _mark_held(session, by=by)
+        bump(KPI_CACHE)  # the KPI sheet counts this (core.pagecache)
     return attendance
 
 
@@ -129,6 +132,7 @@ def attendance_add_walk_in(
             changes=field_changes({}, _snapshot(attendance)),
         )
         _mark_held(session, by=by)
+        bump(KPI_CACHE)  # the KPI sheet counts this (core.pagecache)
     return attendance
 
 
@@ -146,6 +150,7 @@ def attendance_update_survey(*, attendance: Attendance, by, **values) -> Attenda
             audit_record(
                 actor=by, action="outreach.attendance.changed", target=current, changes=changes
             )
+            bump(KPI_CACHE)  # the KPI sheet counts this (core.pagecache)
     return current
 
 
@@ -190,4 +195,5 @@ def attendance_add_staff(*, session: ClassSession, staff_member: StaffMember, by
             note=staff_member.employee_number,
         )
         _mark_held(session, by=by)
+        bump(KPI_CACHE)  # the KPI sheet counts this (core.pagecache)
     return attendance

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from core.audit import audit_record, field_changes
+from core.figures import KPI_CACHE
 from core.pagecache import bump
 from core.refusals import clean_or_refuse
 from outreach.models import Course, CourseSkill
@@ -50,4 +51,5 @@ def course_save(*, course: Course, skills: Iterable[str], by, before: dict | Non
             target=course,
             changes=field_changes(before or {}, after),
         )
+        bump(KPI_CACHE)  # the KPI sheet counts this (core.pagecache)
     return course

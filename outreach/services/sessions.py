@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record, field_changes
+from core.figures import KPI_CACHE
 from core.office_calendar import closed_reason
 from core.pagecache import bump
 from core.refusals import Refusal
@@ -290,6 +291,7 @@ def session_update(*, session: ClassSession, by, **values) -> ClassSession:
             audit_record(
                 actor=by, action="outreach.session.changed", target=locked, changes=changes
             )
+        bump(KPI_CACHE)  # the KPI sheet counts this (core.pagecache)
     return locked
 
 
