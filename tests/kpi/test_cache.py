@@ -273,3 +273,20 @@ def test_a_return_changes_no_kpi_figure(all_facts, lending_staff):
         lending_services.loan_return(item=loan.item, by=lending_staff, via="kiosk")
     assert not Loan.objects.filter(handed_out_at__isnull=False, returned_at__isnull=True).exists()
     assert {(key, y): compute_figure(key, y).value for key in keys for y in years} == before
+
+
+def test_the_cached_report_follows_the_fiscal_year_end_without_a_write(
+    engine_period, client, monkeypatch
+):
+    """The running fiscal year is part of the key: at 00:00 JST on 1 April the report is
+    the new year's, although nothing was written."""
+    from django.utils import timezone
+
+    from .conftest import at
+
+    url = reverse("kpi:public_report")
+    monkeypatch.setattr(timezone, "now", lambda: at(2026, 3, 31, 23, 59))
+    for _ in range(2):  # then from the cache
+        assert "<h1>KPIの進行管理: 令和7年度 (暫定)</h1>" in _main(client.get(url))
+    monkeypatch.setattr(timezone, "now", lambda: at(2026, 4, 1, 0, 0))
+    assert "<h1>KPIの進行管理: 令和8年度 (暫定)</h1>" in _main(client.get(url))
