@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.fiscal import current_fiscal_year, fiscal_year_bounds, fiscal_year_label
 from core.models import Facility
+from core.renderers import FilterForm
 from outreach.models import ClassSession, Course
 
 
@@ -25,6 +26,7 @@ class SessionFilter(django_filters.FilterSet):
     )
 
     class Meta:
+        form = FilterForm
         model = ClassSession
         fields = ["fiscal_year", "status", "course", "venue"]
 

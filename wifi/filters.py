@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.fiscal import FIRST_YEAR, LAST_YEAR, fiscal_year_dates
 from core.models import Facility
+from core.renderers import FilterForm
 from wifi.models import Machine, MonthlyUsage
 
 
@@ -15,6 +16,7 @@ class MachineFilter(django_filters.FilterSet):
     operator = django_filters.CharFilter(lookup_expr="icontains", label=_("operator"))
 
     class Meta:
+        form = FilterForm
         model = Machine
         fields = ["status", "facility", "operator", "agreement_type", "power_backup"]
 
@@ -31,6 +33,7 @@ class UsageFilter(django_filters.FilterSet):
     )
 
     class Meta:
+        form = FilterForm
         model = MonthlyUsage
         fields = ["machine", "source", "fiscal_year"]
 
