@@ -10,12 +10,13 @@ with errors, another widget, an option template of its own) goes to the template
 """
 
 from collections.abc import Callable
+from html import escape
 from typing import Any
 
 from django.forms import Form
 from django.template import Context
 from django.template.base import render_value_in_context
-from django.utils.html import escape
+from django.utils.functional import Promise
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext
 
@@ -29,11 +30,16 @@ INPUTS = {
 SELECT_OPTION = f"{WIDGETS}select_option.html"
 CHECKBOX_OPTION = f"{WIDGETS}checkbox_option.html"
 
-# What ``{{ value }}`` does to a value: local time, localised, escaped.
+# What ``{{ value }}`` does to a value: local time, localised, escaped. Text is only
+# escaped, with the standard library's html.escape as django.utils.html.escape does.
 _CONTEXT = Context()
 
 
 def _text(value: Any) -> str:
+    if hasattr(value, "__html__"):  # safe text, a bound field
+        return str(value.__html__())
+    if isinstance(value, str | Promise):  # nothing to localise: escaped (as django's escape)
+        return escape(str(value))
     return render_value_in_context(value, _CONTEXT)
 
 

@@ -13,7 +13,7 @@ from lending.models import EquipmentType, Item, Organisation, Reservation
 class ItemFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Tag number or name"), method="search")
     equipment_type = django_filters.ModelChoiceFilter(
-        label=_("Type"), queryset=EquipmentType.objects.all()
+        label=_("Type"), queryset=EquipmentType.objects.only("name")
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Item.Status.choices)
 

@@ -20,9 +20,11 @@ class SessionFilter(django_filters.FilterSet):
         label=_("Fiscal year"), choices=_fiscal_year_choices, coerce=int, method="in_fiscal_year"
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ClassSession.Status.choices)
-    course = django_filters.ModelChoiceFilter(label=_("Course"), queryset=Course.objects.all())
+    course = django_filters.ModelChoiceFilter(
+        label=_("Course"), queryset=Course.objects.only("name")
+    )
     venue = django_filters.ModelChoiceFilter(
-        label=_("Venue"), queryset=Facility.objects.filter(is_active=True)
+        label=_("Venue"), queryset=Facility.objects.filter(is_active=True).only("name")
     )
 
     class Meta:

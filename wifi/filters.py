@@ -11,7 +11,7 @@ from wifi.models import Machine, MonthlyUsage
 
 class MachineFilter(django_filters.FilterSet):
     facility = django_filters.ModelChoiceFilter(
-        queryset=Facility.objects.all(), label=_("facility")
+        queryset=Facility.objects.only("name"), label=_("facility")
     )
     operator = django_filters.CharFilter(lookup_expr="icontains", label=_("operator"))
 
@@ -23,7 +23,8 @@ class MachineFilter(django_filters.FilterSet):
 
 class UsageFilter(django_filters.FilterSet):
     machine = django_filters.ModelChoiceFilter(
-        queryset=Machine.objects.select_related("facility"), label=_("machine")
+        queryset=Machine.objects.select_related("facility").only("code", "spot", "facility__name"),
+        label=_("machine"),
     )
     fiscal_year = django_filters.NumberFilter(
         method="filter_fiscal_year",
