@@ -9,6 +9,7 @@ from core.models import Facility
 from lending.filters import ItemFilter, OrganisationFilter, ReservationFilter
 from lending.models import EquipmentType
 from outreach.filters import SessionFilter
+from outreach.forms import FiscalYearForm, StaffingFilterForm
 from outreach.models import Course
 from volunteers.filters import RosterFilter
 from wifi.filters import MachineFilter, UsageFilter
@@ -29,8 +30,8 @@ QUERIES = [
     "",
     'q=<b>"x"&amp;&status=available&kind=other&district=a&b&is_verified=true',
     "state=requested&state=provisional&organisation=<script>&pickup_from=2026-04-01",
-    "fiscal_year=2025&status=held&trained=false&affiliation=student&skill=smartphone",
-    "pickup_from=0155-09-20&equipment_type=99999&fiscal_year=abc&machine=x&status=nope",
+    "fiscal_year=2025&status=held&trained=false&affiliation=student&skill=smartphone&fy=2026",
+    "pickup_from=0155-09-20&equipment_type=99999&fiscal_year=abc&machine=x&status=nope&date_to=x",
     "operator=' onmouseover='x&agreement_type=unknown&power_backup=true&source=csv",
 ]
 
@@ -63,6 +64,21 @@ def test_filter_form_html_is_the_templates_html(choices, filter_class, query):
     fast = _fields(filter_class(QueryDict(query)))
     templates = _fields(filter_class(QueryDict(query)), FormRenderer())
     assert fast == templates
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_staffing_and_year_forms_html_is_the_templates_html(choices, query):
+    def forms():
+        data = QueryDict(query) or None
+        return [
+            StaffingFilterForm(data),
+            FiscalYearForm(data, years=[2026, 2025], name="fiscal_year"),
+            FiscalYearForm(data, years=[2026, 2025], initial={"fy": 2026}),
+        ]
+
+    for fast, slow in zip(forms(), forms(), strict=True):
+        slow.renderer = FormRenderer()
+        assert [f.as_field_group() for f in fast] == [f.as_field_group() for f in slow]
 
 
 def test_outbox_filter_html_is_the_templates_html(choices, dx_staff):
