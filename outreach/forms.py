@@ -58,7 +58,7 @@ class SessionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = Course.objects.filter(is_active=True)
-        self.fields["venue"].queryset = _venues().only("name")
+        self.fields["venue"].queryset = _venues()
         if self.instance.status != ClassSession.Status.CANCELLED:
             # Cancelling tells everyone and releases the volunteers: its own page does it.
             self.fields["status"].choices = [
@@ -424,7 +424,7 @@ class StaffingFilterForm(FilterForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["venue"].queryset = _venues()
+        self.fields["venue"].queryset = _venues().only("name")
 
 
 class SignupAttendanceForm(forms.Form):

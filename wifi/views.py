@@ -96,7 +96,21 @@ def dashboard(request):
 @can_view
 def machine_list(request):
     """The registry: every machine, filterable, exportable as CSV or Excel."""
-    machine_filter = MachineFilter(request.GET, queryset=Machine.objects.with_related())
+    # Only the columns of the table (and its export).
+    machines = Machine.objects.with_related().only(
+        "code",
+        "spot",
+        "operator",
+        "ssid",
+        "disaster_ssid",
+        "status",
+        "status_since",
+        "agreement_type",
+        "agreement_end",
+        "power_backup",
+        "facility__name",
+    )
+    machine_filter = MachineFilter(request.GET, queryset=machines)
     table = MachineTable(machine_filter.qs)
     export = _table_response(request, table, "wifi-machines")
     if export:
@@ -297,7 +311,17 @@ def activation_create(request, pk: int):
 def usage_list(request):
     """Monthly usage figures of every machine, filterable, exportable."""
     usage_filter = UsageFilter(
-        request.GET, queryset=MonthlyUsage.objects.select_related("machine__facility")
+        request.GET,
+        queryset=MonthlyUsage.objects.select_related("machine__facility").only(
+            "machine__code",
+            "machine__facility__name",
+            "month",
+            "connections",
+            "distinct_users",
+            "data_mb",
+            "source",
+            "note",
+        ),
     )
     table = UsageTable(usage_filter.qs)
     export = _table_response(request, table, "wifi-usage")

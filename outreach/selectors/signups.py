@@ -304,8 +304,12 @@ def hours_per_volunteer(fiscal_year_: int) -> list:
         .values("volunteer")
         .annotate(classes=Count("pk"), hours=Sum("hours"))
     }
+    # Only what the list and its export show (the names), not every column of the profile.
     profiles = list(
-        volunteer_selectors.all_profiles().filter(pk__in=totals).order_by("full_name_kana", "id")
+        volunteer_selectors.all_profiles()
+        .filter(pk__in=totals)
+        .only("full_name", "full_name_kana")
+        .order_by("full_name_kana", "id")
     )
     for profile in profiles:
         profile.classes = totals[profile.pk]["classes"]

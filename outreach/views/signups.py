@@ -147,7 +147,21 @@ def staffing_list(request):
     filters = {}
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v}
-    table = StaffingTable(selectors.staffing_overview(**filters))
+    # Only the columns of the table: the grouped query then groups by these alone.
+    sessions = (
+        selectors.staffing_overview(**filters)
+        .select_related(None)
+        .select_related("venue")
+        .only(
+            "starts_at",
+            "title",
+            "confirmed_count",
+            "instructor_places",
+            "assistant_places",
+            "venue__name",
+        )
+    )
+    table = StaffingTable(sessions)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(request, "outreach/signups/staffing_list.html", {"table": table, "form": form})
 
