@@ -66,6 +66,11 @@ def get_machine(pk: int) -> Machine:
     return get_object_or_404(Machine.objects.with_related(), pk=pk)
 
 
+def _can_change(request) -> bool:
+    """Whether the viewer may use the registry's change pages (what ``can_change`` lets in)."""
+    return has_role(request.user, *REGISTRY_KEEPERS)
+
+
 def _table_response(request, table, filename: str):
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     export_format = request.GET.get("_export")
@@ -115,7 +120,11 @@ def machine_list(request):
     export = _table_response(request, table, "wifi-machines")
     if export:
         return export
-    return render(request, "wifi/machine_list.html", {"filter": machine_filter, "table": table})
+    return render(
+        request,
+        "wifi/machine_list.html",
+        {"filter": machine_filter, "table": table, "can_change": _can_change(request)},
+    )
 
 
 @can_change
@@ -158,7 +167,7 @@ def machine_detail(request, pk: int):
             labels={"status": _("status"), "effective_on": _("from (date)")},
             actions={"wifi.machine.changed", "wifi.machine.status_changed"},
         ),
-        "can_change": has_role(request.user, *REGISTRY_KEEPERS),
+        "can_change": _can_change(request),
         "status_form": StatusChangeForm(machine=machine),
     }
     return render(request, "wifi/machine_detail.html", context)
@@ -327,7 +336,11 @@ def usage_list(request):
     export = _table_response(request, table, "wifi-usage")
     if export:
         return export
-    return render(request, "wifi/usage_list.html", {"filter": usage_filter, "table": table})
+    return render(
+        request,
+        "wifi/usage_list.html",
+        {"filter": usage_filter, "table": table, "can_change": _can_change(request)},
+    )
 
 
 @can_change
