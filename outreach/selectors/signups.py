@@ -185,9 +185,11 @@ def sessions_for_volunteers(
 
 
 def staffing_overview(
-    *, now: datetime | None = None, date_to: date | None = None, venue=None
+    *, now: datetime | None = None, date_to: date | None = None, venue=None, grouped: bool = True
 ) -> QuerySet[ClassSession]:
-    """総務課's upcoming classes: understaffed first (most lacking first), then by date."""
+    """総務課's upcoming classes: understaffed first (most lacking first), then by date.
+
+    ``grouped=False``: the same sessions without their counts and order (to count them)."""
     now = now or timezone.now()
     queryset = (
         volunteer_sessions().filter(starts_at__gt=now).exclude(status=ClassSession.Status.HELD)
@@ -201,6 +203,8 @@ def staffing_overview(
         )
     if venue:
         queryset = queryset.filter(venue=venue)
+    if not grouped:
+        return queryset
     return with_signup_counts(queryset).order_by(
         Case(When(more_needed_sql__gt=0, then=Value(0)), default=Value(1)),
         "starts_at",

@@ -15,6 +15,7 @@ from django_tables2 import RequestConfig
 from core.audit import audit_history_of, with_changes
 from core.exports import FORMATS, table_export_response
 from core.fiscal import current_fiscal_year
+from core.pagination import CountedPaginator
 from core.refusals import Refusal, put_on_form, show_refusal
 from core.roles import Role, has_role, role_required
 from outreach import selectors, services
@@ -147,6 +148,7 @@ def staffing_list(request):
     filters = {}
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v}
+    filters["now"] = timezone.now()  # the same instant for the rows and their count
     # Only the columns of the table: the grouped query then groups by these alone.
     sessions = (
         selectors.staffing_overview(**filters)
@@ -162,7 +164,10 @@ def staffing_list(request):
         )
     )
     table = StaffingTable(sessions)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    # One plain COUNT of the same sessions: counting the grouped query counts its groups.
+    count = selectors.staffing_overview(**filters, grouped=False).count()
+    paginate = {"per_page": 50, "paginator_class": CountedPaginator, "count": count}
+    RequestConfig(request, paginate=paginate).configure(table)
     return render(request, "outreach/signups/staffing_list.html", {"table": table, "form": form})
 
 
