@@ -2,7 +2,7 @@
 
 Every staff list renders its filter form on every view, and through templates each field
 costs a field template, a widget template and one ``{% include %}`` per option and per
-attribute list: a quarter to a third of a list page's own time (issue 18). ``FastFormRenderer``
+attribute list: an eighth to a third of a list page's own time (issue 18). ``FastFormRenderer``
 writes the few templates a filter form uses (the field group without errors, text-like
 inputs, selects, checkbox lists) in Python, byte for byte what the templates write
 (tests/core/test_renderers.py renders every list's filter both ways); anything else (a field
