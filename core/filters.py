@@ -10,6 +10,7 @@ from core.channels import channels
 from core.forms import DayField
 from core.messaging import sections_for_user
 from core.models import Message
+from core.renderers import FilterForm
 
 
 class DayFilter(django_filters.DateFilter):
@@ -26,6 +27,7 @@ class MessageFilter(django_filters.FilterSet):
     event = django_filters.ChoiceFilter(label=_("Event"), choices=[])
 
     class Meta:
+        form = FilterForm
         model = Message
         fields = ["q", "status", "channel", "section", "event"]
 

@@ -6,17 +6,19 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import DayFilter
+from core.renderers import FilterForm
 from lending.models import EquipmentType, Item, Organisation, Reservation
 
 
 class ItemFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Tag number or name"), method="search")
     equipment_type = django_filters.ModelChoiceFilter(
-        label=_("Type"), queryset=EquipmentType.objects.all()
+        label=_("Type"), queryset=EquipmentType.objects.only("name")
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Item.Status.choices)
 
     class Meta:
+        form = FilterForm
         model = Item
         fields = ["q", "equipment_type", "status"]
 
@@ -46,6 +48,7 @@ class ReservationFilter(django_filters.FilterSet):
     )
 
     class Meta:
+        form = FilterForm
         model = Reservation
         fields = ["state", "organisation", "pickup_from", "pickup_to"]
 
@@ -62,6 +65,7 @@ class OrganisationFilter(django_filters.FilterSet):
     is_verified = django_filters.BooleanFilter(label=_("Verified"))
 
     class Meta:
+        form = FilterForm
         model = Organisation
         fields = ["q", "kind", "district", "is_verified"]
 

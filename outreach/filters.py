@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.fiscal import current_fiscal_year, fiscal_year_bounds, fiscal_year_label
 from core.models import Facility
+from core.renderers import FilterForm
 from outreach.models import ClassSession, Course
 
 
@@ -19,12 +20,15 @@ class SessionFilter(django_filters.FilterSet):
         label=_("Fiscal year"), choices=_fiscal_year_choices, coerce=int, method="in_fiscal_year"
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ClassSession.Status.choices)
-    course = django_filters.ModelChoiceFilter(label=_("Course"), queryset=Course.objects.all())
+    course = django_filters.ModelChoiceFilter(
+        label=_("Course"), queryset=Course.objects.only("name")
+    )
     venue = django_filters.ModelChoiceFilter(
-        label=_("Venue"), queryset=Facility.objects.filter(is_active=True)
+        label=_("Venue"), queryset=Facility.objects.filter(is_active=True).only("name")
     )
 
     class Meta:
+        form = FilterForm
         model = ClassSession
         fields = ["fiscal_year", "status", "course", "venue"]
 

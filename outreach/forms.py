@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.fiscal import fiscal_year_label
 from core.forms import DateInput, DayField
 from core.models import Facility
+from core.renderers import FilterForm
 from outreach.models import (
     AgeBand,
     Application,
@@ -357,7 +358,7 @@ class AnonymousWalkInsForm(forms.Form):
     )
 
 
-class FiscalYearForm(forms.Form):
+class FiscalYearForm(FilterForm):
     """One of ``years``, asked as the query parameter ``name`` (``?fy=2025``)."""
 
     def __init__(self, *args, years: list[int], name: str = "fy", **kwargs):
@@ -412,7 +413,7 @@ class SignupForm(forms.Form):
     role = forms.ChoiceField(label=_("Help as"), choices=VolunteerSignup.Role.choices)
 
 
-class StaffingFilterForm(forms.Form):
+class StaffingFilterForm(FilterForm):
     date_to = DayField(label=_("Until"), required=False, widget=DateInput())
     venue = forms.ModelChoiceField(
         label=_("Venue"),
@@ -423,7 +424,7 @@ class StaffingFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["venue"].queryset = _venues()
+        self.fields["venue"].queryset = _venues().only("name")
 
 
 class SignupAttendanceForm(forms.Form):

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.renderers import FilterForm
 from volunteers.models import Affiliation, Skill, VolunteerProfile
 
 
@@ -17,6 +18,7 @@ class RosterFilter(django_filters.FilterSet):
     trained = django_filters.BooleanFilter(label=_("Training completed"), method="filter_trained")
 
     class Meta:
+        form = FilterForm
         model = VolunteerProfile
         fields = ["q", "status", "affiliation", "skill", "trained"]
 

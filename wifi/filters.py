@@ -5,23 +5,26 @@ from django.utils.translation import gettext_lazy as _
 
 from core.fiscal import FIRST_YEAR, LAST_YEAR, fiscal_year_dates
 from core.models import Facility
+from core.renderers import FilterForm
 from wifi.models import Machine, MonthlyUsage
 
 
 class MachineFilter(django_filters.FilterSet):
     facility = django_filters.ModelChoiceFilter(
-        queryset=Facility.objects.all(), label=_("facility")
+        queryset=Facility.objects.only("name"), label=_("facility")
     )
     operator = django_filters.CharFilter(lookup_expr="icontains", label=_("operator"))
 
     class Meta:
+        form = FilterForm
         model = Machine
         fields = ["status", "facility", "operator", "agreement_type", "power_backup"]
 
 
 class UsageFilter(django_filters.FilterSet):
     machine = django_filters.ModelChoiceFilter(
-        queryset=Machine.objects.select_related("facility"), label=_("machine")
+        queryset=Machine.objects.select_related("facility").only("code", "spot", "facility__name"),
+        label=_("machine"),
     )
     fiscal_year = django_filters.NumberFilter(
         method="filter_fiscal_year",
@@ -31,6 +34,7 @@ class UsageFilter(django_filters.FilterSet):
     )
 
     class Meta:
+        form = FilterForm
         model = MonthlyUsage
         fields = ["machine", "source", "fiscal_year"]
 

@@ -66,6 +66,11 @@ def get_machine(pk: int) -> Machine:
     return get_object_or_404(Machine.objects.with_related(), pk=pk)
 
 
+def _can_change(request) -> bool:
+    """Whether the viewer may use the registry's change pages (what ``can_change`` lets in)."""
+    return has_role(request.user, *REGISTRY_KEEPERS)
+
+
 def _table_response(request, table, filename: str):
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     export_format = request.GET.get("_export")
@@ -96,12 +101,30 @@ def dashboard(request):
 @can_view
 def machine_list(request):
     """The registry: every machine, filterable, exportable as CSV or Excel."""
-    machine_filter = MachineFilter(request.GET, queryset=Machine.objects.with_related())
+    # Only the columns of the table (and its export).
+    machines = Machine.objects.with_related().only(
+        "code",
+        "spot",
+        "operator",
+        "ssid",
+        "disaster_ssid",
+        "status",
+        "status_since",
+        "agreement_type",
+        "agreement_end",
+        "power_backup",
+        "facility__name",
+    )
+    machine_filter = MachineFilter(request.GET, queryset=machines)
     table = MachineTable(machine_filter.qs)
     export = _table_response(request, table, "wifi-machines")
     if export:
         return export
-    return render(request, "wifi/machine_list.html", {"filter": machine_filter, "table": table})
+    return render(
+        request,
+        "wifi/machine_list.html",
+        {"filter": machine_filter, "table": table, "can_change": _can_change(request)},
+    )
 
 
 @can_change
@@ -144,7 +167,7 @@ def machine_detail(request, pk: int):
             labels={"status": _("status"), "effective_on": _("from (date)")},
             actions={"wifi.machine.changed", "wifi.machine.status_changed"},
         ),
-        "can_change": has_role(request.user, *REGISTRY_KEEPERS),
+        "can_change": _can_change(request),
         "status_form": StatusChangeForm(machine=machine),
     }
     return render(request, "wifi/machine_detail.html", context)
@@ -297,13 +320,27 @@ def activation_create(request, pk: int):
 def usage_list(request):
     """Monthly usage figures of every machine, filterable, exportable."""
     usage_filter = UsageFilter(
-        request.GET, queryset=MonthlyUsage.objects.select_related("machine__facility")
+        request.GET,
+        queryset=MonthlyUsage.objects.select_related("machine__facility").only(
+            "machine__code",
+            "machine__facility__name",
+            "month",
+            "connections",
+            "distinct_users",
+            "data_mb",
+            "source",
+            "note",
+        ),
     )
     table = UsageTable(usage_filter.qs)
     export = _table_response(request, table, "wifi-usage")
     if export:
         return export
-    return render(request, "wifi/usage_list.html", {"filter": usage_filter, "table": table})
+    return render(
+        request,
+        "wifi/usage_list.html",
+        {"filter": usage_filter, "table": table, "can_change": _can_change(request)},
+    )
 
 
 @can_change

@@ -502,7 +502,23 @@ class ItemListView(_StaffList):
 
     def get_queryset(self):
         kit_tag = KitMember.objects.filter(item=OuterRef("pk")).values("kit__tag_number")[:1]
-        return Item.objects.select_related("equipment_type").annotate(kit_tag=Subquery(kit_tag))
+        # The columns of the table and its export, not the notes, parts list or QR token.
+        return (
+            Item.objects.select_related("equipment_type")
+            .only(
+                "tag_number",
+                "name",
+                "status",
+                "condition",
+                "storage_place",
+                "acquired_on",
+                "acquisition_cost_yen",
+                "replacement_fiscal_year",
+                "equipment_type__name",
+                "equipment_type__is_digital_ready",
+            )
+            .annotate(kit_tag=Subquery(kit_tag))
+        )
 
 
 @method_decorator(staff_only, name="dispatch")
@@ -518,7 +534,9 @@ class ReservationListView(_StaffList):
         return _("Reservations")
 
     def get_queryset(self):
-        return Reservation.objects.select_related("organisation")
+        return Reservation.objects.select_related("organisation").only(
+            "event_name", "pickup_date", "return_date", "state", "organisation__name"
+        )
 
 
 @method_decorator(staff_only, name="dispatch")
@@ -534,4 +552,13 @@ class OrganisationListView(_StaffList):
         return _("Organisations")
 
     def get_queryset(self):
-        return Organisation.objects.all()
+        return Organisation.objects.only(
+            "name",
+            "name_kana",
+            "kind",
+            "district",
+            "representative_name",
+            "representative_phone",
+            "is_verified",
+            "is_active",
+        )

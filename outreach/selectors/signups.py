@@ -185,9 +185,11 @@ def sessions_for_volunteers(
 
 
 def staffing_overview(
-    *, now: datetime | None = None, date_to: date | None = None, venue=None
+    *, now: datetime | None = None, date_to: date | None = None, venue=None, grouped: bool = True
 ) -> QuerySet[ClassSession]:
-    """総務課's upcoming classes: understaffed first (most lacking first), then by date."""
+    """総務課's upcoming classes: understaffed first (most lacking first), then by date.
+
+    ``grouped=False``: the same sessions without their counts and order (to count them)."""
     now = now or timezone.now()
     queryset = (
         volunteer_sessions().filter(starts_at__gt=now).exclude(status=ClassSession.Status.HELD)
@@ -201,6 +203,8 @@ def staffing_overview(
         )
     if venue:
         queryset = queryset.filter(venue=venue)
+    if not grouped:
+        return queryset
     return with_signup_counts(queryset).order_by(
         Case(When(more_needed_sql__gt=0, then=Value(0)), default=Value(1)),
         "starts_at",
@@ -304,8 +308,12 @@ def hours_per_volunteer(fiscal_year_: int) -> list:
         .values("volunteer")
         .annotate(classes=Count("pk"), hours=Sum("hours"))
     }
+    # Only what the list and its export show (the names), not every column of the profile.
     profiles = list(
-        volunteer_selectors.all_profiles().filter(pk__in=totals).order_by("full_name_kana", "id")
+        volunteer_selectors.all_profiles()
+        .filter(pk__in=totals)
+        .only("full_name", "full_name_kana")
+        .order_by("full_name_kana", "id")
     )
     for profile in profiles:
         profile.classes = totals[profile.pk]["classes"]

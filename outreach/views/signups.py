@@ -15,6 +15,7 @@ from django_tables2 import RequestConfig
 from core.audit import audit_history_of, with_changes
 from core.exports import FORMATS, table_export_response
 from core.fiscal import current_fiscal_year
+from core.pagination import CountedPaginator
 from core.refusals import Refusal, put_on_form, show_refusal
 from core.roles import Role, has_role, role_required
 from outreach import selectors, services
@@ -147,8 +148,26 @@ def staffing_list(request):
     filters = {}
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v}
-    table = StaffingTable(selectors.staffing_overview(**filters))
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    filters["now"] = timezone.now()  # the same instant for the rows and their count
+    # Only the columns of the table: the grouped query then groups by these alone.
+    sessions = (
+        selectors.staffing_overview(**filters)
+        .select_related(None)
+        .select_related("venue")
+        .only(
+            "starts_at",
+            "title",
+            "confirmed_count",
+            "instructor_places",
+            "assistant_places",
+            "venue__name",
+        )
+    )
+    table = StaffingTable(sessions)
+    # One plain COUNT of the same sessions: counting the grouped query counts its groups.
+    count = selectors.staffing_overview(**filters, grouped=False).count()
+    paginate = {"per_page": 50, "paginator_class": CountedPaginator, "count": count}
+    RequestConfig(request, paginate=paginate).configure(table)
     return render(request, "outreach/signups/staffing_list.html", {"table": table, "form": form})
 
 

@@ -34,9 +34,23 @@ def session_list(request):
         rows = Attendance.objects.filter(session=OuterRef("pk"), **only).order_by()
         return Coalesce(Subquery(rows.values("session").annotate(n=Count("pk")).values("n")), 0)
 
-    sessions = ClassSession.objects.select_related("course", "venue").annotate(
-        attendance_rows=attendance_count(),
-        attended=attendance_count(status=Attendance.Status.ATTENDED),
+    # Only the columns of the table (and its export).
+    sessions = (
+        ClassSession.objects.select_related("course", "venue")
+        .only(
+            "title",
+            "starts_at",
+            "ends_at",
+            "status",
+            "confirmed_count",
+            "capacity",
+            "course__name",
+            "venue__name",
+        )
+        .annotate(
+            attendance_rows=attendance_count(),
+            attended=attendance_count(status=Attendance.Status.ATTENDED),
+        )
     )
     # Without a choice, show this fiscal year rather than every session ever planned.
     session_filter = SessionFilter(

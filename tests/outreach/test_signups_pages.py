@@ -96,6 +96,22 @@ def test_staffing_list_sorts_understaffed_first(
     assert "3" in body  # 1 講師 + ceil(5/4) = 3 more needed
 
 
+def test_staffing_list_counts_each_class_once(make_session, make_profile, dx_staff, client_for):
+    # The page count is a plain COUNT of the classes, the rows a grouped query: two
+    # volunteers on one class must not make it two rows, nor a page too many.
+    now = timezone.now()
+    helped = make_session(title="二人の教室", starts_at=now + timedelta(days=2))
+    for role in (Role.INSTRUCTOR, Role.ASSISTANT):
+        services.signup_create(
+            session=helped, volunteer=make_profile(status="active", trained=True), role=role
+        )
+    make_session(title="一人もいない教室", starts_at=now + timedelta(days=3))
+    response = client_for(dx_staff).get("/volunteering/staff/staffing/")
+    table = response.context["table"]
+    assert table.paginator.count == 2 == len(list(table.page.object_list))
+    assert table.paginator.num_pages == 1
+
+
 # --- Calendar feed -------------------------------------------------------------
 
 

@@ -225,3 +225,15 @@ def test_photo_must_be_an_image_file(client_for, dx_staff, machine):
     assert response.status_code == 200
     machine.refresh_from_db()
     assert not machine.photo
+
+
+@pytest.mark.parametrize(
+    ("page", "button"),
+    [("/wifi/machines/", "/wifi/machines/new/"), ("/wifi/usage/", "/wifi/usage/import/")],
+)
+def test_list_offers_its_change_page_to_those_it_lets_in(
+    client_for, dx_staff, lending_staff, machine, page, button
+):
+    # The link follows the role the change page asks for (not a model permission no role has).
+    assert f'href="{button}"' in client_for(dx_staff).get(page).content.decode()
+    assert f'href="{button}"' not in client_for(lending_staff).get(page).content.decode()

@@ -43,3 +43,13 @@ def test_query_count_does_not_grow_with_rows(
         client.get(path)
     # Recorded in the report: a flat cost, whatever the size of the registry.
     assert with_one <= 12, (path, with_one)
+
+
+@pytest.mark.parametrize("path", ["/wifi/machines/", "/wifi/usage/"])
+def test_registry_lists_ask_no_permission_queries(client_for, dx_staff, make_machine, path):
+    # Session, user, roles, the filter's choices, one COUNT and the page's rows (issue 18:
+    # the change buttons follow the role, so no user/group permission queries).
+    client = client_for(dx_staff)
+    _fill(make_machine, 3)
+    client.get(path)
+    assert _queries(client, path) <= 6
