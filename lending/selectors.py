@@ -557,6 +557,7 @@ class DeskReservation:
     """A reservation as a desk queue shows it, links and labels worked out once."""
 
     pk: int
+    number: str  # the pk as shown: 18392, never 18,392
     url: str
     hand_out_url: str
     organisation: str
@@ -675,6 +676,7 @@ def _reservation_queues(rows: list[tuple]) -> list[Queue]:
             queues[queue].append(
                 DeskReservation(
                     pk=pk,
+                    number=str(pk),
                     url=detail(pk),
                     hand_out_url=hand_out(pk),
                     organisation=name,
