@@ -626,10 +626,17 @@ def _short_date(language: str, day: date) -> str:
 
 
 def _link(name: str) -> Callable[[int], str]:
-    """``reverse(name, args=[pk])`` for many rows at the cost of one ``reverse``."""
+    """``reverse(name, args=[pk])`` for many rows at the cost of one ``reverse`` (at the
+    first row: an empty queue reverses nothing)."""
     marker = "2147483647"
-    head, tail = reverse(name, args=[int(marker)]).rsplit(marker, 1)
-    return lambda pk: f"{head}{pk}{tail}"
+    parts: list[str] = []
+
+    def link(pk: int) -> str:
+        if not parts:
+            parts.extend(reverse(name, args=[int(marker)]).rsplit(marker, 1))
+        return f"{parts[0]}{pk}{parts[1]}"
+
+    return link
 
 
 def _fetch(sql: str, params: dict) -> list[tuple]:
