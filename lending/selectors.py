@@ -460,9 +460,10 @@ STATE_BADGES = {
 # most of the page's time: building and compiling each query cost several times what the
 # database needed to answer it. So the queues are two statements written out, one for the
 # reservations (with their groups and lines) and one for the loans; each queue is the
-# soonest rows of one filter with a window count of all its rows. They stand for the
-# querysets of ``desk_querysets`` (tests/lending/test_desk.py holds them to it), and use
-# the partial indexes of ``Reservation`` and ``Loan`` that those filters match.
+# soonest rows of one filter with a window count of all its rows, planned like the
+# queryset it stands for (``desk_querysets``; tests/lending/test_desk.py holds each
+# statement to them on both databases): the loan queues on their partial indexes, the
+# reservation queues on (state, pickup_date).
 _DESK_RESERVATIONS_SQL = """
 SELECT q.queue, q.total, q.id, q.state, q.pickup_date, q.return_date, o.name,
        l.quantity, t.name, k.name, k.tag_number
@@ -621,7 +622,8 @@ def desk_querysets(today: date) -> dict[str, QuerySet]:
 @functools.lru_cache(maxsize=1024)
 def _short_date(language: str, day: date) -> str:
     """``short_date`` remembered: it costs more than the rest of a row, and the desk's days
-    (this week's pickups and returns) come back on every request."""
+    (this week's pickups and returns) come back on every request. A day's text depends on
+    the language alone, so nothing ever makes an entry stale."""
     return short_date(day)
 
 
@@ -640,6 +642,7 @@ def _link(name: str) -> Callable[[int], str]:
 
 
 def _fetch(sql: str, params: dict) -> list[tuple]:
+    """The rows of one of the desk's statements, as the database driver returns them."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
