@@ -553,8 +553,18 @@ class Queue:
         return self.total - len(self.rows)
 
 
+class _Cells:
+    """A row that templates read: Django tries ``row[name]`` before ``getattr(row, name)``,
+    and a row that answers it spares a raised and caught TypeError in every cell."""
+
+    __slots__ = ()
+
+    def __getitem__(self, name: str) -> object:
+        return getattr(self, name)
+
+
 @dataclass(slots=True)
-class DeskReservation:
+class DeskReservation(_Cells):
     """A reservation as a desk queue shows it, links and labels worked out once."""
 
     pk: int
@@ -572,7 +582,7 @@ class DeskReservation:
 
 
 @dataclass(frozen=True, slots=True)
-class DeskLoan:
+class DeskLoan(_Cells):
     """A loan as the overdue and inspection queues show it."""
 
     pk: int
