@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.urls import reverse
+from django.utils import translation
 
 from core.fiscal import short_date, short_datetime
 from lending import selectors
@@ -152,3 +153,16 @@ def test_an_empty_desk_has_empty_queues(db):
 
     for name in selectors.desk_querysets(TODAY):
         assert (getattr(desk, name).rows, getattr(desk, name).total) == ([], 0)
+
+
+def test_desk_dates_and_states_follow_the_language_of_the_request(make_org, make_type, db):
+    _reservations(make_org, make_type)
+    japanese = selectors.desk(TODAY).awaiting_approval.rows[0]
+
+    with translation.override("en"):
+        english = selectors.desk(TODAY).awaiting_approval.rows[0]
+        expected = f"{short_date(english.pickup_date)}〜{short_date(english.return_date)}"
+
+    assert japanese.dates != english.dates
+    assert english.dates == expected
+    assert (japanese.state_label, english.state_label) == ("承認待ち", "Awaiting approval")
