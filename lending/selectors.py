@@ -3,13 +3,16 @@
 Other apps (kpi) use only what is here and in ``services``.
 """
 
+import functools
+import json
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from django.db import connection
 from django.db.models import (
     Aggregate,
     Case,
@@ -23,17 +26,22 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
-    Window,
-    prefetch_related_objects,
 )
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core import office_calendar
 from core.figures import Column, Figure, LazyRows
-from core.fiscal import fiscal_year_bounds, fiscal_year_label, to_local_date
+from core.fiscal import (
+    fiscal_year_bounds,
+    fiscal_year_label,
+    short_date,
+    short_datetime,
+    to_local_date,
+)
 from lending.models import (
     EquipmentType,
     Item,
@@ -438,6 +446,94 @@ def reservation_with_details(pk: int) -> Reservation:
 # that renders every request of a backlog grows with the backlog (issue 18).
 DESK_QUEUE_LENGTH = 20
 
+# The badge of each reservation state, as ``lending/_state.html`` draws it.
+STATE_BADGES = {
+    Reservation.State.APPROVED: "badge--ok",
+    Reservation.State.CLOSED: "badge--ok",
+    Reservation.State.RETURNED: "badge--ok",
+    Reservation.State.REJECTED: "badge--danger",
+    Reservation.State.CANCELLED: "badge--danger",
+    Reservation.State.EXPIRED: "badge--danger",
+}
+
+# The desk is opened all day, and through the ORM its five queues took seven queries and
+# most of the page's time: building and compiling each query cost several times what the
+# database needed to answer it. So the queues are two statements written out, one for the
+# reservations (with their groups and lines) and one for the loans; each queue is the
+# soonest rows of one filter with a window count of all its rows, planned like the
+# queryset it stands for (``desk_querysets``; tests/lending/test_desk.py holds each
+# statement to them on both databases): the loan queues on their partial indexes, the
+# reservation queues on (state, pickup_date).
+_DESK_RESERVATIONS_SQL = """
+SELECT q.queue, q.total, q.id, q.state, q.pickup_date, q.return_date, o.name,
+       l.quantity, t.name, k.name, k.tag_number
+FROM (
+    SELECT * FROM (
+        SELECT 0 AS queue, COUNT(*) OVER () AS total,
+               r.id, r.state, r.pickup_date, r.return_date, r.organisation_id
+        FROM lending_reservation r
+        WHERE r.state = %(approved)s AND r.pickup_date <= %(today)s
+        ORDER BY r.pickup_date, r.id LIMIT %(length)s
+    ) AS pickups_today
+    UNION ALL
+    SELECT * FROM (
+        SELECT 1 AS queue, COUNT(*) OVER () AS total,
+               r.id, r.state, r.pickup_date, r.return_date, r.organisation_id
+        FROM lending_reservation r
+        WHERE r.state = %(handed_out)s AND r.return_date = %(today)s
+        ORDER BY r.id LIMIT %(length)s
+    ) AS returns_today
+    UNION ALL
+    SELECT * FROM (
+        SELECT 2 AS queue, COUNT(*) OVER () AS total,
+               r.id, r.state, r.pickup_date, r.return_date, r.organisation_id
+        FROM lending_reservation r
+        WHERE r.state IN (%(requested)s, %(provisional)s)
+        ORDER BY r.pickup_date, r.id LIMIT %(length)s
+    ) AS awaiting_approval
+) AS q
+JOIN lending_organisation o ON o.id = q.organisation_id
+LEFT JOIN lending_reservationline l ON l.reservation_id = q.id
+LEFT JOIN lending_equipmenttype t ON t.id = l.equipment_type_id
+LEFT JOIN lending_kit k ON k.id = l.kit_id
+-- Each queue in its own order: returns by number, the others by pickup date.
+ORDER BY q.queue, CASE WHEN q.queue = 1 THEN q.id END, q.pickup_date, q.id, l.id
+"""
+
+_DESK_LOANS_SQL = """
+SELECT q.queue, q.total, q.id, q.item_id, i.tag_number, t.name, q.reservation_id, o.name,
+       o.return_contact_name, o.return_contact_phone, o.representative_name,
+       o.representative_phone, q.due_date, q.returned_at, q.was_late, q.missing_components
+FROM (
+    SELECT * FROM (
+        SELECT 0 AS queue, COUNT(*) OVER () AS total,
+               l.id, l.item_id, l.reservation_id, l.due_date, l.returned_at, l.was_late,
+               l.missing_components
+        FROM lending_loan l JOIN lending_item i ON i.id = l.item_id
+        WHERE l.handed_out_at IS NOT NULL AND l.returned_at IS NULL
+          AND l.due_date < %(today)s
+        ORDER BY l.due_date, i.tag_number, l.id LIMIT %(length)s
+    ) AS overdue
+    UNION ALL
+    SELECT * FROM (
+        SELECT 1 AS queue, COUNT(*) OVER () AS total,
+               l.id, l.item_id, l.reservation_id, l.due_date, l.returned_at, l.was_late,
+               l.missing_components
+        FROM lending_loan l
+        WHERE l.returned_at IS NOT NULL AND l.inspected_at IS NULL
+        ORDER BY l.returned_at, l.id LIMIT %(length)s
+    ) AS awaiting_inspection
+) AS q
+JOIN lending_item i ON i.id = q.item_id
+JOIN lending_equipmenttype t ON t.id = i.equipment_type_id
+JOIN lending_reservation r ON r.id = q.reservation_id
+JOIN lending_organisation o ON o.id = r.organisation_id
+-- Each queue in its own order: overdue by due date and tag, the others by return (the
+-- overdue loans are not back, so their returned_at is NULL).
+ORDER BY q.queue, CASE WHEN q.queue = 0 THEN q.due_date END,
+         CASE WHEN q.queue = 0 THEN i.tag_number END, q.returned_at, q.id
+"""
+
 
 @dataclass(frozen=True)
 class Queue:
@@ -457,10 +553,53 @@ class Queue:
         return self.total - len(self.rows)
 
 
-def queue_of(queryset: QuerySet, length: int = DESK_QUEUE_LENGTH) -> Queue:
-    """The first ``length`` rows of ``queryset`` and the total, in one query (a window count)."""
-    rows = list(queryset.annotate(queue_total=Window(Count("pk")))[:length])
-    return Queue(rows, rows[0].queue_total if rows else 0)
+class _Cells:
+    """A row that templates read: Django tries ``row[name]`` before ``getattr(row, name)``,
+    and a row that answers it spares a raised and caught TypeError in every cell."""
+
+    __slots__ = ()
+
+    def __getitem__(self, name: str) -> object:
+        return getattr(self, name)
+
+
+@dataclass(slots=True)
+class DeskReservation(_Cells):
+    """A reservation as a desk queue shows it, links and labels worked out once."""
+
+    pk: int
+    number: str  # the pk as shown: 18392, never 18,392
+    url: str
+    hand_out_url: str
+    organisation: str
+    pickup_date: date
+    return_date: date
+    dates: str  # 2026/12/08（火）〜2026/12/09（水）
+    state: str
+    state_label: str
+    state_badge: str
+    equipment: str = ""  # what it asks for: プロジェクター×1、テント×2
+
+
+@dataclass(frozen=True, slots=True)
+class DeskLoan(_Cells):
+    """A loan as the overdue and inspection queues show it."""
+
+    pk: int
+    item_url: str
+    inspect_url: str
+    tag_number: str
+    type_name: str
+    reservation_url: str
+    organisation: str
+    contact_name: str
+    contact_phone: str
+    due_date: date
+    due: str
+    returned_at: datetime | None
+    returned: str
+    was_late: bool
+    missing_components: list[str]
 
 
 @dataclass(frozen=True)
@@ -472,50 +611,171 @@ class Desk:
     awaiting_inspection: Queue
 
 
-def desk(today: date | None = None) -> Desk:
-    """Everything the desk handles today, soonest first, in a fixed number of queries."""
-    today = today or timezone.localdate()
+def desk_querysets(today: date) -> dict[str, QuerySet]:
+    """What each desk queue is, in the ORM: ``desk`` reads the soonest rows of each."""
     reservations = Reservation.objects.order_by("pickup_date", "pk")
-    queues = {
-        "pickups_today": queue_of(
-            reservations.filter(state=Reservation.State.APPROVED, pickup_date__lte=today)
+    return {
+        "pickups_today": reservations.filter(
+            state=Reservation.State.APPROVED, pickup_date__lte=today
         ),
-        "returns_today": queue_of(
-            reservations.filter(state=Reservation.State.HANDED_OUT, return_date=today).order_by(
-                "pk"
-            )
+        "returns_today": reservations.filter(
+            state=Reservation.State.HANDED_OUT, return_date=today
+        ).order_by("pk"),
+        "awaiting_approval": reservations.filter(
+            state__in=[Reservation.State.REQUESTED, Reservation.State.PROVISIONAL]
         ),
-        "awaiting_approval": queue_of(
-            reservations.filter(
-                state__in=[Reservation.State.REQUESTED, Reservation.State.PROVISIONAL]
-            )
-        ),
+        "overdue": _overdue_loans(today).order_by("due_date", "item__tag_number", "pk"),
+        "awaiting_inspection": awaiting_inspection(),
     }
-    # The groups and lines of the three reservation queues in one query each, after the
-    # queues: a join to the groups in the queue queries made SQLite walk every reservation
-    # of every group instead of the few in the queue.
-    prefetch_related_objects(
-        [r for queue in queues.values() for r in queue.rows],
-        "organisation",
-        "lines__equipment_type",
-        "lines__kit",
-    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _short_date(language: str, day: date) -> str:
+    """``short_date`` remembered: it costs more than the rest of a row, and the desk's days
+    (this week's pickups and returns) come back on every request. A day's text depends on
+    the language alone, so nothing ever makes an entry stale."""
+    return short_date(day)
+
+
+def _link(name: str) -> Callable[[int], str]:
+    """``reverse(name, args=[pk])`` for many rows at the cost of one ``reverse`` (at the
+    first row: an empty queue reverses nothing)."""
+    marker = "2147483647"
+    parts: list[str] = []
+
+    def link(pk: int) -> str:
+        if not parts:
+            parts.extend(reverse(name, args=[int(marker)]).rsplit(marker, 1))
+        return f"{parts[0]}{pk}{parts[1]}"
+
+    return link
+
+
+def _fetch(sql: str, params: dict) -> list[tuple]:
+    """The rows of one of the desk's statements, as the database driver returns them."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def desk(today: date | None = None) -> Desk:
+    """Everything the desk handles today, soonest first, in two queries."""
+    today = today or timezone.localdate()
+    params = {"today": connection.ops.adapt_datefield_value(today), "length": DESK_QUEUE_LENGTH}
+    states = Reservation.State
     return Desk(
-        **queues,
-        overdue=queue_of(
-            _overdue_loans(today)
-            .select_related("item__equipment_type", "reservation__organisation")
-            .order_by("due_date", "item__tag_number")
+        *_reservation_queues(
+            _fetch(
+                _DESK_RESERVATIONS_SQL,
+                {
+                    **params,
+                    "approved": states.APPROVED.value,
+                    "handed_out": states.HANDED_OUT.value,
+                    "requested": states.REQUESTED.value,
+                    "provisional": states.PROVISIONAL.value,
+                },
+            )
         ),
-        awaiting_inspection=queue_of(awaiting_inspection()),
+        *_loan_queues(_fetch(_DESK_LOANS_SQL, params)),
     )
+
+
+def _reservation_queues(rows: list[tuple]) -> list[Queue]:
+    """The three reservation queues from their rows (one row per line, soonest first)."""
+    detail, hand_out = _link("lending:reservation_detail"), _link("lending:reservation_hand_out")
+    language = get_language()
+    state_label = functools.cache(lambda state: str(Reservation.State(state).label))
+    queues: list[list[DeskReservation]] = [[], [], []]
+    totals = [0, 0, 0]
+    seen: set[int] = set()
+    lines: dict[int, list[str]] = defaultdict(list)
+    for queue, total, pk, state, pickup, ret, name, quantity, type_name, kit, kit_tag in rows:
+        if pk not in seen:
+            seen.add(pk)
+            totals[queue] = total
+            queues[queue].append(
+                DeskReservation(
+                    pk=pk,
+                    number=str(pk),
+                    url=detail(pk),
+                    hand_out_url=hand_out(pk),
+                    organisation=name,
+                    pickup_date=pickup,
+                    return_date=ret,
+                    dates=f"{_short_date(language, pickup)}〜{_short_date(language, ret)}",
+                    state=state,
+                    state_label=state_label(state),
+                    state_badge=STATE_BADGES.get(state, "badge--warn"),
+                )
+            )
+        if quantity is not None:
+            # ReservationLine.label: the kit's name and tag, or the type's name.
+            label = f"{kit}（{kit_tag}）" if kit_tag is not None else type_name
+            lines[pk].append(f"{label}×{quantity}")
+    for queue in queues:
+        for reservation in queue:
+            reservation.equipment = "、".join(lines[reservation.pk])
+    return [Queue(rows, total) for rows, total in zip(queues, totals, strict=True)]
+
+
+def _loan_queues(rows: list[tuple]) -> list[Queue]:
+    """The overdue and awaiting-inspection queues from their rows, soonest first."""
+    item, inspect, reservation = (
+        _link("lending:item_detail"),
+        _link("lending:loan_inspect"),
+        _link("lending:reservation_detail"),
+    )
+    language = get_language()
+    queues: list[list[DeskLoan]] = [[], []]
+    totals = [0, 0]
+    for (
+        queue,
+        total,
+        pk,
+        item_id,
+        tag_number,
+        type_name,
+        reservation_id,
+        name,
+        return_name,
+        return_phone,
+        representative,
+        representative_phone,
+        due_date,
+        returned_at,
+        was_late,
+        missing,
+    ) in rows:
+        totals[queue] = total
+        if returned_at is not None and timezone.is_naive(returned_at):
+            # SQLite hands a naive UTC time to raw SQL; the ORM would have made it aware.
+            returned_at = timezone.make_aware(returned_at, connection.timezone)
+        queues[queue].append(
+            DeskLoan(
+                pk=pk,
+                item_url=item(item_id),
+                inspect_url=inspect(pk),
+                tag_number=tag_number,
+                type_name=type_name,
+                reservation_url=reservation(reservation_id),
+                organisation=name,
+                contact_name=return_name or representative,
+                contact_phone=return_phone or representative_phone,
+                due_date=due_date,
+                due=_short_date(language, due_date),
+                returned_at=returned_at,
+                returned=short_datetime(returned_at) if returned_at else "",
+                was_late=bool(was_late),
+                missing_components=json.loads(missing) if isinstance(missing, str) else missing,
+            )
+        )
+    return [Queue(rows, total) for rows, total in zip(queues, totals, strict=True)]
 
 
 def awaiting_inspection() -> QuerySet[Loan]:
-    return (
-        Loan.objects.filter(returned_at__isnull=False, inspected_at__isnull=True)
-        .select_related("item__equipment_type", "reservation__organisation")
-        .order_by("returned_at")
+    """Loans back (at the kiosk or the counter) and not inspected yet, oldest return first."""
+    return Loan.objects.filter(returned_at__isnull=False, inspected_at__isnull=True).order_by(
+        "returned_at", "pk"
     )
 
 

@@ -71,7 +71,6 @@ def desk(request):
         {
             "desk": selectors.desk(),
             "today": timezone.localdate(),
-            "scan_form": ScanForm(),
             # Groups without e-mail to phone about their reservations (the 連絡リスト).
             "open_calls": open_call_count(request.user),
             "maintenance_due": maintenance.desk_due(),

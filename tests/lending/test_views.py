@@ -402,9 +402,9 @@ def test_list_pages_use_the_same_number_of_queries_for_1_and_50_rows(
             counts[name].append(len(captured))
     for name, (one, fifty) in counts.items():
         assert one == fifty, (name, one, fifty)
-    # Session, user, roles; three reservation queues with their groups, lines and types;
+    # Session, user, roles; the three reservation queues with their groups and lines; the
     # two loan queues; open calls; maintenance plans.
-    assert counts["lending:desk"][0] <= 13, counts["lending:desk"]
+    assert counts["lending:desk"][0] <= 7, counts["lending:desk"]
     with django_assert_max_num_queries(counts["lending:desk"][0]):
         browsers["staff"].get(reverse("lending:desk"))
     # Every section is filled (50 of each); the desk shows the soonest 20 of each with the count.
