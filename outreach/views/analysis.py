@@ -28,10 +28,10 @@ def analysis(request):
     audience = request.GET.get("audience", Course.Audience.RESIDENTS)
     if audience not in Course.Audience.values:
         audience = Course.Audience.RESIDENTS
-    breakdowns = selectors.class_breakdowns(fiscal_year=year, audience=audience)
+    counts = selectors.class_analysis(fiscal_year=year, audience=audience)
     charts = [
         (bar_chart(key, str(selectors.DIMENSION_TITLES[key]), figure.rows), figure)
-        for key, figure in breakdowns.items()
+        for key, figure in counts.breakdowns.items()
     ]
     return render(
         request,
@@ -41,10 +41,10 @@ def analysis(request):
             "form": form,
             "audience": audience,
             "audiences": Course.Audience.choices,
-            "totals": selectors.attendance_totals(fiscal_year=year, audience=audience),
+            "totals": counts.totals,
             "charts": charts,
             "sessions": selectors.session_fill_rates(fiscal_year=year, audience=audience),
-            "nobody": selectors.nobody_to_ask_share(fiscal_year=year, audience=audience),
+            "nobody": counts.nobody,
             "follow_ups": selectors.follow_up_requests(fiscal_year=year),
             "flagged": selectors.sessions_held_without_attendance(fiscal_year=year),
         },
