@@ -6,6 +6,7 @@ the KPI figures, analysis) and ``signups`` (volunteers staffing the classes).
 """
 
 from outreach.selectors.classes import (
+    ANALYSIS_CACHE,
     DIMENSION_TITLES,
     DIMENSIONS,
     ClassAnalysis,
@@ -59,6 +60,7 @@ from outreach.selectors.training import (
 )
 
 __all__ = [
+    "ANALYSIS_CACHE",
     "MAX_YEARS",
     "SectionTraining",
     "trained_in",

@@ -36,6 +36,9 @@ from outreach.models import AgeBand, Application, Attendance, ClassSession, Cour
 ATTENDED = Q(attendances__status=Attendance.Status.ATTENDED)
 # core.pagecache key of the public class list: bumped by every write that changes it.
 PUBLIC_CLASSES_CACHE = "outreach.public_classes"
+# core.pagecache key of the class analysis (every year, audience and language): bumped
+# by every write to the sessions, applications, courses and attendance it counts.
+ANALYSIS_CACHE = "outreach.analysis"
 
 SESSION_COLUMNS = (
     Column("date", gettext_lazy("Date")),

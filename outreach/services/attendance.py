@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record, field_changes
+from core.pagecache import bump
 from core.refusals import Refusal
 from outreach.models import (
     AgeBand,
@@ -19,6 +20,7 @@ from outreach.models import (
     StaffMember,
     person_key_for,
 )
+from outreach.selectors.classes import ANALYSIS_CACHE
 
 SURVEY_FIELDS = ("satisfaction", "has_someone_to_ask", "comment", "wants_follow_up")
 
@@ -94,6 +96,7 @@ def attendance_mark(
                 changes=changes,
             )
         _mark_held(session, by=by)
+        bump(ANALYSIS_CACHE)  # after the row locks (core.pagecache)
     return attendance
 
 
@@ -129,6 +132,7 @@ def attendance_add_walk_in(
             changes=field_changes({}, _snapshot(attendance)),
         )
         _mark_held(session, by=by)
+        bump(ANALYSIS_CACHE)  # after the row locks (core.pagecache)
     return attendance
 
 
@@ -146,6 +150,7 @@ def attendance_update_survey(*, attendance: Attendance, by, **values) -> Attenda
             audit_record(
                 actor=by, action="outreach.attendance.changed", target=current, changes=changes
             )
+            bump(ANALYSIS_CACHE)  # after the row's lock (core.pagecache)
     return current
 
 
@@ -190,4 +195,5 @@ def attendance_add_staff(*, session: ClassSession, staff_member: StaffMember, by
             note=staff_member.employee_number,
         )
         _mark_held(session, by=by)
+        bump(ANALYSIS_CACHE)  # after the row locks (core.pagecache)
     return attendance

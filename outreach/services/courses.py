@@ -8,7 +8,7 @@ from core.audit import audit_record, field_changes
 from core.pagecache import bump
 from core.refusals import clean_or_refuse
 from outreach.models import Course, CourseSkill
-from outreach.selectors.classes import PUBLIC_CLASSES_CACHE
+from outreach.selectors.classes import ANALYSIS_CACHE, PUBLIC_CLASSES_CACHE
 
 COURSE_FIELDS = [
     "code",
@@ -34,7 +34,7 @@ def course_save(*, course: Course, skills: Iterable[str], by, before: dict | Non
     """Create or change a course and the skills it needs, with its audit entry."""
     wanted = sorted(set(skills))
     with transaction.atomic():
-        bump(PUBLIC_CLASSES_CACHE)  # the public class list shows this (core.pagecache)
+        bump(PUBLIC_CLASSES_CACHE, ANALYSIS_CACHE)  # pages that show this (core.pagecache)
         created = course.pk is None
         clean_or_refuse(course)
         course.save()
