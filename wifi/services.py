@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from core.audit import audit_record, field_changes
 from core.fiscal import FIRST_YEAR, long_date, month_label
 from core.imports import Column, CsvImport, run_import
+from core.pagecache import bump
 from core.refusals import Refusal, clean_or_refuse
 from wifi.models import (
     ALLOWED_TRANSITIONS,
@@ -24,6 +25,7 @@ from wifi.models import (
     MachineStatusChange,
     MonthlyUsage,
 )
+from wifi.selectors import ANALYSIS_CACHE
 
 # Fields of a machine a registry edit may change (status only through the history).
 MACHINE_FIELDS = [
@@ -92,6 +94,7 @@ def machine_create(
             changes={**field_changes({}, _snapshot(machine)), "status": [None, status]},
             note=reason,
         )
+        bump(ANALYSIS_CACHE)  # the analysis shows this; after the locks (core.pagecache)
     return machine
 
 
@@ -107,6 +110,7 @@ def machine_update(*, machine: Machine, data: dict[str, Any], by) -> Machine:
         changes = field_changes(before, _snapshot(locked))
         if changes:
             audit_record(actor=by, action="wifi.machine.changed", target=locked, changes=changes)
+        bump(ANALYSIS_CACHE)  # the analysis shows this; after the locks (core.pagecache)
     return locked
 
 
@@ -179,6 +183,7 @@ def machine_status_change(
             changes={"status": [before, status], "effective_on": [None, effective_on.isoformat()]},
             note=reason,
         )
+        bump(ANALYSIS_CACHE)  # the analysis shows this; after the locks (core.pagecache)
     machine.status, machine.status_since = locked.status, locked.status_since
     return change
 
@@ -260,6 +265,7 @@ def _usage_upsert(
         target=usage,
         changes=field_changes(before, values),
     )
+    bump(ANALYSIS_CACHE)  # the analysis shows this; after the row's lock (core.pagecache)
     return usage, existing is None
 
 
