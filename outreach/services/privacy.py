@@ -18,10 +18,8 @@ from django.utils import timezone
 
 from core.audit import SCHEDULED_JOB, audit_record
 from core.fiscal import current_fiscal_year, fiscal_year_bounds
-from core.pagecache import bump
 from core.services import messages_anonymise
 from outreach.models import Application, Attendance, ClassSession
-from outreach.selectors.classes import ANALYSIS_CACHE
 
 
 def retention_years() -> int:
@@ -97,5 +95,4 @@ def participants_anonymise(
                 "attendances": report.attendances,
             },
         )
-        bump(ANALYSIS_CACHE)  # its follow-ups list names (core.pagecache); after the updates
     return report

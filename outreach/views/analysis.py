@@ -23,15 +23,16 @@ def _fiscal_year(request) -> tuple[int, FiscalYearForm]:
     return form.year(default=this), form
 
 
-# The analysis is cached per fiscal year, audience and language under a version that
-# every write to what it shows bumps in its own transaction (core.pagecache), so a
+# The counts are cached per fiscal year, audience and language under a version that
+# every write to what they show bumps in its own transaction (core.pagecache), so a
 # recorded attendance shows on the next request. The copy also expires: a write that
 # goes round the services (the admin, a venue renamed in core) shows within this time.
+# The follow-up list is personal data: read afresh each time, never copied to the cache.
 ANALYSIS_CACHE_SECONDS = 600
 
 
 def _figures(year: int, audience: str) -> dict:
-    """Everything below the form: worked out only when the cached copy is missing."""
+    """The counts below the form: worked out only when the cached copy is missing."""
     counts = selectors.class_analysis(fiscal_year=year, audience=audience)
     return {
         "totals": counts.totals,
@@ -41,7 +42,6 @@ def _figures(year: int, audience: str) -> dict:
             for key, figure in counts.breakdowns.items()
         ],
         "sessions": selectors.session_fill_rates(fiscal_year=year, audience=audience),
-        "follow_ups": selectors.follow_up_requests(fiscal_year=year),
         "flagged": selectors.sessions_held_without_attendance(fiscal_year=year),
     }
 
@@ -62,6 +62,7 @@ def analysis(request):
             "audience": audience,
             "audiences": Course.Audience.choices,
             "figures": SimpleLazyObject(lambda: _figures(year, audience)),
+            "follow_ups": selectors.follow_up_requests(fiscal_year=year),
             "cache_version": pagecache.version(selectors.ANALYSIS_CACHE),
             "cache_seconds": ANALYSIS_CACHE_SECONDS,
         },

@@ -52,7 +52,8 @@ def test_a_cached_analysis_is_served_without_counting_again(staff, held):
     with CaptureQueriesContext(connection) as hit:
         assert _totals(_page(staff)) == (1, 1)
     tables = ("outreach_attendance", "outreach_classsession", "outreach_course")
-    assert not [q for q in hit.captured_queries if any(t in q["sql"] for t in tables)]
+    read = [q["sql"] for q in hit.captured_queries if any(t in q["sql"] for t in tables)]
+    assert len(read) == 1 and "wants_follow_up" in read[0]  # personal data: never cached
 
 
 def test_recorded_attendance_shows_on_the_next_request(staff, held, make_application, dx_staff):
@@ -117,3 +118,22 @@ def test_a_write_that_is_rolled_back_leaves_the_version_alone(staff, make_sessio
     with pytest.raises(Refusal):  # bumped after the lock, then refused
         services.session_cancel(session=cancelled, by=dx_staff, reason="x")
     assert CacheVersion.objects.filter(key=ANALYSIS_CACHE).first() == before
+
+
+def test_anonymised_people_leave_the_follow_up_list_at_once(staff, make_session, dx_staff):
+    """Names and phone numbers are never copied to the cache: anonymisation, which
+    keeps every count (and so the cached copy), takes them off the page at once."""
+    session = make_session(starts_at=jst(2023, 6, 13, 10))
+    services.attendance_add_walk_in(
+        session=session,
+        by=dx_staff,
+        name="常連 花子",
+        phone="0475-11-2222",
+        survey={"wants_follow_up": True},
+    )
+    assert "常連 花子" in _page(staff, "?fy=2023")
+    assert _totals(_page(staff, "?fy=2023")) == (1, 1)
+    services.participants_anonymise(today_fiscal_year=2025)
+    page = _page(staff, "?fy=2023")
+    assert "常連 花子" not in page and "0475-11-2222" not in page
+    assert _totals(page) == (1, 1)
