@@ -420,7 +420,11 @@ def nobody_to_ask_share(
 
 
 def follow_up_requests(*, fiscal_year: int) -> QuerySet[Attendance]:
-    """People who asked for a follow-up (personal data: staff pages only)."""
+    """People who asked for a follow-up (personal data: staff pages only), with their
+    session and application (the list shows the date, the class title, name and phone).
+
+    Read on every request of the analysis (never cached): the session's course and venue
+    are not joined, as the list does not show them."""
     start, end = fiscal_year_bounds(fiscal_year)
     return (
         Attendance.objects.filter(
@@ -429,7 +433,7 @@ def follow_up_requests(*, fiscal_year: int) -> QuerySet[Attendance]:
             session__starts_at__gte=start,
             session__starts_at__lt=end,
         )
-        .select_related("session", "session__course", "session__venue", "application")
+        .select_related("session", "application")
         .order_by("session__starts_at", "id")
     )
 
