@@ -129,7 +129,8 @@ def attended_in_year(
 
 
 # 実人数 of attendance rows: distinct known people, plus one per row without details
-# (a walk-in counted by number). The one rule for totals and for every breakdown.
+# (a walk-in counted by number). The one rule for totals and for every breakdown:
+# ``_people`` counts it the same way in Python for the analysis (the tests compare them).
 PEOPLE = Count("person_key", distinct=True, filter=~Q(person_key="")) + Count(
     "pk", filter=Q(person_key="")
 )
@@ -211,6 +212,8 @@ DIMENSION_TITLES = {
     "age_band": gettext_lazy("By age"),
 }
 AGE_BAND_ORDER = list(AgeBand.values)
+# What a session is grouped by (the order of the tuples ``class_analysis`` builds).
+SESSION_DIMENSIONS = ("course", "venue", "month", "weekday", "time_of_day")
 
 
 def _held(fiscal_year: int, audience: str) -> Q:
@@ -317,19 +320,22 @@ def class_analysis(*, fiscal_year: int, audience: str = Course.Audience.RESIDENT
         .order_by()
         .values_list("session_id", "age_band", "person_key", "has_someone_to_ask")
     )
-    keys: dict[tuple[int, str], list[str]] = {}
+    by_session: dict[int, list[str]] = {}  # the person keys of the attended rows
+    by_age_band: dict[str, list[str]] = {}
     answered = nobody = 0
     for session_id, age_band, person_key, has_someone_to_ask in rows:
         if session_id not in sessions:
             continue  # held after the sessions were read: as if read before it
-        keys.setdefault((session_id, age_band), []).append(person_key)
+        by_session.setdefault(session_id, []).append(person_key)
+        by_age_band.setdefault(age_band, []).append(person_key)
         if has_someone_to_ask is not None:
             answered += 1
             nobody += not has_someone_to_ask
     groups: dict[str, dict[object, list[str]]] = {dimension: {} for dimension in DIMENSIONS}
+    groups["age_band"] = by_age_band
     everyone: list[str] = []
-    for (session_id, age_band), people in keys.items():
-        for dimension, group in zip(DIMENSIONS, (*sessions[session_id], age_band), strict=True):
+    for session_id, people in by_session.items():
+        for dimension, group in zip(SESSION_DIMENSIONS, sessions[session_id], strict=True):
             groups[dimension].setdefault(group, []).extend(people)
         everyone.extend(people)
     return ClassAnalysis(
