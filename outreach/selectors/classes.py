@@ -388,7 +388,7 @@ def session_fill_rates(
     )
     fill = Cast("confirmed_count", FloatField()) / NullIf("capacity", 0)
     lowest = list(
-        sessions.select_related("course", "venue")
+        sessions.select_related("venue")  # the table shows the venue, not the course
         .annotate(
             fill=fill,
             attended=Subquery(
