@@ -11,6 +11,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+# core.pagecache key of the KPI pages (the live sheet and the public report, every year
+# and language): every service that writes a fact a KPI source counts bumps it in its
+# own transaction, so the next request of a sheet shows the write.
+KPI_CACHE = "kpi.sheets"
+
 
 @dataclass(frozen=True)
 class Column:

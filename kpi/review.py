@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.audit import audit_record, field_changes
+from core.figures import KPI_CACHE
 from core.fiscal import current_fiscal_year, wareki_fiscal_year_label
+from core.pagecache import bump
 from core.refusals import Refusal
 from core.roles import ROLE_SECTIONS, Role, has_role, user_roles
 
@@ -137,6 +139,7 @@ def _set_status(review: YearReview, status: str, by, *, note: str = "", **change
         changes=field_changes(before, {"status": status, **changes}),
         note=note,
     )
+    bump(KPI_CACHE)  # the KPI sheet shows this (core.pagecache)
 
 
 # --- The sections' rows ---------------------------------------------------------
@@ -174,6 +177,7 @@ def check_save(*, measure: Measure, fiscal_year: int, data: dict[str, Any], by) 
                 changes=diff,
                 note=wareki_fiscal_year_label(fiscal_year),
             )
+        bump(KPI_CACHE)  # the KPI sheet shows this (core.pagecache)
     return check
 
 

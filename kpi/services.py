@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.audit import audit_record, field_changes
+from core.figures import KPI_CACHE
 from core.fiscal import wareki_fiscal_year_label
+from core.pagecache import bump
 from core.refusals import Refusal, clean_or_refuse
 
 from .models import (
@@ -69,6 +71,7 @@ def kpi_update(*, kpi: KpiDefinition, changes: dict[str, Any], by) -> KpiDefinit
         diff = field_changes(before, _values(kpi, KPI_EDITABLE_FIELDS))
         if diff:
             audit_record(actor=by, action="kpi.definition.changed", target=kpi, changes=diff)
+        bump(KPI_CACHE)  # the KPI sheet shows this (core.pagecache)
     return kpi
 
 
@@ -98,6 +101,7 @@ def year_target_set(
             changes=field_changes({"target": old}, {"target": value}),
             note=wareki_fiscal_year_label(fiscal_year),
         )
+        bump(KPI_CACHE)  # the KPI sheet shows this (core.pagecache)
     return target
 
 
@@ -136,6 +140,7 @@ def manual_value_set(
             ),
             note=wareki_fiscal_year_label(fiscal_year),
         )
+        bump(KPI_CACHE)  # the KPI sheet shows this (core.pagecache)
     return entry
 
 
@@ -163,6 +168,7 @@ def comment_save(
             target=comment,
             changes=field_changes(before, {"analysis": analysis, "outlook": outlook}),
         )
+        bump(KPI_CACHE)  # the KPI sheet shows this (core.pagecache)
     return comment
 
 
@@ -188,6 +194,7 @@ def incident_record(*, by, **fields) -> Incident:
             target=incident,
             changes=field_changes({}, _values(incident, INCIDENT_FIELDS)),
         )
+        bump(KPI_CACHE)  # the KPI sheet shows this (core.pagecache)
     return incident
 
 
@@ -204,6 +211,7 @@ def incident_update(*, incident: Incident, by, **fields) -> Incident:
         diff = field_changes(before, _values(incident, INCIDENT_FIELDS))
         if diff:
             audit_record(actor=by, action="kpi.incident.changed", target=incident, changes=diff)
+        bump(KPI_CACHE)  # the KPI sheet shows this (core.pagecache)
     return incident
 
 
@@ -261,6 +269,7 @@ def year_close(*, fiscal_year: int, by) -> YearClosing:
             changes={row["code"]: [None, f"{row['value']} {row['grade']}"] for row in data["rows"]},
             note=wareki_fiscal_year_label(fiscal_year),
         )
+        bump(KPI_CACHE)  # the KPI sheet shows this (core.pagecache)
     return closing
 
 
@@ -292,6 +301,7 @@ def year_reopen(*, fiscal_year: int, by, reason: str) -> YearClosing:
             },
             note=reason,
         )
+        bump(KPI_CACHE)  # the KPI sheet shows this (core.pagecache)
     return closing
 
 
@@ -357,4 +367,5 @@ def period_version_up(
             },
             note=str(previous),
         )
+        bump(KPI_CACHE)  # the KPI sheet shows this (core.pagecache)
     return period

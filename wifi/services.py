@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.audit import audit_record, field_changes
+from core.figures import KPI_CACHE
 from core.fiscal import FIRST_YEAR, long_date, month_label
 from core.imports import Column, CsvImport, run_import
 from core.pagecache import bump
@@ -94,7 +95,7 @@ def machine_create(
             changes={**field_changes({}, _snapshot(machine)), "status": [None, status]},
             note=reason,
         )
-        bump(ANALYSIS_CACHE)  # the analysis shows this; after the locks (core.pagecache)
+        bump(KPI_CACHE, ANALYSIS_CACHE)  # pages that count this (core.pagecache)
     return machine
 
 
@@ -183,7 +184,7 @@ def machine_status_change(
             changes={"status": [before, status], "effective_on": [None, effective_on.isoformat()]},
             note=reason,
         )
-        bump(ANALYSIS_CACHE)  # the analysis shows this; after the locks (core.pagecache)
+        bump(KPI_CACHE, ANALYSIS_CACHE)  # pages that count this (core.pagecache)
     machine.status, machine.status_since = locked.status, locked.status_since
     return change
 

@@ -1,11 +1,18 @@
 """Helpers shared by the staff and public views of the yearly review."""
 
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from core import pagecache
 from core.audit import audit_history, with_changes
+from core.figures import KPI_CACHE
 from core.fiscal import current_fiscal_year, wareki_fiscal_year_label
 
 from ..models import KpiDefinition, ManualValue, PlanPeriod
@@ -19,6 +26,38 @@ from ..sources import SourceUnavailable, compute_figure
 
 # Rows behind a value are paged: a year of loans can be thousands.
 ROWS_PER_PAGE = 50
+
+# The sheet also follows the clock: the running fiscal year (in the key) and what no
+# service writes (a course edited in the admin site, a person's name beside a closing),
+# so a copy lives no longer than the cached public pages.
+KPI_CACHE_SECONDS = pagecache.PUBLIC_CACHE_SECONDS
+
+T = TypeVar("T")
+
+
+def cached_page(page: str, fiscal_year: int | None, build: Callable[[], T]) -> T:
+    """What ``build()`` returns for ``page`` of ``fiscal_year``, kept per language and
+    per version of ``KPI_CACHE`` (core.pagecache): every write of a fact a KPI counts
+    bumps that version in its own transaction, so the next request renders afresh.
+
+    The version is read before ``build`` reads anything: a copy of older facts is kept
+    under an older version, which nobody asks for once the write has committed. A
+    refusal (``Http404``) raised by ``build`` is not kept."""
+    key = ":".join(
+        [
+            "kpi",
+            page,
+            str(fiscal_year),
+            translation.get_language() or "",
+            str(current_fiscal_year()),
+            str(pagecache.version(KPI_CACHE)),
+        ]
+    )
+    found = cache.get(key)
+    if found is None:
+        found = build()
+        cache.set(key, found, KPI_CACHE_SECONDS)
+    return found
 
 
 def sheet_or_404(fiscal_year: int) -> dict:

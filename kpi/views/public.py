@@ -8,6 +8,8 @@ year never reviewed, is 404 here.
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from core.exports import CSV_TYPE
@@ -15,7 +17,7 @@ from core.exports import CSV_TYPE
 from ..exports import sheet_export
 from ..presentation import present, year_columns
 from ..review import check_rows, public_years, review_of
-from .common import facts_context, sheet_or_404
+from .common import cached_page, facts_context, sheet_or_404
 
 
 def _public_or_404(fiscal_year: int) -> list[dict]:
@@ -28,27 +30,48 @@ def _public_or_404(fiscal_year: int) -> list[dict]:
 @login_not_required
 @require_GET
 def public_report(request):
-    """The public KPI report: the newest published year (else this year, provisional)."""
-    years = public_years()
-    if not years:
-        return render(request, "kpi/public_report.html", {"sheet": None, "year_menu": []})
-    newest = next((y for y in years if y["published"]), years[0])
-    return _public_sheet(request, newest["fiscal_year"], years)
+    """The public KPI report: the newest published year (else this year, provisional).
+
+    Cached until the next write of a fact it counts (``cached_page``), like each year's page."""
+    fiscal_year, content = cached_page("public_report", None, lambda: _newest_content(request))
+    return _public_page(request, fiscal_year, content)
 
 
 @login_not_required
 @require_GET
 def public_year(request, fiscal_year: int):
     """The public sheet of one fiscal year."""
-    return _public_sheet(request, fiscal_year, _public_or_404(fiscal_year))
+    content = cached_page(
+        "public_year",
+        fiscal_year,
+        lambda: _sheet_content(request, fiscal_year, _public_or_404(fiscal_year)),
+    )
+    return _public_page(request, fiscal_year, content)
 
 
-def _public_sheet(request, fiscal_year: int, years: list[dict]):
-    data = present(sheet_or_404(fiscal_year), charts=True)
-    published = any(y["fiscal_year"] == fiscal_year and y["published"] for y in years)
+def _public_page(request, fiscal_year: int | None, content: str):
     return render(
         request,
         "kpi/public_report.html",
+        {"fiscal_year": fiscal_year, "content": mark_safe(content)},  # noqa: S308 - our template
+    )
+
+
+def _newest_content(request) -> tuple[int | None, str]:
+    years = public_years()
+    if not years:
+        return None, render_to_string(
+            "kpi/_public_report_page.html", {"sheet": None, "year_menu": []}, request
+        )
+    newest = next((y for y in years if y["published"]), years[0])
+    return newest["fiscal_year"], _sheet_content(request, newest["fiscal_year"], years)
+
+
+def _sheet_content(request, fiscal_year: int, years: list[dict]) -> str:
+    data = present(sheet_or_404(fiscal_year), charts=True)
+    published = any(y["fiscal_year"] == fiscal_year and y["published"] for y in years)
+    return render_to_string(
+        "kpi/_public_report_page.html",
         {
             "sheet": data,
             "published": published,
@@ -58,6 +81,7 @@ def _public_sheet(request, fiscal_year: int, years: list[dict]):
             "columns": year_columns(data),
             "year_menu": years,
         },
+        request,
     )
 
 

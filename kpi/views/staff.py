@@ -6,7 +6,9 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from core.exports import XLSX_TYPE
@@ -44,6 +46,7 @@ from ..sheets import (
 from ..workbook import check_sheet_workbook
 from .common import (
     ROWS_PER_PAGE,
+    cached_page,
     default_year,
     facts_context,
     history_of,
@@ -68,12 +71,22 @@ def sheet_index(request):
 
 @dx_staff_only
 def sheet_page(request, fiscal_year: int):
-    """The check sheet of one fiscal year, with links to the facts behind every value."""
-    data = present(sheet_or_404(fiscal_year))
-    closing = current_closing(fiscal_year)
+    """The check sheet of one fiscal year, with links to the facts behind every value.
+
+    The page's content is cached until the next write of a fact it counts (``cached_page``)."""
+    content = cached_page("sheet", fiscal_year, lambda: _sheet_content(request, fiscal_year))
     return render(
         request,
         "kpi/sheet.html",
+        {"fiscal_year": fiscal_year, "content": mark_safe(content)},  # noqa: S308 - our template
+    )
+
+
+def _sheet_content(request, fiscal_year: int) -> str:
+    data = present(sheet_or_404(fiscal_year))
+    closing = current_closing(fiscal_year)
+    return render_to_string(
+        "kpi/_sheet_page.html",
         {
             "sheet": data,
             "years": year_columns(data),
@@ -85,6 +98,7 @@ def sheet_page(request, fiscal_year: int):
             else review.review_blockers(fiscal_year) + services.closing_blockers(data),
             "review_status": review.review_status(fiscal_year),
         },
+        request,
     )
 
 

@@ -10,6 +10,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
+from core.figures import KPI_CACHE
+from core.pagecache import bump
 from core.refusals import Refusal
 from lending.models import Item, ItemDay, Loan, Reservation
 from lending.selectors import item_find_by_code
@@ -103,6 +105,7 @@ def loan_hand_out(*, reservation: Reservation, code: str, by, now: datetime | No
             changes={"status": [item.status, Item.Status.ON_LOAN]},
             note=f"{item.tag_number} reservation #{locked.pk}",
         )
+        bump(KPI_CACHE)  # the KPI sheet counts this (core.pagecache)
     loan.refresh_from_db()
     return loan
 

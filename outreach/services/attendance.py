@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record, field_changes
+from core.figures import KPI_CACHE
 from core.pagecache import bump
 from core.refusals import Refusal
 from outreach.models import (
@@ -96,7 +97,7 @@ def attendance_mark(
                 changes=changes,
             )
         _mark_held(session, by=by)
-        bump(ANALYSIS_CACHE)  # after the row locks (core.pagecache)
+        bump(KPI_CACHE, ANALYSIS_CACHE)  # pages that count this (core.pagecache)
     return attendance
 
 
@@ -132,7 +133,7 @@ def attendance_add_walk_in(
             changes=field_changes({}, _snapshot(attendance)),
         )
         _mark_held(session, by=by)
-        bump(ANALYSIS_CACHE)  # after the row locks (core.pagecache)
+        bump(KPI_CACHE, ANALYSIS_CACHE)  # pages that count this (core.pagecache)
     return attendance
 
 
@@ -150,7 +151,7 @@ def attendance_update_survey(*, attendance: Attendance, by, **values) -> Attenda
             audit_record(
                 actor=by, action="outreach.attendance.changed", target=current, changes=changes
             )
-            bump(ANALYSIS_CACHE)  # after the row's lock (core.pagecache)
+            bump(KPI_CACHE, ANALYSIS_CACHE)  # pages that count this (core.pagecache)
     return current
 
 
@@ -195,5 +196,5 @@ def attendance_add_staff(*, session: ClassSession, staff_member: StaffMember, by
             note=staff_member.employee_number,
         )
         _mark_held(session, by=by)
-        bump(ANALYSIS_CACHE)  # after the row locks (core.pagecache)
+        bump(KPI_CACHE, ANALYSIS_CACHE)  # pages that count this (core.pagecache)
     return attendance

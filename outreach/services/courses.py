@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from core.audit import audit_record, field_changes
+from core.figures import KPI_CACHE
 from core.pagecache import bump
 from core.refusals import clean_or_refuse
 from outreach.models import Course, CourseSkill
@@ -34,7 +35,6 @@ def course_save(*, course: Course, skills: Iterable[str], by, before: dict | Non
     """Create or change a course and the skills it needs, with its audit entry."""
     wanted = sorted(set(skills))
     with transaction.atomic():
-        bump(PUBLIC_CLASSES_CACHE, ANALYSIS_CACHE)  # pages that show this (core.pagecache)
         created = course.pk is None
         clean_or_refuse(course)
         course.save()
@@ -50,4 +50,6 @@ def course_save(*, course: Course, skills: Iterable[str], by, before: dict | Non
             target=course,
             changes=field_changes(before or {}, after),
         )
+        # One bump, last, keys in the order of every other write (no two wait for each other).
+        bump(KPI_CACHE, PUBLIC_CLASSES_CACHE, ANALYSIS_CACHE)  # pages that show this
     return course

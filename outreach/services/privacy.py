@@ -17,7 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import SCHEDULED_JOB, audit_record
+from core.figures import KPI_CACHE
 from core.fiscal import current_fiscal_year, fiscal_year_bounds
+from core.pagecache import bump
 from core.services import messages_anonymise
 from outreach.models import Application, Attendance, ClassSession
 
@@ -95,4 +97,5 @@ def participants_anonymise(
                 "attendances": report.attendances,
             },
         )
+        bump(KPI_CACHE)  # the KPI sheet counts this (core.pagecache)
     return report

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record, field_changes
+from core.figures import KPI_CACHE
 from core.office_calendar import closed_reason
 from core.pagecache import bump
 from core.refusals import Refusal
@@ -236,7 +237,6 @@ def session_update(*, session: ClassSession, by, **values) -> ClassSession:
     now = timezone.now()
     with transaction.atomic():
         locked = ClassSession.objects.select_for_update().get(pk=session.pk)
-        bump(PUBLIC_CLASSES_CACHE, ANALYSIS_CACHE)  # pages that show this (core.pagecache)
         before = _snapshot(locked)
         where_before = {key: getattr(locked, key) for key in WHEN_AND_WHERE}
         if (
@@ -290,6 +290,8 @@ def session_update(*, session: ClassSession, by, **values) -> ClassSession:
             audit_record(
                 actor=by, action="outreach.session.changed", target=locked, changes=changes
             )
+        # One bump, last, keys in the order of every other write (no two wait for each other).
+        bump(KPI_CACHE, PUBLIC_CLASSES_CACHE, ANALYSIS_CACHE)  # pages that show this
     return locked
 
 

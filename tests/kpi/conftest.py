@@ -6,7 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from core.figures import KPI_CACHE
 from core.models import User
+from core.pagecache import bump
 from kpi.models import Incident, KpiDefinition, ManualValue, Measure, PlanPeriod
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -136,12 +138,16 @@ def engine_period(db):
 
 
 def make_member(when: datetime, n: int = 0) -> User:
-    return User.objects.create_user(
+    """A user who joined at ``when``: a fact the test sources count, so written the way
+    a service writes one, with a new version of the KPI pages (core.pagecache)."""
+    member = User.objects.create_user(
         email=f"member-{when:%Y%m%d%H%M%S}-{n}@example.jp",
         password=None,
         full_name=f"住民 {n}",
         date_joined=when,
     )
+    bump(KPI_CACHE)
+    return member
 
 
 @pytest.fixture
