@@ -236,6 +236,7 @@ def usage_record(
             },
             by=by,
         )
+        bump(ANALYSIS_CACHE)  # the analysis shows this; after the row's lock (core.pagecache)
     return usage
 
 
@@ -266,7 +267,6 @@ def _usage_upsert(
         target=usage,
         changes=field_changes(before, values),
     )
-    bump(ANALYSIS_CACHE)  # the analysis shows this; after the row's lock (core.pagecache)
     return usage, existing is None
 
 
@@ -416,6 +416,9 @@ def usage_import_csv(*, content: bytes, by) -> UsageImportResult:
                 result.created += 1
             else:
                 result.updated += 1
+        # Once, after every line's lock: a bump between two lines would hold the version
+        # while waiting for the next line's row, which a single entry may hold as it bumps.
+        bump(ANALYSIS_CACHE)  # the analysis shows this (core.pagecache)
         return len(lines)
 
     spec = CsvImport(
