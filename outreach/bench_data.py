@@ -132,6 +132,7 @@ def generate(scale: int, rng: random.Random) -> dict[str, int]:
                 application=application,
                 status=Attendance.Status.ATTENDED if came else Attendance.Status.ABSENT,
                 age_band=application.age_band,
+                person_key=application.person_key,  # as attendance_mark copies it
                 satisfaction=rng.choice([3, 4, 4, 5, 5]) if came else None,
                 recorded_at=session.ends_at,
             )

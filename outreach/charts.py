@@ -2,6 +2,8 @@
 
 Plain geometry computed here; the template draws it with a <title>/<desc> and the
 same numbers in a table beside it, so the chart never is the only way to read them.
+Coordinates are written out here, as text: they are geometry, never numbers for the
+locale to format (one formatting call per coordinate of every bar otherwise).
 """
 
 from dataclasses import dataclass
@@ -19,10 +21,10 @@ class Bar:
     label: str
     full_label: str
     value: int
-    y: int
-    width: int
-    text_y: int
-    value_x: int
+    y: str
+    width: str
+    text_y: str
+    value_x: str
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,8 @@ class BarChart:
     bars: list[Bar]
     width: int
     height: int
-    label_width: int
+    label_width: str
+    label_x: str  # where the labels end, left of the bars
 
 
 def _short(label: str) -> str:
@@ -51,10 +54,10 @@ def bar_chart(key: str, title: str, rows: list[dict], value_key: str = "attendan
                 label=_short(str(row["label"])),
                 full_label=str(row["label"]),
                 value=row[value_key],
-                y=y,
-                width=width,
-                text_y=y + BAR_HEIGHT // 2 + 5,
-                value_x=LABEL_WIDTH + width + 6,
+                y=str(y),
+                width=str(width),
+                text_y=str(y + BAR_HEIGHT // 2 + 5),
+                value_x=str(LABEL_WIDTH + width + 6),
             )
         )
     return BarChart(
@@ -63,5 +66,6 @@ def bar_chart(key: str, title: str, rows: list[dict], value_key: str = "attendan
         bars=bars,
         width=WIDTH,
         height=max(len(rows), 1) * ROW_HEIGHT,
-        label_width=LABEL_WIDTH,
+        label_width=str(LABEL_WIDTH),
+        label_x=str(LABEL_WIDTH - 6),
     )

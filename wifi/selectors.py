@@ -18,6 +18,9 @@ from core.fiscal import fiscal_year_dates, fiscal_year_months, wareki_date
 from wifi.models import Machine, MachineStatus, MachineStatusChange, MonthlyUsage
 
 RENEWAL_WATCH_DAYS = 90
+# core.pagecache key of the usage analysis (every year and language): bumped by every
+# write to the machines and the monthly figures it shows.
+ANALYSIS_CACHE = "wifi.analysis"
 
 
 def machines_with_status_on(day: date) -> QuerySet[Machine]:

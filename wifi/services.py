@@ -26,6 +26,7 @@ from wifi.models import (
     MachineStatusChange,
     MonthlyUsage,
 )
+from wifi.selectors import ANALYSIS_CACHE
 
 # Fields of a machine a registry edit may change (status only through the history).
 MACHINE_FIELDS = [
@@ -94,7 +95,7 @@ def machine_create(
             changes={**field_changes({}, _snapshot(machine)), "status": [None, status]},
             note=reason,
         )
-        bump(KPI_CACHE)  # the KPI sheet counts this (core.pagecache)
+        bump(KPI_CACHE, ANALYSIS_CACHE)  # pages that count this (core.pagecache)
     return machine
 
 
@@ -110,6 +111,7 @@ def machine_update(*, machine: Machine, data: dict[str, Any], by) -> Machine:
         changes = field_changes(before, _snapshot(locked))
         if changes:
             audit_record(actor=by, action="wifi.machine.changed", target=locked, changes=changes)
+        bump(ANALYSIS_CACHE)  # the analysis shows this; after the locks (core.pagecache)
     return locked
 
 
@@ -182,7 +184,7 @@ def machine_status_change(
             changes={"status": [before, status], "effective_on": [None, effective_on.isoformat()]},
             note=reason,
         )
-        bump(KPI_CACHE)  # the KPI sheet counts this (core.pagecache)
+        bump(KPI_CACHE, ANALYSIS_CACHE)  # pages that count this (core.pagecache)
     machine.status, machine.status_since = locked.status, locked.status_since
     return change
 
@@ -234,6 +236,7 @@ def usage_record(
             },
             by=by,
         )
+        bump(ANALYSIS_CACHE)  # the analysis shows this; after the row's lock (core.pagecache)
     return usage
 
 
@@ -413,6 +416,9 @@ def usage_import_csv(*, content: bytes, by) -> UsageImportResult:
                 result.created += 1
             else:
                 result.updated += 1
+        # Once, after every line's lock: a bump between two lines would hold the version
+        # while waiting for the next line's row, which a single entry may hold as it bumps.
+        bump(ANALYSIS_CACHE)  # the analysis shows this (core.pagecache)
         return len(lines)
 
     spec = CsvImport(

@@ -6,13 +6,16 @@ the KPI figures, analysis) and ``signups`` (volunteers staffing the classes).
 """
 
 from outreach.selectors.classes import (
+    ANALYSIS_CACHE,
     DIMENSION_TITLES,
     DIMENSIONS,
+    ClassAnalysis,
     NobodyToAsk,
     Totals,
     application_by_token,
     application_token,
     attendance_totals,
+    class_analysis,
     class_breakdowns,
     follow_up_requests,
     held_sessions,
@@ -57,6 +60,7 @@ from outreach.selectors.training import (
 )
 
 __all__ = [
+    "ANALYSIS_CACHE",
     "MAX_YEARS",
     "SectionTraining",
     "trained_in",
@@ -65,6 +69,7 @@ __all__ = [
     "application_by_token",
     "application_token",
     "DIMENSIONS",
+    "ClassAnalysis",
     "DIMENSION_TITLES",
     "PARTICIPANTS_PER_HELPER",
     "NobodyToAsk",
@@ -75,6 +80,7 @@ __all__ = [
     "calendar_feed_by_token",
     "cancel_cutoff_days",
     "cancel_deadline",
+    "class_analysis",
     "class_breakdowns",
     "fellow_volunteers",
     "follow_up_requests",

@@ -14,7 +14,6 @@ from datetime import datetime
 
 from django.core import signing
 from django.db.models import (
-    Case,
     Count,
     Exists,
     F,
@@ -24,8 +23,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    Value,
-    When,
 )
 from django.db.models.functions import Cast, NullIf
 from django.utils import timezone
@@ -39,6 +36,9 @@ from outreach.models import AgeBand, Application, Attendance, ClassSession, Cour
 ATTENDED = Q(attendances__status=Attendance.Status.ATTENDED)
 # core.pagecache key of the public class list: bumped by every write that changes it.
 PUBLIC_CLASSES_CACHE = "outreach.public_classes"
+# core.pagecache key of the class analysis (every year, audience and language): bumped
+# by every write to the sessions, applications, courses and attendance it counts.
+ANALYSIS_CACHE = "outreach.analysis"
 
 SESSION_COLUMNS = (
     Column("date", gettext_lazy("Date")),
@@ -129,7 +129,8 @@ def attended_in_year(
 
 
 # 実人数 of attendance rows: distinct known people, plus one per row without details
-# (a walk-in counted by number). The one rule for totals and for every breakdown.
+# (a walk-in counted by number). The one rule for totals and for every breakdown:
+# ``_people`` counts it the same way in Python for the analysis (the tests compare them).
 PEOPLE = Count("person_key", distinct=True, filter=~Q(person_key="")) + Count(
     "pk", filter=Q(person_key="")
 )
@@ -185,21 +186,34 @@ def kpi_staff_security_training_attendees(fiscal_year: int) -> Figure:
     )
 
 
-# --- Breakdowns for the analysis page ---------------------------------------------
+# --- The analysis page -------------------------------------------------------------
 
 
-# Each breakdown is one GROUP BY in the database over the year's attendances (issue 18):
-# the attendance rows are never fetched. Month, weekday and time of day belong to the
-# session: they are worked out once per session of the year (in Asia/Tokyo), and the
-# database groups the attendances by them with a CASE over the session ids — a per-row
-# time-zone conversion is a Python function call per row on SQLite.
+# The analysis reads the year twice (issue 18): the held sessions with what they are
+# grouped by (course, venue, and month, weekday and time of day worked out once per
+# session in Asia/Tokyo), and four plain columns of the attended rows (session, age
+# band, person key, the survey's answer). The totals, every breakdown and the
+# nobody-to-ask share are counted from these in one pass: six GROUP BYs with a
+# COUNT(DISTINCT) each cost more than fetching a year's rows (a few thousand) once,
+# and the year bounds them, not the history. No model instances, no time zone or
+# translation per row.
 MORNING, AFTERNOON, EVENING = 0, 1, 2
 TIME_OF_DAY_LABELS = {
     MORNING: gettext_lazy("Morning"),
     AFTERNOON: gettext_lazy("Afternoon"),
     EVENING: gettext_lazy("Evening"),
 }
-SESSION_DIMENSIONS = ("month", "weekday", "time_of_day")
+DIMENSION_TITLES = {
+    "course": gettext_lazy("By course"),
+    "venue": gettext_lazy("By venue"),
+    "month": gettext_lazy("By month"),
+    "weekday": gettext_lazy("By weekday"),
+    "time_of_day": gettext_lazy("By time of day"),
+    "age_band": gettext_lazy("By age"),
+}
+AGE_BAND_ORDER = list(AgeBand.values)
+# What a session is grouped by (the order of the tuples ``class_analysis`` builds).
+SESSION_DIMENSIONS = ("course", "venue", "month", "weekday", "time_of_day")
 
 
 def _held(fiscal_year: int, audience: str) -> Q:
@@ -212,10 +226,6 @@ def _held(fiscal_year: int, audience: str) -> Q:
     )
 
 
-def _attended(fiscal_year: int, audience: str) -> QuerySet[Attendance]:
-    return attended_in_year(fiscal_year, audience=audience)
-
-
 def _time_of_day(hour: int) -> int:
     if hour < 12:
         return MORNING
@@ -224,77 +234,39 @@ def _time_of_day(hour: int) -> int:
     return EVENING
 
 
-def _session_groups(fiscal_year: int, audience: str) -> dict[str, dict[int, list[int]]]:
-    """For month, weekday and time of day: group → ids of the sessions in it."""
-    groups: dict[str, dict[int, list[int]]] = {d: {} for d in SESSION_DIMENSIONS}
-    held = ClassSession.objects.filter(_held(fiscal_year, audience)).values_list("pk", "starts_at")
-    for pk, starts_at in held:
-        local = timezone.localtime(starts_at)
-        groups["month"].setdefault(local.month, []).append(pk)
-        groups["weekday"].setdefault(local.weekday(), []).append(pk)
-        groups["time_of_day"].setdefault(_time_of_day(local.hour), []).append(pk)
-    return groups
+def _people(keys: list[str]) -> int:
+    """``PEOPLE`` counted in Python: distinct known people, plus one per row without
+    details (an empty key)."""
+    known = set(keys)
+    known.discard("")
+    return len(known) + keys.count("")
 
 
-def _grouped(
-    attended: QuerySet[Attendance], dimension: str, sessions: dict[int, list[int]]
-) -> list[tuple[object, str, dict]]:
-    """(sort key, label, counts) per group of ``dimension``: one query."""
-    counted = {"attendances": Count("pk"), "people": PEOPLE}
-    if dimension == "course":
-        fields = ("session__course__sort_order", "session__course__code", "session__course__name")
-        groups = attended.values(*fields).annotate(**counted).order_by()
-        return [((g[fields[0]], g[fields[1]]), g[fields[2]], g) for g in groups]
-    if dimension == "venue":
-        fields = ("session__venue__name_kana", "session__venue__name")
-        groups = attended.values(*fields).annotate(**counted).order_by()
-        return [((g[fields[0]], g[fields[1]]), g[fields[1]], g) for g in groups]
-    if dimension in SESSION_DIMENSIONS:
-        if not sessions:
-            return []
-        groups = (
-            attended.annotate(
-                group=Case(
-                    *(When(session_id__in=ids, then=Value(key)) for key, ids in sessions.items())
-                )
-            )
-            .values("group")
-            .annotate(**counted)
-            .order_by()
-        )
-        if dimension == "month":
-            # Fiscal order: April first.
-            return [
-                ((g["group"] - 4) % 12, _("Month %(month)s") % {"month": g["group"]}, g)
-                for g in groups
-            ]
-        if dimension == "weekday":
-            return [(g["group"], WEEKDAY_LABELS[g["group"]], g) for g in groups]
-        return [(g["group"], str(TIME_OF_DAY_LABELS[g["group"]]), g) for g in groups]
+def _order_and_label(dimension: str, group) -> tuple[object, str]:
+    """Where a group of ``dimension`` sorts, and how its row is labelled."""
+    if dimension == "course":  # (sort order, code, name)
+        return group, group[2]
+    if dimension == "venue":  # (name in kana, name)
+        return group, group[1]
+    if dimension == "month":  # fiscal order: April first
+        return (group - 4) % 12, _("Month %(month)s") % {"month": group}
+    if dimension == "weekday":
+        return group, WEEKDAY_LABELS[group]
+    if dimension == "time_of_day":
+        return group, str(TIME_OF_DAY_LABELS[group])
     if dimension == "age_band":
-        groups = attended.values("age_band").annotate(**counted).order_by()
-        order = list(AgeBand.values)
-        return [(order.index(g["age_band"]), str(AgeBand(g["age_band"]).label), g) for g in groups]
+        return AGE_BAND_ORDER.index(group), str(AgeBand(group).label)
     raise ValueError(f"Unknown dimension {dimension}")
 
 
-DIMENSION_TITLES = {
-    "course": gettext_lazy("By course"),
-    "venue": gettext_lazy("By venue"),
-    "month": gettext_lazy("By month"),
-    "weekday": gettext_lazy("By weekday"),
-    "time_of_day": gettext_lazy("By time of day"),
-    "age_band": gettext_lazy("By age"),
-}
-
-
-def _breakdown(
-    attended: QuerySet[Attendance], dimension: str, sessions: dict[int, list[int]]
-) -> Figure:
-    groups = sorted(_grouped(attended, dimension, sessions), key=lambda group: group[0])
+def _breakdown(dimension: str, groups: dict[object, list[str]]) -> Figure:
+    labelled = sorted(
+        (_order_and_label(dimension, group) + (keys,) for group, keys in groups.items()),
+        key=lambda row: row[0],
+    )
     table = [
-        {"label": label, "attendances": counts["attendances"], "people": counts["people"]}
-        for _key, label, counts in groups
+        {"label": label, "attendances": len(keys), "people": _people(keys)}
+        for _order, label, keys in labelled
     ]
     return Figure(
         value=sum(row["attendances"] for row in table),
@@ -304,16 +276,82 @@ def _breakdown(
     )
 
 
+@dataclass(frozen=True)
+class NobodyToAsk:
+    answered: int
+    nobody: int
+
+    @property
+    def share(self) -> float | None:
+        return self.nobody / self.answered if self.answered else None
+
+
+@dataclass(frozen=True)
+class ClassAnalysis:
+    totals: Totals
+    breakdowns: dict[str, Figure]
+    nobody: NobodyToAsk
+
+
+def class_analysis(*, fiscal_year: int, audience: str = Course.Audience.RESIDENTS) -> ClassAnalysis:
+    """The year's totals, every breakdown of DIMENSIONS and the nobody-to-ask share:
+    two queries, whatever the number of years, sessions or rows."""
+    held = ClassSession.objects.filter(_held(fiscal_year, audience)).values_list(
+        "pk",
+        "starts_at",
+        "course__sort_order",
+        "course__code",
+        "course__name",
+        "venue__name_kana",
+        "venue__name",
+    )
+    sessions = {}
+    for pk, starts_at, sort_order, code, course, kana, venue in held:
+        local = timezone.localtime(starts_at)
+        sessions[pk] = (
+            (sort_order, code, course),
+            (kana, venue),
+            local.month,
+            local.weekday(),
+            _time_of_day(local.hour),
+        )
+    rows = (
+        attended_in_year(fiscal_year, audience=audience)
+        .order_by()
+        .values_list("session_id", "age_band", "person_key", "has_someone_to_ask")
+    )
+    by_session: dict[int, list[str]] = {}  # the person keys of the attended rows
+    by_age_band: dict[str, list[str]] = {}
+    answered = nobody = 0
+    for session_id, age_band, person_key, has_someone_to_ask in rows:
+        if session_id not in sessions:
+            continue  # held after the sessions were read: as if read before it
+        by_session.setdefault(session_id, []).append(person_key)
+        by_age_band.setdefault(age_band, []).append(person_key)
+        if has_someone_to_ask is not None:
+            answered += 1
+            nobody += not has_someone_to_ask
+    groups: dict[str, dict[object, list[str]]] = {dimension: {} for dimension in DIMENSIONS}
+    groups["age_band"] = by_age_band
+    everyone: list[str] = []
+    for session_id, people in by_session.items():
+        for dimension, group in zip(SESSION_DIMENSIONS, sessions[session_id], strict=True):
+            groups[dimension].setdefault(group, []).extend(people)
+        everyone.extend(people)
+    return ClassAnalysis(
+        totals=Totals(attendances=len(everyone), people=_people(everyone)),
+        breakdowns={
+            dimension: _breakdown(dimension, groups[dimension]) for dimension in DIMENSIONS
+        },
+        nobody=NobodyToAsk(answered=answered, nobody=nobody),
+    )
+
+
 def class_breakdowns(
     *, fiscal_year: int, audience: str = Course.Audience.RESIDENTS
 ) -> dict[str, Figure]:
-    """Every breakdown of DIMENSIONS: one GROUP BY query each, no attendance rows fetched."""
-    attended = _attended(fiscal_year, audience)
-    sessions = _session_groups(fiscal_year, audience)
-    return {
-        dimension: _breakdown(attended, dimension, sessions.get(dimension, {}))
-        for dimension in DIMENSIONS
-    }
+    """Every breakdown of DIMENSIONS (see ``class_analysis``)."""
+    return class_analysis(fiscal_year=fiscal_year, audience=audience).breakdowns
 
 
 def attendance_totals(*, fiscal_year: int, audience: str = Course.Audience.RESIDENTS) -> Totals:
@@ -350,7 +388,7 @@ def session_fill_rates(
     )
     fill = Cast("confirmed_count", FloatField()) / NullIf("capacity", 0)
     lowest = list(
-        sessions.select_related("course", "venue")
+        sessions.select_related("venue")  # the table shows the venue, not the course
         .annotate(
             fill=fill,
             attended=Subquery(
@@ -371,16 +409,6 @@ def session_fill_rates(
     )
 
 
-@dataclass(frozen=True)
-class NobodyToAsk:
-    answered: int
-    nobody: int
-
-    @property
-    def share(self) -> float | None:
-        return self.nobody / self.answered if self.answered else None
-
-
 def nobody_to_ask_share(
     *, fiscal_year: int, audience: str = Course.Audience.RESIDENTS
 ) -> NobodyToAsk:
@@ -398,7 +426,11 @@ def nobody_to_ask_share(
 
 
 def follow_up_requests(*, fiscal_year: int) -> QuerySet[Attendance]:
-    """People who asked for a follow-up (personal data: staff pages only)."""
+    """People who asked for a follow-up (personal data: staff pages only), with their
+    session and application (the list shows the date, the class title, name and phone).
+
+    Read on every request of the analysis (never cached): the session's course and venue
+    are not joined, as the list does not show them."""
     start, end = fiscal_year_bounds(fiscal_year)
     return (
         Attendance.objects.filter(
@@ -407,7 +439,7 @@ def follow_up_requests(*, fiscal_year: int) -> QuerySet[Attendance]:
             session__starts_at__gte=start,
             session__starts_at__lt=end,
         )
-        .select_related("session", "session__course", "session__venue", "application")
+        .select_related("session", "application")
         .order_by("session__starts_at", "id")
     )
 

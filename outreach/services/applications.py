@@ -18,7 +18,7 @@ from core.audit import RESIDENT_ONLINE, audit_record
 from core.pagecache import bump
 from core.refusals import Refusal
 from outreach.models import Application, ClassSession, normalise_phone, person_key_for
-from outreach.selectors.classes import PUBLIC_CLASSES_CACHE
+from outreach.selectors.classes import ANALYSIS_CACHE, PUBLIC_CLASSES_CACHE
 
 from .notices import tell_promoted
 
@@ -142,7 +142,7 @@ def application_create(
     key = person_key_for(name, phone)
     with transaction.atomic():
         locked = ClassSession.objects.select_for_update().get(pk=session.pk)
-        bump(PUBLIC_CLASSES_CACHE)  # the public class list shows this (core.pagecache)
+        bump(PUBLIC_CLASSES_CACHE, ANALYSIS_CACHE)  # pages that show this (core.pagecache)
         allowed = {ClassSession.Status.OPEN, ClassSession.Status.FULL}
         if is_staff_entry:
             allowed.add(ClassSession.Status.PLANNED)
@@ -198,7 +198,7 @@ def application_cancel(
     Returns the applications that were moved up."""
     with transaction.atomic():
         session = ClassSession.objects.select_for_update().get(pk=application.session_id)
-        bump(PUBLIC_CLASSES_CACHE)  # the public class list shows this (core.pagecache)
+        bump(PUBLIC_CLASSES_CACHE, ANALYSIS_CACHE)  # pages that show this (core.pagecache)
         current = Application.objects.select_for_update().get(pk=application.pk)
         if current.status == Application.Status.CANCELLED:
             return []

@@ -21,6 +21,7 @@ from outreach.models import (
     StaffMember,
     person_key_for,
 )
+from outreach.selectors.classes import ANALYSIS_CACHE
 
 SURVEY_FIELDS = ("satisfaction", "has_someone_to_ask", "comment", "wants_follow_up")
 
@@ -96,7 +97,7 @@ def attendance_mark(
                 changes=changes,
             )
         _mark_held(session, by=by)
-        bump(KPI_CACHE)  # the KPI sheet counts this (core.pagecache)
+        bump(KPI_CACHE, ANALYSIS_CACHE)  # pages that count this (core.pagecache)
     return attendance
 
 
@@ -132,7 +133,7 @@ def attendance_add_walk_in(
             changes=field_changes({}, _snapshot(attendance)),
         )
         _mark_held(session, by=by)
-        bump(KPI_CACHE)  # the KPI sheet counts this (core.pagecache)
+        bump(KPI_CACHE, ANALYSIS_CACHE)  # pages that count this (core.pagecache)
     return attendance
 
 
@@ -150,7 +151,7 @@ def attendance_update_survey(*, attendance: Attendance, by, **values) -> Attenda
             audit_record(
                 actor=by, action="outreach.attendance.changed", target=current, changes=changes
             )
-            bump(KPI_CACHE)  # the KPI sheet counts this (core.pagecache)
+            bump(KPI_CACHE, ANALYSIS_CACHE)  # pages that count this (core.pagecache)
     return current
 
 
@@ -195,5 +196,5 @@ def attendance_add_staff(*, session: ClassSession, staff_member: StaffMember, by
             note=staff_member.employee_number,
         )
         _mark_held(session, by=by)
-        bump(KPI_CACHE)  # the KPI sheet counts this (core.pagecache)
+        bump(KPI_CACHE, ANALYSIS_CACHE)  # pages that count this (core.pagecache)
     return attendance

@@ -9,7 +9,7 @@ from core.figures import KPI_CACHE
 from core.pagecache import bump
 from core.refusals import clean_or_refuse
 from outreach.models import Course, CourseSkill
-from outreach.selectors.classes import PUBLIC_CLASSES_CACHE
+from outreach.selectors.classes import ANALYSIS_CACHE, PUBLIC_CLASSES_CACHE
 
 COURSE_FIELDS = [
     "code",
@@ -35,7 +35,6 @@ def course_save(*, course: Course, skills: Iterable[str], by, before: dict | Non
     """Create or change a course and the skills it needs, with its audit entry."""
     wanted = sorted(set(skills))
     with transaction.atomic():
-        bump(PUBLIC_CLASSES_CACHE)  # the public class list shows this (core.pagecache)
         created = course.pk is None
         clean_or_refuse(course)
         course.save()
@@ -51,5 +50,6 @@ def course_save(*, course: Course, skills: Iterable[str], by, before: dict | Non
             target=course,
             changes=field_changes(before or {}, after),
         )
-        bump(KPI_CACHE)  # the KPI sheet counts this (core.pagecache)
+        # One bump, last, keys in the order of every other write (no two wait for each other).
+        bump(KPI_CACHE, PUBLIC_CLASSES_CACHE, ANALYSIS_CACHE)  # pages that show this
     return course

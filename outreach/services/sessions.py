@@ -14,7 +14,7 @@ from core.office_calendar import closed_reason
 from core.pagecache import bump
 from core.refusals import Refusal
 from outreach.models import ClassSession, Course, Series
-from outreach.selectors.classes import PUBLIC_CLASSES_CACHE
+from outreach.selectors.classes import ANALYSIS_CACHE, PUBLIC_CLASSES_CACHE
 
 from .applications import _promote_waitlisted, _refresh_full_status
 from .notices import tell_session_cancelled, tell_session_moved
@@ -150,7 +150,7 @@ def series_create(
     if not preview.days:
         raise Refusal(_("The rule gives no open days in this period."))
     with transaction.atomic():
-        bump(PUBLIC_CLASSES_CACHE)  # the public class list shows this (core.pagecache)
+        bump(PUBLIC_CLASSES_CACHE, ANALYSIS_CACHE)  # pages that show this (core.pagecache)
         series = Series.objects.create(
             course=course,
             title=title,
@@ -206,7 +206,7 @@ SESSION_FIELDS = (
 def session_create(*, by, **values) -> ClassSession:
     """One session on its own (outside a series)."""
     with transaction.atomic():
-        bump(PUBLIC_CLASSES_CACHE)  # the public class list shows this (core.pagecache)
+        bump(PUBLIC_CLASSES_CACHE, ANALYSIS_CACHE)  # pages that show this (core.pagecache)
         session = ClassSession.objects.create(
             **{k: values[k] for k in values if k in SESSION_FIELDS}
         )
@@ -236,7 +236,6 @@ def session_update(*, session: ClassSession, by, **values) -> ClassSession:
     each change again. Cancelling has its own service (``session_cancel``)."""
     now = timezone.now()
     with transaction.atomic():
-        bump(PUBLIC_CLASSES_CACHE)  # the public class list shows this (core.pagecache)
         locked = ClassSession.objects.select_for_update().get(pk=session.pk)
         before = _snapshot(locked)
         where_before = {key: getattr(locked, key) for key in WHEN_AND_WHERE}
@@ -291,7 +290,8 @@ def session_update(*, session: ClassSession, by, **values) -> ClassSession:
             audit_record(
                 actor=by, action="outreach.session.changed", target=locked, changes=changes
             )
-        bump(KPI_CACHE)  # the KPI sheet counts this (core.pagecache)
+        # One bump, last, keys in the order of every other write (no two wait for each other).
+        bump(KPI_CACHE, PUBLIC_CLASSES_CACHE, ANALYSIS_CACHE)  # pages that show this
     return locked
 
 
@@ -301,8 +301,8 @@ def session_cancel(*, session: ClassSession, by, reason: str = "") -> ClassSessi
     stay as they are (the history of who had a place); the public page shows the notice."""
     now = timezone.now()
     with transaction.atomic():
-        bump(PUBLIC_CLASSES_CACHE)  # the public class list shows this (core.pagecache)
         locked = ClassSession.objects.select_for_update().get(pk=session.pk)
+        bump(PUBLIC_CLASSES_CACHE, ANALYSIS_CACHE)  # pages that show this (core.pagecache)
         if locked.status == ClassSession.Status.HELD:
             raise Refusal(_("A session that was held cannot be cancelled."))
         if locked.status == ClassSession.Status.CANCELLED:

@@ -3,8 +3,10 @@
 from django.conf import settings
 from django.db.models import Count, Q
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
+from core import pagecache
 from core.fiscal import current_fiscal_year, fiscal_year_label
 from core.roles import Role, role_required
 from outreach import selectors
@@ -21,6 +23,29 @@ def _fiscal_year(request) -> tuple[int, FiscalYearForm]:
     return form.year(default=this), form
 
 
+# The counts are cached per fiscal year, audience and language under a version that
+# every write to what they show bumps in its own transaction (core.pagecache), so a
+# recorded attendance shows on the next request. The copy also expires: a write that
+# goes round the services (the admin, a venue renamed in core) shows within this time.
+# The follow-up list is personal data: read afresh each time, never copied to the cache.
+ANALYSIS_CACHE_SECONDS = 600
+
+
+def _figures(year: int, audience: str) -> dict:
+    """The counts below the form: worked out only when the cached copy is missing."""
+    counts = selectors.class_analysis(fiscal_year=year, audience=audience)
+    return {
+        "totals": counts.totals,
+        "nobody": counts.nobody,
+        "charts": [
+            (bar_chart(key, str(selectors.DIMENSION_TITLES[key]), figure.rows), figure)
+            for key, figure in counts.breakdowns.items()
+        ],
+        "sessions": selectors.session_fill_rates(fiscal_year=year, audience=audience),
+        "flagged": selectors.sessions_held_without_attendance(fiscal_year=year),
+    }
+
+
 @role_required(Role.DX_STAFF)
 def analysis(request):
     """Breakdowns as charts with tables, fill rates, nobody-to-ask share, follow-ups."""
@@ -28,11 +53,6 @@ def analysis(request):
     audience = request.GET.get("audience", Course.Audience.RESIDENTS)
     if audience not in Course.Audience.values:
         audience = Course.Audience.RESIDENTS
-    breakdowns = selectors.class_breakdowns(fiscal_year=year, audience=audience)
-    charts = [
-        (bar_chart(key, str(selectors.DIMENSION_TITLES[key]), figure.rows), figure)
-        for key, figure in breakdowns.items()
-    ]
     return render(
         request,
         "outreach/analysis.html",
@@ -41,12 +61,10 @@ def analysis(request):
             "form": form,
             "audience": audience,
             "audiences": Course.Audience.choices,
-            "totals": selectors.attendance_totals(fiscal_year=year, audience=audience),
-            "charts": charts,
-            "sessions": selectors.session_fill_rates(fiscal_year=year, audience=audience),
-            "nobody": selectors.nobody_to_ask_share(fiscal_year=year, audience=audience),
+            "figures": SimpleLazyObject(lambda: _figures(year, audience)),
             "follow_ups": selectors.follow_up_requests(fiscal_year=year),
-            "flagged": selectors.sessions_held_without_attendance(fiscal_year=year),
+            "cache_version": pagecache.version(selectors.ANALYSIS_CACHE),
+            "cache_seconds": ANALYSIS_CACHE_SECONDS,
         },
     )
 

@@ -10,6 +10,7 @@ from core.refusals import Refusal
 from outreach.models import Attendance, ClassSession, Course
 from outreach.selectors import (
     attendance_totals,
+    class_analysis,
     class_breakdowns,
     kpi_resident_class_participants,
     kpi_staff_security_training_attendees,
@@ -153,6 +154,9 @@ def test_kpis_counted_by_hand_across_courses_audiences_and_statuses(
     assert breakdowns["course"].rows == [
         {"label": "スマホの基本操作", "attendances": 4, "people": 3}
     ]
+    # The analysis counts its rows in Python: the same 延べ and 実人数 as the SQL rule.
+    analysis = class_analysis(fiscal_year=2025)
+    assert analysis.totals == totals
 
 
 @pytest.mark.django_db
@@ -164,6 +168,7 @@ def test_share_with_nobody_to_ask_counts_answers_only(past_session, make_applica
     attendance_add_walk_in(session=session, by=dx_staff)
     share = nobody_to_ask_share(fiscal_year=2025)
     assert (share.answered, share.nobody) == (3, 2)
+    assert class_analysis(fiscal_year=2025).nobody == share
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ from core.models import AuditEntry
 from outreach.models import Application, Attendance
 from outreach.selectors import (
     attendance_totals,
+    class_analysis,
     class_breakdowns,
     kpi_resident_class_participants,
     nobody_to_ask_share,
@@ -72,6 +73,10 @@ def test_anonymisation_keeps_every_count_and_removes_names_and_phones(two_years_
     assert report.up_to_fiscal_year == 2023
     assert (report.sessions, report.applications, report.attendances) == (2, 4, 8)
     assert {fy: _all_counts(fy) for fy in (2023, 2024)} == before
+    for fy in (2023, 2024):  # the analysis counts 実人数 in Python: the same as in SQL
+        analysis = class_analysis(fiscal_year=fy)
+        assert analysis.totals == attendance_totals(fiscal_year=fy) == before[fy][2]
+        assert analysis.nobody == nobody_to_ask_share(fiscal_year=fy) == before[fy][4]
     old_apps = Application.objects.filter(session__starts_at__lt=jst(2024, 4, 1))
     old_rows = Attendance.objects.filter(session__starts_at__lt=jst(2024, 4, 1))
     assert not old_apps.exclude(name="").exists()
