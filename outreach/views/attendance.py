@@ -10,7 +10,7 @@ from core.refusals import Refusal, show_refusal
 from core.roles import Role, role_required
 from outreach import services
 from outreach.forms import AnonymousWalkInsForm, AttendanceRowForm, WalkInForm
-from outreach.models import Application
+from outreach.models import Application, ClassSession
 
 from ._access import get_session_for_staff
 
@@ -57,6 +57,10 @@ def attendance_sheet(request, pk: int):
         try:
             # The whole sheet is saved or nothing is (each service nests its own atomic block).
             with transaction.atomic():
+                # Two people saving the sheet of one class at once take turns here, before any
+                # row: each service then locks its row, the session and the page-cache
+                # versions (core.pagecache) in its own order, which could otherwise cross.
+                list(ClassSession.objects.select_for_update().filter(pk=session.pk).values("pk"))
                 _save_sheet(request.user, session, rows, walk_in_rows, new_rows, anonymous)
         except Refusal as refusal:
             show_refusal(request, refusal)

@@ -417,3 +417,34 @@ def test_public_form_asks_for_the_whole_phone_number(client, session):
     assert response.status_code == 200
     assert "市外局番" in response.content.decode()
     assert not Application.objects.exists()
+
+
+@pytest.mark.django_db
+def test_attendance_sheet_locks_its_class_before_any_row(
+    client_for, dx_staff, make_session, make_application
+):
+    """Two people saving one class's sheet take turns on the class row first: each service
+    then locks its attendance row, the class and the page-cache versions, and two sheets
+    taking those in different orders could deadlock on PostgreSQL."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if not connection.features.has_select_for_update:
+        pytest.skip("SQLite takes no row locks: it writes one transaction at a time")
+    session = make_session(starts_at=timezone.now() - timedelta(hours=3))
+    came = make_application(session)
+    client = client_for(dx_staff)
+    client.get(reverse("outreach:attendance_sheet", args=[session.pk]))
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(
+            reverse("outreach:attendance_sheet", args=[session.pk]),
+            {f"a{came.pk}-status": "attended"},
+        )
+    assert response.status_code == 302
+    writes = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if "FOR UPDATE" in q["sql"] or q["sql"].startswith(("INSERT", "UPDATE"))
+        if "django_session" not in q["sql"]
+    ]
+    assert "outreach_classsession" in writes[0] and "FOR UPDATE" in writes[0]
