@@ -447,4 +447,4 @@ def test_attendance_sheet_locks_its_class_before_any_row(
         if "FOR UPDATE" in q["sql"] or q["sql"].startswith(("INSERT", "UPDATE"))
         if "django_session" not in q["sql"]
     ]
-    assert "outreach_classsession" in writes[0] and "FOR UPDATE" in writes[0]
+    assert writes[0].startswith('SELECT "outreach_classsession".') and "FOR UPDATE" in writes[0]
