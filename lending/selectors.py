@@ -12,17 +12,13 @@ from datetime import date, timedelta
 
 from django.db.models import (
     Aggregate,
-    Case,
     CharField,
     Count,
     Exists,
-    FilteredRelation,
     Min,
     OuterRef,
     Q,
     QuerySet,
-    Value,
-    When,
     Window,
     prefetch_related_objects,
 )
@@ -93,40 +89,19 @@ def item_find_by_code(code: str) -> Item | None:
     return item
 
 
-def item_find_for_return(code: str) -> Item | None:
-    """The item a kiosk scan names, with its open loan, in ONE query (the kiosk's hot path).
-
-    Same codes as ``item_find_by_code``. ``item.open_loan`` is the loan out now
-    (with its reservation and group, for the audit entry) or None; the unique
-    constraint ``lending_loan_one_active_per_item`` makes it at most one row.
-    It is a hint read before the return's transaction: ``loan_return`` decides
-    from the conditional update, never from it alone.
-    """
+def code_terms(code: str) -> tuple[str, str | None] | None:
+    """What a scanned or typed code may name, as ``item_find_by_code`` reads it:
+    ``(token, tag_number)``, where ``tag_number`` is None for a QR URL (only its token
+    counts); None when the code can name nothing. For the kiosk's one-statement lookup
+    (``lending.services.loans.loan_return_by_code``); the token match wins."""
     text = normalise_code(code)
     if not text:
         return None
     if match := _TOKEN_IN_URL.search(text):
-        which = Q(qr_token=match.group(1))
-        token = match.group(1)
-    elif "/" in text or " " in text:
+        return match.group(1), None
+    if "/" in text or " " in text:
         return None
-    else:
-        # A token or a 備品番号 in one query; a token match wins (as item_find_by_code tries it first).
-        which = Q(qr_token=text) | Q(tag_number__iexact=text)
-        token = text
-    return (
-        Item.objects.filter(which)
-        .annotate(
-            open_loan=FilteredRelation(
-                "loans",
-                condition=Q(loans__handed_out_at__isnull=False, loans__returned_at__isnull=True),
-            ),
-            token_match=Case(When(qr_token=token, then=Value(0)), default=Value(1)),
-        )
-        .select_related("equipment_type", "open_loan__reservation__organisation")
-        .order_by("token_match")
-        .first()
-    )
+    return text, text
 
 
 def kit_find_by_code(code: str) -> Kit | None:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from core.models import AuditEntry, User
 from core.roles import Role
 from lending.models import Item, Loan, Organisation
-from lending.selectors import item_find_for_return
+from lending.selectors import open_loan_for_item
 from lending.services import item_token_reissue, loan_return
 
 from .loans import put_on_loan
@@ -648,10 +648,10 @@ def test_a_scan_that_read_the_loan_before_another_return_committed_says_already_
     """The losing scan's lookup saw the loan still out; the outcome comes from the
     conditional update and the state after it, not from that stale read."""
     item, loan = on_loan
-    stale = item_find_for_return(item.qr_token)
-    assert stale.open_loan.pk == loan.pk
+    stale = open_loan_for_item(item)
+    assert stale.pk == loan.pk
     assert loan_return(item=item, by=kiosk_user, via=Loan.Via.KIOSK).outcome == "returned"
-    late = loan_return(item=stale, by=kiosk_user, via=Loan.Via.KIOSK, open_loan=stale.open_loan)
+    late = loan_return(item=item, by=kiosk_user, via=Loan.Via.KIOSK, open_loan=stale)
     assert late.outcome == "already_returned"
     assert late.loan.pk == loan.pk
     assert AuditEntry.objects.filter(action="lending.loan.returned").count() == 1
