@@ -94,7 +94,7 @@ def audit_record(
     )
 
 
-def audit_append(
+def audit_insert(
     *,
     actor,
     action: str,
@@ -102,14 +102,19 @@ def audit_append(
     changes: dict[str, Any] | None = None,
     note: str = "",
     actor_label: str = "",
-) -> None:
-    """``audit_record`` for a hot path (the kiosk scan): the same entry, written by one plain
-    INSERT without building a model instance; nothing is returned."""
+    source: str = "",
+) -> tuple[str, list[Any]]:
+    """The entry ``audit_record`` would append, as an INSERT and its parameters for the
+    caller to run in its transaction: for a hot path (the kiosk scan), without building
+    a model instance. With ``source`` (a FROM clause, e.g. ``"FROM returned"`` of the
+    caller's own statement) the entry is written once per row that source yields."""
     values = _entry_values(actor, action, target, changes, note, actor_label)
     values["at"] = timezone.now()
-    sql, fields = _insert_statement()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [_column_value(field, values[field.name]) for field in fields])
+    table, columns, fields = _insert_parts()
+    marks = ", ".join(["%s"] * len(fields))
+    rows = f"SELECT {marks} {source}" if source else f"VALUES ({marks})"
+    sql = f"INSERT INTO {table} ({columns}) {rows}"  # noqa: S608 - names from the model
+    return sql, [_column_value(field, values[field.name]) for field in fields]
 
 
 def _column_value(field: models.Field, value: Any) -> Any:
@@ -138,14 +143,12 @@ def _entry_values(actor, action, target, changes, note, actor_label) -> dict[str
 
 
 @cache
-def _insert_statement() -> tuple[str, list[models.Field]]:
-    """The INSERT of one entry (every column but the id) and its fields, in order."""
+def _insert_parts() -> tuple[str, str, list[models.Field]]:
+    """An entry's table, its columns (all but the id) and their fields, in order."""
     fields = [field for field in AuditEntry._meta.concrete_fields if not field.primary_key]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    table = quote(AuditEntry._meta.db_table)
-    return f"INSERT INTO {table} ({columns}) VALUES ({marks})", fields  # noqa: S608 - model names
+    return quote(AuditEntry._meta.db_table), columns, fields
 
 
 def field_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audit_append, audit_record
+from core.audit import audit_insert, audit_record
 from core.refusals import Refusal
 from lending.models import EquipmentType, Item, ItemDay, Loan, Organisation, Reservation
 from lending.selectors import code_terms, item_find_by_code
@@ -367,82 +367,105 @@ def _scanned_item(row) -> Item:
     return item
 
 
+# The return's writes (``_record_return``). Each ends in its WHERE clause, so that on
+# PostgreSQL they can be joined into one statement that writes only after the return.
+_RETURN_LOAN = (
+    "UPDATE lending_loan SET returned_at = %s, returned_by_id = %s, returned_via = %s, "
+    "missing_components = %s, parts_checked_at = %s, was_late = %s "
+    "WHERE id = %s AND returned_at IS NULL"
+)
+_MARK_ITEM = "UPDATE lending_item SET status = %s WHERE id = %s"
+# The days after today are free again; days already lived stay as history.
+_FREE_DAYS = "DELETE FROM lending_itemday WHERE loan_id = %s AND day > %s"
+# A handed-out reservation whose last unit is back is returned (not closed: the unit is
+# not inspected yet). The loan being returned is left out of the check: on PostgreSQL it
+# runs in the statement that returns it, which does not see its own update.
+_SETTLE = (
+    "UPDATE lending_reservation SET state = %s, returned_at = %s "
+    "WHERE id = %s AND state = %s AND NOT EXISTS (SELECT 1 FROM lending_loan "
+    "WHERE reservation_id = %s AND id <> %s AND released_at IS NULL "
+    "AND (handed_out_at IS NULL OR returned_at IS NULL))"
+)
+
+
 def _record_return(
     loan: Loan, item: Item, *, by, via: str, missing: Sequence[str], now: datetime
 ) -> bool:
-    """The return's writes, in the caller's transaction, which holds the reservation's lock.
+    """The return's writes, in the caller's transaction, which holds the reservation's lock
+    (so the settle sees every earlier return of the reservation's other units).
 
     False (nothing written) when the loan was returned already: the conditional
-    update is what makes one scan, and only one, record the return."""
+    update is what makes one scan, and only one, record the return. On PostgreSQL
+    the five writes are one statement (one round trip instead of five); SQLite runs
+    them one by one, in the same order."""
     today = timezone.localdate(now)
     missing = list(dict.fromkeys(str(part).strip() for part in missing if str(part).strip()))
     was_late = today > loan.due_date
-    fields = {
-        "returned_at": now,
-        "returned_by": _actor(by),
-        "returned_via": via,
-        "missing_components": missing,
-        # At the counter staff tick the parts with the return itself; the kiosk asks
-        # right after it (loan_components_report), so there the check is still open.
-        "parts_checked_at": now if via == Loan.Via.COUNTER else None,
-        "was_late": was_late,
+    actor = _actor(by)
+    # At the counter staff tick the parts with the return itself; the kiosk asks
+    # right after it (loan_components_report), so there the check is still open.
+    parts_checked_at = now if via == Loan.Via.COUNTER else None
+    returned_at = _db(Loan, "returned_at", now)
+    return_loan = [
+        returned_at,
+        actor.pk if actor else None,
+        via,
+        _db(Loan, "missing_components", missing),
+        _db(Loan, "parts_checked_at", parts_checked_at),
+        was_late,
+        loan.pk,
+    ]
+    mark_item = [Item.Status.AWAITING_INSPECTION.value, item.pk]
+    free_days = [loan.pk, _db(ItemDay, "day", today)]
+    settle = [
+        Reservation.State.RETURNED.value,
+        returned_at,
+        loan.reservation_id,
+        Reservation.State.HANDED_OUT.value,
+        loan.reservation_id,
+        loan.pk,
+    ]
+    loan.item = item
+    audit = {
+        "actor": by,
+        "action": "lending.loan.returned",
+        "target": loan,
+        "changes": {"returned_via": [None, via], "missing_components": [None, ", ".join(missing)]},
+        "note": _("late") if was_late else "",
     }
+    # No core.pagecache bump here: a return only frees days, so a cached public calendar
+    # errs on the safe side (a unit shown taken that is free) for at most
+    # PUBLIC_CACHE_SECONDS, and the kiosk scan keeps its statements (issue 18).
     with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE lending_loan SET returned_at = %s, returned_by_id = %s, returned_via = %s, "
-            "missing_components = %s, parts_checked_at = %s, was_late = %s "
-            "WHERE id = %s AND returned_at IS NULL",
-            [
-                _db(Loan, "returned_at", now),
-                fields["returned_by"].pk if fields["returned_by"] else None,
-                via,
-                _db(Loan, "missing_components", missing),
-                _db(Loan, "parts_checked_at", fields["parts_checked_at"]),
-                was_late,
-                loan.pk,
-            ],
-        )
-        if cursor.rowcount != 1:
-            return False
-        cursor.execute(
-            "UPDATE lending_item SET status = %s WHERE id = %s",
-            [Item.Status.AWAITING_INSPECTION.value, item.pk],
-        )
-        # The days after today are free again; days already lived stay as history.
-        cursor.execute(
-            "DELETE FROM lending_itemday WHERE loan_id = %s AND day > %s",
-            [loan.pk, _db(ItemDay, "day", today)],
-        )
-        for name, value in fields.items():
-            setattr(loan, name, value)
-        loan.item = item
-        item.status = Item.Status.AWAITING_INSPECTION
-        audit_append(
-            actor=by,
-            action="lending.loan.returned",
-            target=loan,
-            changes={"returned_via": [None, via], "missing_components": [None, ", ".join(missing)]},
-            note=_("late") if was_late else "",
-        )
-        # No core.pagecache bump here: a return only frees days, so a cached public calendar
-        # errs on the safe side (a unit shown taken that is free) for at most
-        # PUBLIC_CACHE_SECONDS, and the kiosk scan keeps its queries (issue 18).
-        # A handed-out reservation whose last unit just came back is returned. It cannot
-        # be closed here (the unit just returned is not inspected yet); the lock the
-        # caller holds makes this check see every earlier return.
-        cursor.execute(
-            "UPDATE lending_reservation SET state = %s, returned_at = %s "
-            "WHERE id = %s AND state = %s AND NOT EXISTS (SELECT 1 FROM lending_loan "
-            "WHERE reservation_id = %s AND released_at IS NULL "
-            "AND (handed_out_at IS NULL OR returned_at IS NULL))",
-            [
-                Reservation.State.RETURNED.value,
-                _db(Reservation, "returned_at", now),
-                loan.reservation_id,
-                Reservation.State.HANDED_OUT.value,
-                loan.reservation_id,
-            ],
-        )
+        if connection.vendor == "postgresql":
+            audit_sql, audit_params = audit_insert(**audit, source="FROM returned")
+            after_return = "AND EXISTS (SELECT 1 FROM returned)"
+            cursor.execute(
+                f"WITH returned AS ({_RETURN_LOAN} RETURNING id), "  # noqa: S608 - constants
+                f"item AS ({_MARK_ITEM} {after_return}), "
+                f"days AS ({_FREE_DAYS} {after_return}), "
+                f"settle AS ({_SETTLE} {after_return}), "
+                f"audit AS ({audit_sql}) "
+                "SELECT count(*) FROM returned",
+                [*return_loan, *mark_item, *free_days, *settle, *audit_params],
+            )
+            if cursor.fetchone()[0] != 1:
+                return False
+        else:
+            cursor.execute(_RETURN_LOAN, return_loan)
+            if cursor.rowcount != 1:
+                return False
+            cursor.execute(_MARK_ITEM, mark_item)
+            cursor.execute(_FREE_DAYS, free_days)
+            cursor.execute(*audit_insert(**audit))
+            cursor.execute(_SETTLE, settle)
+    loan.returned_at, loan.returned_by, loan.returned_via = now, actor, via
+    loan.missing_components, loan.parts_checked_at, loan.was_late = (
+        missing,
+        parts_checked_at,
+        was_late,
+    )
+    item.status = Item.Status.AWAITING_INSPECTION
     return True
 
 
