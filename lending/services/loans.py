@@ -265,10 +265,10 @@ def _return_refused(item: Item) -> ReturnResult:
 
 # --- the return kiosk's scan (issue 18) ----------------------------------------------
 #
-# The scan is the hot path of the counter: its statements are written out in SQL that
-# SQLite and PostgreSQL both run. Built by the ORM they cost most of a scan's CPU time
-# (the joined lookup alone compiled in 1.7 ms, the whole scan took 9). Values go through
-# their fields' ``get_db_prep_save``, as the ORM would send them. tests/lending/test_kiosk.py
+# The scan is lending's hot path: its statements are written out in SQL that SQLite and
+# PostgreSQL both run. Built by the ORM they cost most of a scan's CPU time (the joined
+# lookup alone took 1.7 ms to compile, the whole scan 9 ms). Values go through their
+# fields' ``get_db_prep_save``, as the ORM would send them. tests/lending/test_kiosk.py
 # runs every statement on both databases.
 
 # The unit a code names: its token, else its 備品番号 in any case (a token match wins,
@@ -311,6 +311,8 @@ def loan_return_by_code(
     unit is never returned here. One transaction: the lookup that locks the reservation,
     then the return's five writes (``_record_return``); the conditional update decides.
     """
+    if via not in Loan.Via.values:
+        raise ValueError(f"via must be one of {Loan.Via.values}")
     terms = code_terms(code)
     if terms is None:
         return None
