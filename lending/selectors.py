@@ -64,36 +64,16 @@ def normalise_code(code: str) -> str:
     return _DASHES.sub("-", text)
 
 
-def item_find_by_code(code: str) -> Item | None:
-    """The item a scanned or typed code names, or None.
+def code_terms(code: str) -> tuple[str, str | None] | None:
+    """How a scanned or typed code is read: ``(token, tag_number)``, or None when it can
+    name nothing. ``tag_number`` is None for a scanned URL, whose token alone counts.
 
     Accepts a full scanned URL (``{SITE_URL}/t/{token}``, any host: labels stay
     valid when the site moves), a bare token, or a typed 備品番号 in any width and
-    case (``ｍｂ－ｐｊ－００１`` finds MB-PJ-001). A re-issued label's old token
-    finds nothing. Retired items ARE returned so the caller can tell the person
-    "this item is retired" instead of "unknown code"; check ``item.is_retired``.
+    case (``ｍｂ－ｐｊ－００１`` finds MB-PJ-001). Tokens are case-sensitive; 備品番号
+    are not. A token never equals a tag number in practice (32 random characters),
+    and a token match wins.
     """
-    text = normalise_code(code)
-    if not text:
-        return None
-    items = Item.objects.select_related("equipment_type")
-    if match := _TOKEN_IN_URL.search(text):
-        return items.filter(qr_token=match.group(1)).first()
-    if "/" in text or " " in text:
-        return None
-    # Tokens are case-sensitive; 備品番号 are not. A token never equals a tag number
-    # in practice (32 random characters), and the token is tried first.
-    item = items.filter(qr_token=text).first()
-    if item is None:
-        item = items.filter(tag_number__iexact=text).first()
-    return item
-
-
-def code_terms(code: str) -> tuple[str, str | None] | None:
-    """What a scanned or typed code may name, as ``item_find_by_code`` reads it:
-    ``(token, tag_number)``, where ``tag_number`` is None for a QR URL (only its token
-    counts); None when the code can name nothing. For the kiosk's one-statement lookup
-    (``lending.services.loans.loan_return_by_code``); the token match wins."""
     text = normalise_code(code)
     if not text:
         return None
@@ -104,20 +84,38 @@ def code_terms(code: str) -> tuple[str, str | None] | None:
     return text, text
 
 
+def item_find_by_code(code: str) -> Item | None:
+    """The item a scanned or typed code names (``code_terms``), or None.
+
+    A re-issued label's old token finds nothing. Retired items ARE returned so the
+    caller can tell the person "this item is retired" instead of "unknown code";
+    check ``item.is_retired``. (The kiosk reads the code the same way, in the
+    statement that locks the loan: ``lending.services.loans.loan_return_by_code``.)
+    """
+    terms = code_terms(code)
+    if terms is None:
+        return None
+    token, tag_number = terms
+    items = Item.objects.select_related("equipment_type")
+    item = items.filter(qr_token=token).first()
+    if item is None and tag_number is not None:
+        item = items.filter(tag_number__iexact=tag_number).first()
+    return item
+
+
 def kit_find_by_code(code: str) -> Kit | None:
     """The kit a scanned or typed code names (its QR URL, token or 備品番号), or None.
 
     Same reading as ``item_find_by_code``; retired kits are returned too.
     """
-    text = normalise_code(code)
-    if not text:
+    terms = code_terms(code)
+    if terms is None:
         return None
-    kits = Kit.objects.all()
-    if match := _TOKEN_IN_URL.search(text):
-        return kits.filter(qr_token=match.group(1)).first()
-    if "/" in text or " " in text:
-        return None
-    return kits.filter(qr_token=text).first() or kits.filter(tag_number__iexact=text).first()
+    token, tag_number = terms
+    kit = Kit.objects.filter(qr_token=token).first()
+    if kit is None and tag_number is not None:
+        kit = Kit.objects.filter(tag_number__iexact=tag_number).first()
+    return kit
 
 
 def kit_units_for_code(code: str) -> tuple[Kit, list[Item]] | None:
