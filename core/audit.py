@@ -20,7 +20,8 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -88,22 +89,66 @@ def audit_record(
 ) -> AuditEntry:
     """Append one entry. ``actor`` may be None (public form, job) with ``actor_label`` saying who:
     one of ``SYSTEM_ACTORS`` or a name as recorded (a caller on the phone)."""
+    return AuditEntry.objects.create(
+        **_entry_values(actor, action, target, changes, note, actor_label)
+    )
+
+
+def audit_insert(
+    *,
+    actor,
+    action: str,
+    target: models.Model,
+    changes: dict[str, Any] | None = None,
+    note: str = "",
+    actor_label: str = "",
+    source: str = "",
+) -> tuple[str, list[Any]]:
+    """The entry ``audit_record`` would append, as an INSERT and its parameters for the
+    caller to run in its transaction: for a hot path (the kiosk scan), without building
+    a model instance. With ``source`` (a FROM clause, e.g. ``"FROM returned"`` of the
+    caller's own statement) the entry is written once per row that source yields."""
+    values = _entry_values(actor, action, target, changes, note, actor_label)
+    values["at"] = timezone.now()
+    table, columns, fields = _insert_parts()
+    marks = ", ".join(["%s"] * len(fields))
+    rows = f"SELECT {marks} {source}" if source else f"VALUES ({marks})"
+    sql = f"INSERT INTO {table} ({columns}) {rows}"  # noqa: S608 - names from the model
+    return sql, [_column_value(field, values[field.name]) for field in fields]
+
+
+def _column_value(field: models.Field, value: Any) -> Any:
+    if field.is_relation:  # a foreign key's column holds the related row's key
+        value = value.pk if value is not None else None
+    return field.get_db_prep_save(value, connection)
+
+
+def _entry_values(actor, action, target, changes, note, actor_label) -> dict[str, Any]:
     if action not in registered_actions():
         raise LookupError(
             f"Audit action {action!r} is not declared in any AppConfig.audit_actions."
         )
     user = actor if getattr(actor, "is_authenticated", False) else None
     label = actor_label or (user.full_name if user else SYSTEM) or SYSTEM
-    return AuditEntry.objects.create(
-        actor=user,
-        actor_label=label[:150],
-        action=action,
-        target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
-        target_id=str(target.pk),
-        target_repr=str(target)[:200],
-        changes=changes or {},
-        note=note,
-    )
+    return {
+        "actor": user,
+        "actor_label": label[:150],
+        "action": action,
+        "target_type": ContentType.objects.get_for_model(target, for_concrete_model=False),
+        "target_id": str(target.pk),
+        "target_repr": str(target)[:200],
+        "changes": changes or {},
+        "note": note,
+    }
+
+
+@cache
+def _insert_parts() -> tuple[str, str, list[models.Field]]:
+    """An entry's table, its columns (all but the id) and their fields, in order."""
+    fields = [field for field in AuditEntry._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    return quote(AuditEntry._meta.db_table), columns, fields
 
 
 def field_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

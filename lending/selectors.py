@@ -15,17 +15,13 @@ from datetime import date, datetime, timedelta
 from django.db import connection
 from django.db.models import (
     Aggregate,
-    Case,
     CharField,
     Count,
     Exists,
-    FilteredRelation,
     Min,
     OuterRef,
     Q,
     QuerySet,
-    Value,
-    When,
 )
 from django.http import Http404
 from django.urls import reverse
@@ -76,65 +72,43 @@ def normalise_code(code: str) -> str:
     return _DASHES.sub("-", text)
 
 
-def item_find_by_code(code: str) -> Item | None:
-    """The item a scanned or typed code names, or None.
+def code_terms(code: str) -> tuple[str, str | None] | None:
+    """How a scanned or typed code is read: ``(token, tag_number)``, or None when it can
+    name nothing. ``tag_number`` is None for a scanned URL, whose token alone counts.
 
     Accepts a full scanned URL (``{SITE_URL}/t/{token}``, any host: labels stay
     valid when the site moves), a bare token, or a typed 備品番号 in any width and
-    case (``ｍｂ－ｐｊ－００１`` finds MB-PJ-001). A re-issued label's old token
-    finds nothing. Retired items ARE returned so the caller can tell the person
-    "this item is retired" instead of "unknown code"; check ``item.is_retired``.
+    case (``ｍｂ－ｐｊ－００１`` finds MB-PJ-001). Tokens are case-sensitive; 備品番号
+    are not. A token never equals a tag number in practice (32 random characters),
+    and a token match wins.
     """
     text = normalise_code(code)
     if not text:
         return None
-    items = Item.objects.select_related("equipment_type")
     if match := _TOKEN_IN_URL.search(text):
-        return items.filter(qr_token=match.group(1)).first()
+        return match.group(1), None
     if "/" in text or " " in text:
         return None
-    # Tokens are case-sensitive; 備品番号 are not. A token never equals a tag number
-    # in practice (32 random characters), and the token is tried first.
-    item = items.filter(qr_token=text).first()
-    if item is None:
-        item = items.filter(tag_number__iexact=text).first()
-    return item
+    return text, text
 
 
-def item_find_for_return(code: str) -> Item | None:
-    """The item a kiosk scan names, with its open loan, in ONE query (the kiosk's hot path).
+def item_find_by_code(code: str) -> Item | None:
+    """The item a scanned or typed code names (``code_terms``), or None.
 
-    Same codes as ``item_find_by_code``. ``item.open_loan`` is the loan out now
-    (with its reservation and group, for the audit entry) or None; the unique
-    constraint ``lending_loan_one_active_per_item`` makes it at most one row.
-    It is a hint read before the return's transaction: ``loan_return`` decides
-    from the conditional update, never from it alone.
+    A re-issued label's old token finds nothing. Retired items ARE returned so the
+    caller can tell the person "this item is retired" instead of "unknown code";
+    check ``item.is_retired``. (The kiosk reads the code the same way, in the
+    statement that locks the loan: ``lending.services.loans.loan_return_by_code``.)
     """
-    text = normalise_code(code)
-    if not text:
+    terms = code_terms(code)
+    if terms is None:
         return None
-    if match := _TOKEN_IN_URL.search(text):
-        which = Q(qr_token=match.group(1))
-        token = match.group(1)
-    elif "/" in text or " " in text:
-        return None
-    else:
-        # A token or a 備品番号 in one query; a token match wins (as item_find_by_code tries it first).
-        which = Q(qr_token=text) | Q(tag_number__iexact=text)
-        token = text
-    return (
-        Item.objects.filter(which)
-        .annotate(
-            open_loan=FilteredRelation(
-                "loans",
-                condition=Q(loans__handed_out_at__isnull=False, loans__returned_at__isnull=True),
-            ),
-            token_match=Case(When(qr_token=token, then=Value(0)), default=Value(1)),
-        )
-        .select_related("equipment_type", "open_loan__reservation__organisation")
-        .order_by("token_match")
-        .first()
-    )
+    token, tag_number = terms
+    items = Item.objects.select_related("equipment_type")
+    item = items.filter(qr_token=token).first()
+    if item is None and tag_number is not None:
+        item = items.filter(tag_number__iexact=tag_number).first()
+    return item
 
 
 def kit_find_by_code(code: str) -> Kit | None:
@@ -142,15 +116,14 @@ def kit_find_by_code(code: str) -> Kit | None:
 
     Same reading as ``item_find_by_code``; retired kits are returned too.
     """
-    text = normalise_code(code)
-    if not text:
+    terms = code_terms(code)
+    if terms is None:
         return None
-    kits = Kit.objects.all()
-    if match := _TOKEN_IN_URL.search(text):
-        return kits.filter(qr_token=match.group(1)).first()
-    if "/" in text or " " in text:
-        return None
-    return kits.filter(qr_token=text).first() or kits.filter(tag_number__iexact=text).first()
+    token, tag_number = terms
+    kit = Kit.objects.filter(qr_token=token).first()
+    if kit is None and tag_number is not None:
+        kit = Kit.objects.filter(tag_number__iexact=tag_number).first()
+    return kit
 
 
 def kit_units_for_code(code: str) -> tuple[Kit, list[Item]] | None:

@@ -26,6 +26,7 @@ from lending.services.loans import (
     loan_hand_out,
     loan_inspect,
     loan_return,
+    loan_return_by_code,
     loans_hold_overdue_days,
     reservation_release_unhanded,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "loan_hand_out",
     "loan_inspect",
     "loan_return",
+    "loan_return_by_code",
     "loans_hold_overdue_days",
     "membership_request",
     "membership_revoke",

@@ -20,8 +20,8 @@ from core.refusals import Refusal
 from core.roles import Role, role_required
 from lending.forms import KioskScanForm
 from lending.models import Item, Kit, Loan
-from lending.selectors import item_find_for_return, kit_find_by_code
-from lending.services import kit_return, loan_components_report, loan_return
+from lending.selectors import kit_find_by_code
+from lending.services import kit_return, loan_components_report, loan_return_by_code
 
 # The parts check after a return is open to the kiosk session that made the return,
 # for a while: a signed ticket in the form says so (no session write on the scan).
@@ -109,14 +109,6 @@ def _show(request, context: dict, *, status: int = 200):
     return response
 
 
-def _find_scanned(code: str) -> Item | None:
-    """The unit a scanned code names, with its open loan (one query).
-
-    The one place the scan path resolves a unit's code; a kit's own label is looked up
-    only when no unit matched (``_kit_returned``)."""
-    return item_find_for_return(code)
-
-
 @server_timing
 @never_cache
 @role_required(Role.KIOSK)
@@ -134,14 +126,15 @@ def kiosk(request):
         context = kiosk_context(outcome="invalid")
         context["form"] = form
         return _show(request, context)
-    item = _find_scanned(form.cleaned_data["code"])
-    if item is None and (kit := kit_find_by_code(form.cleaned_data["code"])) is not None:
+    code = form.cleaned_data["code"]
+    # The unit's lookup and its return are one transaction (lending.services.loans);
+    # a kit's own label is looked up only when no unit has the code.
+    result = loan_return_by_code(code=code, by=request.user, via=Loan.Via.KIOSK)
+    if result is None and (kit := kit_find_by_code(code)) is not None:
         return _kit_returned(request, kit)
-    if item is None or item.status == Item.Status.RETIRED:
+    if result is None or result.item.is_retired:
         return _show(request, kiosk_context(outcome="unknown"))
-    result = loan_return(
-        item=item, by=request.user, via=Loan.Via.KIOSK, open_loan=getattr(item, "open_loan", None)
-    )
+    item = result.item
     if result.outcome == "returned":
         context = kiosk_context(
             outcome="late" if result.was_late else "returned",
