@@ -33,6 +33,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
@@ -142,7 +143,13 @@ def client_for(role: str | None, cache: dict) -> Client:
 
 def request(client: Client, method: str, path: str, data: dict, headers: dict | None = None):
     if method == "POST":
-        return client.post(path, data, headers=headers)
+        # As a browser's form and kiosk.js send it (the test Client would send multipart).
+        return client.post(
+            path,
+            urlencode(data, doseq=True),
+            content_type="application/x-www-form-urlencoded",
+            headers=headers,
+        )
     return client.get(path, data, headers=headers)
 
 
