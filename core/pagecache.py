@@ -1,4 +1,10 @@
-"""Cached public pages whose copy is thrown away by the very transaction that changes them.
+"""Cached pages whose copy is thrown away by the very transaction that changes them.
+
+Used by the public class list (``outreach.public_classes``), each type's public month
+calendar, the KPI sheet and public report (``kpi.sheets``, core.figures.KPI_CACHE) and
+the class and Wi-Fi analyses (``outreach.analysis``, ``wifi.analysis``): pages that many
+people read and few writes change. Personal data (the analysis's follow-up list) is
+never part of a cached copy: it is read afresh on each request.
 
 A page (or the costly part of it, with ``{% cache %}``) is cached under a key that
 includes the current *version* of what it shows. Services that change it call
@@ -15,8 +21,11 @@ The row lock of the bump serialises writers of one key; keys are per page kind
 (per equipment type for the calendars) so that unrelated writes do not queue. Bump
 after taking the row locks the write needs (``select_for_update``), never before:
 one order of locks everywhere, so two writers cannot wait for each other.
-Fragments also expire after ``PUBLIC_CACHE_SECONDS``: the clock changes what they
-show as well (a class that has started leaves the list).
+Fragments also expire after ``PUBLIC_CACHE_SECONDS`` (the analyses after ten minutes):
+the clock changes what they show as well (a class that has started leaves the list),
+and a few rare writes outside the services (the admin site) bump nothing.
+When one write bumps several keys it passes them in one ``bump()`` call in the order
+KPI, public list, analysis, so two writers always lock the version rows in one order.
 """
 
 from django.db import connection
