@@ -24,8 +24,8 @@ one order of locks everywhere, so two writers cannot wait for each other.
 Fragments also expire after ``PUBLIC_CACHE_SECONDS`` (the analyses after ten minutes):
 the clock changes what they show as well (a class that has started leaves the list),
 and a few rare writes outside the services (the admin site) bump nothing.
-When one write bumps several keys it passes them in one ``bump()`` call in the order
-KPI, public list, analysis, so two writers always lock the version rows in one order.
+When one write bumps several keys it passes them in one ``bump()`` call, which locks
+them in sorted order, so two writers always take the version rows in one order.
 """
 
 from django.db import connection
@@ -42,7 +42,7 @@ def bump(*keys: str) -> None:
     SQLite and PostgreSQL both understand), so query counts do not depend on history."""
     table = connection.ops.quote_name(CacheVersion._meta.db_table)
     with connection.cursor() as cursor:
-        for key in keys:
+        for key in sorted(set(keys)):
             cursor.execute(
                 f"INSERT INTO {table} (key, version) VALUES (%s, 1) "  # noqa: S608 - our table
                 f"ON CONFLICT (key) DO UPDATE SET version = {table}.version + 1",
