@@ -8,76 +8,299 @@ tables2's meaning of a cell (the accessor, ``get_FOO_display``, empty values and
 the column default, ``render_<name>``, ``linkify``, localisation) but works out
 per column, once, what tables2 works out per cell, and writes the rows in Python.
 
+Each column gets a *fast cell* for the cases every list of ours uses: a record that
+is a model instance, read through a plain path of attributes (``operator.attrgetter``;
+choice labels looked up in a dict built once), a ``render`` that is the column's own
+identity, a ``DateColumn`` or ``BooleanColumn``, or a table's ``render_<name>`` that
+asks for ``value`` and/or ``record`` only, and a link reversed once with a placeholder
+key (``record_url``). Anything else — another kind of record, a callable value, a
+computed ``<td>`` attribute, a key that is not a plain number — goes down the general
+path, which is tables2's own logic with the per-cell work taken out.
+``tests/core/test_tables.py`` compares both with tables2's rendering for every table
+of the project.
+
 Sorting, pagination, the header and the CSV/XLSX export (``core.exports``) stay
 tables2's own; only ``<tbody>`` is rendered here (``templates/django_tables2/tsunagu.html``).
 """
 
+import datetime
+import html
 import inspect
+import operator
+import re
 from collections.abc import Callable
 from functools import partialmethod
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
 from django.template import Context, Template
+from django.urls import NoReverseMatch, get_resolver, get_script_prefix, get_urlconf, reverse
+from django.utils.dateformat import DateFormat
 from django.utils.encoding import force_str
-from django.utils.formats import localize
+from django.utils.formats import date_format, get_format, localize
 from django.utils.hashable import make_hashable
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
-from django_tables2.columns import ManyToManyColumn, TemplateColumn
+from django.utils.timezone import get_current_timezone, is_naive, template_localtime
+from django.utils.translation import get_language
+from django_tables2.columns import BooleanColumn, DateColumn, ManyToManyColumn, TemplateColumn
+from django_tables2.columns.base import Column, LinkTransform
 from django_tables2.columns.linkcolumn import BaseLinkColumn
-from django_tables2.utils import A, AttributeDict, signature
+from django_tables2.rows import BoundRow
+from django_tables2.utils import A, Accessor, AttributeDict, signature
 
 CELL_ARGUMENTS = ("value", "record", "column", "bound_column", "bound_row", "table")
+
+# "Use the general path for this cell."
+_SLOW = object()
+
+# ``DateColumn`` builds its template from its format; the fast path formats the date itself.
+_DATE_TEMPLATE = re.compile(r'\{\{ value\|date:"([^"]*)"\|default:default \}\}')
+
+
+# --- URLs of records -------------------------------------------------------------------
+
+# A number no URL of ours contains, and numbers of other lengths to check the split with.
+_PLACEHOLDER = 8293746150
+_CHECKS = (0, 7, 42, 1234567890123)
+_url_parts: dict[tuple, tuple[str, str] | None] = {}
+
+
+def _parts(viewname: str, kwarg: str | None) -> tuple[str, str] | None:
+    """The URL of ``viewname`` around its one key, or None when it cannot be split.
+
+    Cached per URLconf (the resolver object itself is in the key, so a URLconf
+    swapped by a test never reuses the parts) and per script prefix.
+    """
+    urlconf = get_urlconf()
+    key = (viewname, kwarg, get_resolver(urlconf), urlconf, get_script_prefix())
+    try:
+        return _url_parts[key]
+    except KeyError:
+        pass
+
+    def url(pk):
+        if kwarg is None:
+            return reverse(viewname, args=[pk])
+        return reverse(viewname, kwargs={kwarg: pk})
+
+    parts = None
+    try:
+        placeholder = url(_PLACEHOLDER)
+        if placeholder.count(str(_PLACEHOLDER)) == 1:
+            prefix, suffix = placeholder.split(str(_PLACEHOLDER))
+            if all(url(pk) == f"{prefix}{pk}{suffix}" for pk in _CHECKS):
+                parts = (prefix, suffix)
+    except NoReverseMatch:
+        pass
+    _url_parts[key] = parts
+    return parts
+
+
+def record_url(viewname: str, pk: Any, kwarg: str | None = None) -> str:
+    """``reverse(viewname, args=[pk])`` (or ``kwargs={kwarg: pk}``), reversed once.
+
+    ``reverse()`` costs tens of microseconds; a list links every row. For a number key
+    the URL is the one reversed with a placeholder, with the number put in its place;
+    anything else goes through ``reverse()``.
+    """
+    return record_urls(viewname, kwarg)(pk)
+
+
+def record_urls(viewname: str, kwarg: str | None = None) -> Callable[[Any], str]:
+    """``record_url`` for one view, for the rows of one page (the URLconf and the script
+    prefix are read once, here)."""
+    parts = _parts(viewname, kwarg)
+
+    def url(pk) -> str:
+        if parts is not None and type(pk) is int and pk >= 0:
+            return f"{parts[0]}{pk}{parts[1]}"
+        if kwarg is None:
+            return reverse(viewname, args=[pk])
+        return reverse(viewname, kwargs={kwarg: pk})
+
+    return url
+
+
+# Django's date format specifiers (django.utils.dateformat), by what they depend on.
+_SPECIFIER = re.compile(r"(?<!\\)([aAbcdDeEfFgGhHiIjlLmMnNoOPrsStTUuwWyYzZ])")
+_DAY_SPECIFIERS = frozenset("bdDEFjlLmMnNoStwWyYz")
+_CLOCK_SPECIFIERS = frozenset("aAfgGhHiPsu")
+_ESCAPED = re.compile(r"\\(.)")
+
+
+# The parts of formatted dates, per (language, format): only the names in them are
+# translated, and nothing else changes while the process runs (see _forget).
+_format_parts: dict[tuple[str | None, str], tuple[dict, dict]] = {}
+_REMEMBERED = 4096  # days (or times of day) per format, then start again
+
+
+class LocalDateFormat:
+    """``formats.date_format(localtime(value), format_name)``, cheaply, for table rows.
+
+    Formatting a date costs tens of microseconds (the format parsed, names translated);
+    a list formats one or two per row. The text of a format made of day and time-of-day
+    specifiers is its literals with the day's part (remembered per day) and the clock's
+    part (remembered per time of day) put in; a format that also names the time zone is
+    formatted each time. The language and the time zone are those active when it is
+    made: make one per render (a ``cached_property`` of the table).
+    """
+
+    def __init__(self, format_name: str) -> None:
+        self.format_name = format_name
+        self.timezone = get_current_timezone()
+        format_string = str(get_format(format_name))
+        pieces = _SPECIFIER.split(format_string)
+        specifiers = pieces[1::2]
+        self.splits = all(s in _DAY_SPECIFIERS or s in _CLOCK_SPECIFIERS for s in specifiers)
+        self.day_specifiers = [s for s in specifiers if s in _DAY_SPECIFIERS]
+        self.clock_specifiers = [s for s in specifiers if s in _CLOCK_SPECIFIERS]
+        # The text as a str.format template: day parts first, then the clock's.
+        template, days, clocks = [], 0, len(self.day_specifiers)
+        for i, piece in enumerate(pieces):
+            if i % 2 == 0:
+                template.append(_ESCAPED.sub(r"\1", piece).replace("{", "{{").replace("}", "}}"))
+            elif piece in _DAY_SPECIFIERS:
+                template.append(f"{{{days}}}")
+                days += 1
+            else:
+                template.append(f"{{{clocks}}}")
+                clocks += 1
+        self.template = "".join(template)
+        self._days, self._clocks = _format_parts.setdefault(
+            (get_language(), format_string), ({}, {})
+        )
+
+    def local(self, value: datetime.date) -> datetime.date:
+        """``core.fiscal._local``: an aware date-time in the page's time zone."""
+        if isinstance(value, datetime.datetime) and not is_naive(value):
+            return value.astimezone(self.timezone)  # timezone.localtime()
+        return value
+
+    def __call__(self, value: datetime.date) -> str:
+        return self.text(self.local(value))
+
+    def text(self, value: datetime.date) -> str:
+        """``formats.date_format(value, format_name)``."""
+        is_datetime = isinstance(value, datetime.datetime)
+        if not self.splits or (self.clock_specifiers and not is_datetime):
+            return date_format(value, self.format_name)
+        day = value.date() if is_datetime else value
+        day_parts = self._days.get(day)
+        if day_parts is None:
+            day_parts = self._parts(self._days, day, value, self.day_specifiers)
+        if not self.clock_specifiers:
+            return self.template.format(*day_parts)
+        clock = value.time()
+        clock_parts = self._clocks.get(clock)
+        if clock_parts is None:
+            clock_parts = self._parts(self._clocks, clock, value, self.clock_specifiers)
+        return self.template.format(*day_parts, *clock_parts)
+
+    @staticmethod
+    def _parts(remembered: dict, key, value, specifiers) -> tuple[str, ...]:
+        formatter = DateFormat(value)
+        if len(remembered) >= _REMEMBERED:
+            remembered.clear()
+        remembered[key] = parts = tuple(str(getattr(formatter, s)()) for s in specifiers)
+        return parts
+
+
+@receiver(setting_changed)
+def _forget(**kwargs) -> None:
+    """A test changed the settings: the languages, formats and URLs may differ."""
+    _format_parts.clear()
+    _label_cache.clear()
+    _url_parts.clear()
+
+
+# --- Columns -------------------------------------------------------------------------
+
+
+def _plain(model: type) -> bool:
+    """tables2's accessor reads this class's instances by plain ``getattr`` (it tries
+    ``obj[name]`` first, and calls what is callable)."""
+    return not any("__getitem__" in vars(k) or "__call__" in vars(k) for k in model.__mro__)
+
+
+class _Reader:
+    """How the fast path reads one column's value from a record of one model."""
+
+    def __init__(self, get: Callable[[Any], Any], field, labels: dict | None) -> None:
+        self.get = get
+        self.field = field
+        self.labels = labels
 
 
 class _Column:
     """What tables2 recomputes per cell, computed once for one bound column."""
 
-    def __init__(self, table, bound_column) -> None:
+    def __init__(self, table, bound_column, *, grouping: bool) -> None:
+        self.table = table
         self.bound_column = bound_column
+        self.column = column = bound_column.column
         self.accessor = A(bound_column.accessor)
         self._choices: dict[type, tuple | None] = {}
         self._custom_display: dict[type, bool] = {}
+        self.default_is_callable = callable(getattr(column, "_default", None))
         self.default = bound_column.default
         self.render = bound_column.render
-        column = bound_column.column
-        if (
-            isinstance(column, TemplateColumn)
-            and column.template_code
-            and getattr(self.render, "__self__", None) is column
-        ):
+        self.own_render = getattr(self.render, "__self__", None) is column
+        if isinstance(column, TemplateColumn) and column.template_code and self.own_render:
             # TemplateColumn (and DateColumn, one of them) parses its template for every cell.
             self.render = _compiled_template_render(column)
+            args, catch_all = (), "kwargs"
+        else:
+            args, catch_all = _signature(self.render)
         self.link = bound_column.link
-        args, catch_all = signature(self.render)
         self.takes_all = bool(catch_all)
         self.arguments = tuple(a for a in args if a in CELL_ARGUMENTS)
         # A render method asking for something tables2 does not give is never called
         # (call_with_appropriate returns None): keep that.
         self.never_called = not catch_all and any(a not in CELL_ARGUMENTS for a in args)
         td = table.attrs.get("td", table.attrs.get("cell", {}))
-        td = {
-            **td,
-            **bound_column.column.attrs.get("td", bound_column.column.attrs.get("cell", {})),
-        }
+        td = {**td, **column.attrs.get("td", column.attrs.get("cell", {}))}
         # Attributes computed from the record need the per-cell path.
         self.td_per_cell = any(callable(v) for v in td.values())
         self.td_html = "" if self.td_per_cell else _td_open(bound_column)
         localize_setting = bound_column.localize
         self.use_l10n = True if localize_setting is None else bool(localize_setting)
+        # localize() writes a whole number as str() unless thousands are grouped.
+        self.plain_ints = not (self.use_l10n and grouping)
 
-    def cell(self, row) -> str:
+    # The general path: tables2's logic for any cell.
+
+    def general(self, row) -> str:
         content = self._get_and_render_with(row, self._renderer(row))
+        if self.td_per_cell:
+            # As BoundRow.items: the attributes see the cell before it is localised.
+            self.bound_column.current_record = row.record
+            self.bound_column.current_value = content
+            td_open = _td_open(self.bound_column)
+        else:
+            td_open = self.td_html
+        return f"{td_open}{self.to_html(content)}</td>"
+
+    def to_html(self, content) -> str:
+        """The cell as the template writes ``{{ cell }}`` (or ``|localize``/``|unlocalize``)."""
+        kind = type(content)
+        if kind is str:
+            return html.escape(content)
+        if kind is SafeString:
+            return content
+        if kind is int and self.plain_ints:
+            return str(content)
         return conditional_escape(localize(template_localtime(content), use_l10n=self.use_l10n))
 
     def _get_and_render_with(self, row, render):
         """``BoundRow._get_and_render_with`` with the choices of a field looked up once per
         column instead of ``get_FOO_display()`` (which builds the choices dict) per cell."""
         record = row.record
-        column = self.bound_column.column
+        column = self.column
         value = None
         penultimate, remainder = self.accessor.penultimate(record)
         if isinstance(penultimate, models.Model):
@@ -100,7 +323,7 @@ class _Column:
         if value in column.empty_values or (
             isinstance(column, ManyToManyColumn) and not value.exists()
         ):
-            return self.default
+            return self.bound_column.default if self.default_is_callable else self.default
         return render(self.bound_column, value)
 
     def _labels(self, penultimate, record, remainder):
@@ -118,7 +341,7 @@ class _Column:
                 if isinstance(display, partialmethod):  # Django's own get_FOO_display
                     self._choices[model] = (
                         field,
-                        {make_hashable(k): force_str(v) for k, v in field.flatchoices},
+                        _choice_labels(field),
                     )
                 else:
                     self._custom_display[model] = True
@@ -144,17 +367,287 @@ class _Column:
 
         return render
 
-    def td_open(self, row, content: str) -> str:
-        if not self.td_per_cell:
-            return self.td_html
-        self.bound_column.current_record = row.record
-        self.bound_column.current_value = content
-        return _td_open(self.bound_column)
+    # The fast path.
+
+    def reader(self, model: type) -> _Reader | None:
+        """How to read this column from a ``model`` instance by ``getattr`` alone, as
+        ``Accessor.resolve`` would, or None when the path is not that simple."""
+        accessor = self.accessor
+        bits = accessor.bits
+        if not bits or not _plain(model) or not issubclass(model, models.Model):
+            return None
+        current, field = model, None
+        for bit in bits[:-1]:
+            try:
+                field = current._meta.get_field(bit)
+            except FieldDoesNotExist:
+                return None
+            # Only a relation that holds its object (or None): tables2 stops at None.
+            if not (field.concrete and (field.many_to_one or field.one_to_one)):
+                return None
+            current = field.related_model
+            if not _plain(current):
+                return None
+        last = bits[-1]
+        try:
+            last_field = current._meta.get_field(last)
+        except FieldDoesNotExist:
+            last_field = None
+            if getattr(field, "choices", None):  # tables2 would look at the relation's choices
+                return None
+        path = list(bits)
+        labels = None
+        if last_field is not None and getattr(last_field, "choices", ()):
+            display = inspect.getattr_static(current, f"get_{last}_display", None)
+            if display is not None:
+                if not isinstance(display, partialmethod):
+                    return None  # a get_FOO_display of the model's own
+                labels = _choice_labels(last_field)
+                path[-1] = last_field.attname
+        field = last_field if last_field is not None else field
+        return _Reader(operator.attrgetter(".".join(path)), field, labels)
+
+    def fast_cell(self) -> Callable[[BoundRow], str]:
+        """The function that writes this column's ``<td>`` for a row."""
+        general = self.general
+        if self.td_per_cell or self.never_called or self.default_is_callable:
+            return general
+        column = self.column
+        render = self._fast_render()
+        if render is None:
+            return general
+        link = self._fast_link()
+        if link is None:
+            return general
+        reader = self.reader
+        empty_values = column.empty_values
+        if isinstance(column, ManyToManyColumn):
+            return general
+        fixed_text = isinstance(column, BaseLinkColumn) and column.text is not None
+        td_open = self.td_html
+        default_cell = f"{td_open}{self.to_html(self.default)}</td>"
+        to_html = self.to_html
+        readers: dict[type, _Reader | None] = {}
+
+        def cell(row) -> str:
+            record = row._record
+            kind = type(record)
+            try:
+                read = readers[kind]
+            except KeyError:
+                read = readers[kind] = reader(kind)
+            if read is None:
+                return general(row)
+            try:
+                value = read.get(record)
+            except AttributeError:
+                # Accessor.resolve fails or meets None on the way: no value (tables2).
+                if fixed_text:
+                    return general(row)
+                value = None
+            except Exception:
+                return general(row)
+            else:
+                if read.labels is not None:
+                    try:
+                        value = read.labels[value]
+                    except KeyError:
+                        value = force_str(value, strings_only=True)
+                    except TypeError:  # an unhashable value
+                        return general(row)
+                elif callable(value):
+                    return general(row)
+            if value in empty_values:
+                return default_cell
+            content = value if render is True else render(value, record, read)
+            if content is _SLOW:
+                return general(row)
+            if link is not False:
+                content = link(content, record)
+                if content is _SLOW:
+                    return general(row)
+                return f"{td_open}{content}</td>"
+            return f"{td_open}{to_html(content)}</td>"
+
+        return cell
+
+    def _fast_render(self):
+        """``True`` when the cell is the value itself, a function ``(value, record, reader)``
+        for the kinds of render the fast path knows, or None."""
+        column, render = self.column, self.render
+        if self.own_render:
+            function = getattr(self.bound_column.render, "__func__", None)
+            if isinstance(column, DateColumn) and function is TemplateColumn.render:
+                return self._date_render()
+            if function is Column.render:
+                return True
+            if function is BaseLinkColumn.render and column.text is None:
+                return True
+            if type(column) is BooleanColumn:
+                return self._boolean_render()
+            return None
+        if getattr(render, "__self__", None) is self.table and not self.takes_all:
+            return _table_render(render, self.arguments)
+        return None
+
+    def _boolean_render(self):
+        column = self.column
+        span = column.attrs.get("span", {})
+        if any(callable(v) for v in span.values()):
+            return None
+        spans = {}
+        for value in (True, False):
+            attrs = {"class": str(value).lower(), **span}
+            text = column.yesno[int(not value)]
+            spans[value] = format_html(
+                "<span {}>{}</span>", AttributeDict(attrs).as_html(), escape(text)
+            )
+
+        def render(value, record, read):
+            field = read.field
+            if field is not None and getattr(field, "choices", None):
+                return _SLOW  # tables2 maps the label back to its value
+            return spans[bool(value)]
+
+        return render
+
+    def _date_render(self):
+        column = self.column
+        match = _DATE_TEMPLATE.fullmatch(column.template_code or "")
+        context = getattr(self.table, "context", None)
+        if (
+            match is None
+            or column.extra_context
+            or (context is not None and (not context.autoescape or context.use_tz is not None))
+        ):
+            return None
+        dates = LocalDateFormat(match.group(1))
+        # No date: the template writes the column's default (``|default:default``).
+        default = self.default
+        no_date = mark_safe(html.escape(default)) if isinstance(default, str) else _SLOW  # noqa: S308
+
+        def render(value, record, read):
+            if not isinstance(value, datetime.date):
+                return no_date if value is None or value == "" else _SLOW
+            text = dates.text(template_localtime(value))  # the |date filter
+            return mark_safe(html.escape(text)) if text else _SLOW  # noqa: S308
+
+        return render
+
+    def _fast_link(self):
+        """``False`` without a link, a function ``(content, record)`` writing the ``<a>``,
+        or None when the link needs the general path."""
+        link = self.link
+        if not link:
+            return False
+        if type(link) is not LinkTransform or link.url is not None:
+            return None
+        attrs = link.attrs or {}
+        if "href" in attrs or any(callable(v) or isinstance(v, dict) for v in attrs.values()):
+            return None
+        params = dict(link.reverse_args)
+        viewname = params.pop("viewname", None)
+        args, kwargs = params.pop("args", None), params.pop("kwargs", None)
+        if not isinstance(viewname, str) or isinstance(viewname, Accessor) or any(params.values()):
+            return None
+        if args and not kwargs and len(args) == 1 and isinstance(args[0], Accessor):
+            kwarg, key_accessor = None, args[0]
+        elif kwargs and not args and len(kwargs) == 1:
+            ((kwarg, key_accessor),) = kwargs.items()
+            if not isinstance(key_accessor, Accessor):
+                return None
+        else:
+            return None
+        parts = _parts(viewname, kwarg)
+        if parts is None:
+            return None
+        prefix, suffix = html.escape(parts[0]), html.escape(parts[1])
+        static = AttributeDict(attrs).as_html()
+        a_open = f'<a {static} href="' if static else '<a href="'
+        key_column = _KeyReader(key_accessor)
+
+        def render(content, record):
+            pk = key_column.read(record)
+            if type(pk) is not int or pk < 0:
+                return _SLOW
+            return f'{a_open}{prefix}{pk}{suffix}">{conditional_escape(content)}</a>'
+
+        return render
+
+
+class _KeyReader:
+    """Reads a link's key (``A("pk")``) from a record as ``Accessor.resolve`` would."""
+
+    def __init__(self, accessor: Accessor) -> None:
+        self.accessor = accessor
+        self._getters: dict[type, Callable | None] = {}
+
+    def read(self, record):
+        kind = type(record)
+        try:
+            get = self._getters[kind]
+        except KeyError:
+            get = None
+            bits = self.accessor.bits
+            if len(bits) == 1 and issubclass(kind, models.Model) and _plain(kind):
+                get = operator.attrgetter(bits[0])
+            self._getters[kind] = get
+        if get is None:
+            return _SLOW
+        try:
+            return get(record)
+        except Exception:
+            return _SLOW
+
+
+def _table_render(method, arguments: tuple[str, ...]):
+    """A table's ``render_<name>`` called with the arguments it asks for."""
+    if arguments == ():
+        return lambda value, record, read: method()
+    if arguments == ("value",):
+        return lambda value, record, read: method(value=value)
+    if arguments == ("record",):
+        return lambda value, record, read: method(record=record)
+    if set(arguments) == {"value", "record"}:
+        return lambda value, record, read: method(value=value, record=record)
+    return None
+
+
+_signatures: dict[tuple, tuple] = {}
+
+
+def _signature(function) -> tuple[tuple[str, ...], str | None]:
+    """tables2's ``signature()`` (``inspect.signature``), worked out once per function."""
+    key = (getattr(function, "__func__", function), hasattr(function, "__self__"))
+    try:
+        return _signatures[key]
+    except KeyError:
+        result = _signatures[key] = signature(function)
+        return result
+
+
+_label_cache: dict[tuple, dict] = {}
+
+
+def _choice_labels(field) -> dict:
+    """{value: label} of a field with choices, in the active language (as
+    ``get_FOO_display`` reads them)."""
+    key = (field, get_language())
+    try:
+        return _label_cache[key]
+    except KeyError:
+        labels = _label_cache[key] = {make_hashable(k): force_str(v) for k, v in field.flatchoices}
+        return labels
+
+
+_templates: dict[str, Template] = {}
 
 
 def _compiled_template_render(column) -> Callable[..., Any]:
     """``TemplateColumn.render`` with the template parsed once instead of once per cell."""
-    compiled = Template(column.template_code)
+    compiled = _templates.get(column.template_code)
+    if compiled is None:
+        compiled = _templates[column.template_code] = Template(column.template_code)
 
     def render(record, table, value, bound_column, **kwargs):
         parent_context = getattr(table, "context", Context())
@@ -169,23 +662,44 @@ def _compiled_template_render(column) -> Callable[..., Any]:
 
 
 def _td_open(bound_column) -> str:
-    attrs = bound_column.attrs["td"]
-    html = AttributeDict(attrs).as_html()
-    return f"<td {html}>" if html else "<td>"
+    attrs = AttributeDict(bound_column.attrs["td"]).as_html()
+    return f"<td {attrs}>" if attrs else "<td>"
+
+
+def _row_opener(table) -> Callable[[BoundRow], str]:
+    """``<tr {{ row.attrs.as_html }}>``, worked out twice (even, odd) when the table's row
+    attributes are fixed."""
+    row_attrs = table.row_attrs
+    if any(callable(v) or isinstance(v, dict) for v in row_attrs.values()):
+        return lambda row: f"<tr {row.attrs.as_html()}>"
+    opened = []
+    for css_class in ("even", "odd"):
+        attrs = dict(row_attrs)
+        attrs["class"] = f"{attrs['class']} {css_class}" if attrs.get("class") else css_class
+        opened.append(f"<tr {AttributeDict(attrs).as_html()}>")
+    even, odd = opened
+
+    def opener(row) -> str:
+        if type(row) is not BoundRow:  # a pinned row has its own attributes
+            return f"<tr {row.attrs.as_html()}>"
+        return odd if row.row_counter % 2 else even
+
+    return opener
 
 
 def table_body(table) -> SafeString:
     """The rows of the table's current page (or every row when it is not paginated)."""
-    columns = [_Column(table, bound_column) for bound_column in table.columns]
+    grouping = settings.USE_THOUSAND_SEPARATOR
+    columns = [_Column(table, bound_column, grouping=grouping) for bound_column in table.columns]
+    cells = [column.fast_cell() for column in columns]
+    row_open = _row_opener(table)
     parts: list[str] = []
+    append = parts.append
     for row in table.paginated_rows:
-        parts.append(f"<tr {row.attrs.as_html()}>")
-        for column in columns:
-            content = column.cell(row)
-            parts.append(column.td_open(row, content))
-            parts.append(content)
-            parts.append("</td>")
-        parts.append("</tr>\n")
+        append(row_open(row))
+        for cell in cells:
+            append(cell(row))
+        append("</tr>\n")
     if not parts and table.empty_text:
         parts.append(
             format_html('<tr><td colspan="{}">{}</td></tr>', len(columns), table.empty_text)

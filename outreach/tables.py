@@ -1,15 +1,19 @@
-"""Lists for 総務課: sessions, the staffing of classes, and hours per volunteer."""
+"""Lists for 総務課: sessions, the staffing of classes, and hours per volunteer.
+
+The rows are written by ``core.tables``; a ``render_<name>`` here runs once per row, so
+what it needs for every row (the URL pattern, the date format, the badges) is worked
+out once per page in a ``cached_property`` of the table.
+"""
 
 from decimal import Decimal
+from functools import cached_property
 
 import django_tables2 as tables
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.fiscal import short_datetime
+from core.tables import LocalDateFormat, record_urls
 from outreach.models import ClassSession
 from outreach.selectors import staffing_of
 
@@ -50,21 +54,35 @@ class SessionTable(tables.Table):
         order_by = "starts_at"
         attrs = {"class": "table"}
 
+    @cached_property
+    def _short_datetime(self):
+        return LocalDateFormat("SHORT_DATETIME_FORMAT")  # core.fiscal.short_datetime
+
+    @cached_property
+    def _session_url(self):
+        return record_urls("outreach:session_detail")
+
+    @cached_property
+    def _status_badges(self):
+        return {
+            status: format_html(
+                '<span class="badge {}">{}</span>', STATUS_BADGES.get(status, ""), label
+            )
+            for status, label in ClassSession.Status.choices
+        }
+
     def render_starts_at(self, record):
-        end = timezone.localtime(record.ends_at)
-        return f"{short_datetime(record.starts_at)}–{end:%H:%M}"
+        end = self._short_datetime.local(record.ends_at)
+        return f"{self._short_datetime(record.starts_at)}–{end:%H:%M}"
 
     def render_title(self, record, value):
-        return format_html(
-            '<a href="{}">{}</a>', reverse("outreach:session_detail", args=[record.pk]), value
-        )
+        return format_html('<a href="{}">{}</a>', self._session_url(record.pk), value)
 
     def render_status(self, record):
-        return format_html(
-            '<span class="badge {}">{}</span>',
-            STATUS_BADGES.get(record.status, ""),
-            record.get_status_display(),
-        )
+        badge = self._status_badges.get(record.status)
+        if badge is None:
+            badge = format_html('<span class="badge ">{}</span>', record.get_status_display())
+        return badge
 
     # Plain values for the CSV/XLSX export.
     def value_starts_at(self, record):
@@ -107,15 +125,30 @@ class StaffingTable(tables.Table):
     class Meta:
         attrs = {"class": "staffing-table"}
 
+    @cached_property
+    def _short_datetime(self):
+        return LocalDateFormat("SHORT_DATETIME_FORMAT")  # core.fiscal.short_datetime
+
+    @cached_property
+    def _staffing_url(self):
+        return record_urls("outreach:staffing_detail")
+
+    @cached_property
+    def _staffed(self):
+        return format_html('<span class="badge badge--ok">{}</span>', gettext("Staffed"))
+
+    @cached_property
+    def _more_needed(self):
+        return gettext("%(count)s more needed")
+
     def render_starts_at(self, value):
-        return short_datetime(value)
+        return self._short_datetime(value)
 
     def value_title(self, value):
         return value
 
     def render_title(self, record, value):
-        url = reverse("outreach:staffing_detail", args=[record.pk])
-        return format_html('<a href="{}">{}</a>', url, value)
+        return format_html('<a href="{}">{}</a>', self._staffing_url(record.pk), value)
 
     def render_instructors(self, record, value):
         return f"{value} / {record.instructor_places}"
@@ -126,10 +159,10 @@ class StaffingTable(tables.Table):
     def render_staffing(self, record):
         staffing = staffing_of(record)
         if staffing.is_staffed:
-            return format_html('<span class="badge badge--ok">{}</span>', gettext("Staffed"))
+            return self._staffed
         return format_html(
             '<span class="badge badge--danger">{}</span>',
-            gettext("%(count)s more needed") % {"count": staffing.more_needed},
+            self._more_needed % {"count": staffing.more_needed},
         )
 
     def value_staffing(self, record):
@@ -144,9 +177,12 @@ class HoursTable(tables.Table):
     classes = tables.Column(verbose_name=_("Classes"))
     hours = tables.Column(verbose_name=_("Hours"))
 
+    @cached_property
+    def _history_url(self):
+        return record_urls("outreach:volunteer_history")
+
     def render_full_name(self, record, value):
-        url = reverse("outreach:volunteer_history", args=[record.pk])
-        return format_html('<a href="{}">{}</a>', url, value)
+        return format_html('<a href="{}">{}</a>', self._history_url(record.pk), value)
 
     def value_full_name(self, value):
         return value

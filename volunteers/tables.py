@@ -1,10 +1,13 @@
 """The roster table (also exported as CSV/XLSX)."""
 
+from functools import cached_property
+
 import django_tables2 as tables
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.fiscal import current_fiscal_year, short_date
+from core.fiscal import current_fiscal_year
+from core.tables import LocalDateFormat
 from volunteers.models import VolunteerProfile
 
 
@@ -41,6 +44,15 @@ class RosterTable(tables.Table):
         )
         order_by = ("full_name_kana",)
 
+    # Worked out once per page, not per row (core.tables writes the rows).
+    @cached_property
+    def _short_date(self):
+        return LocalDateFormat("SHORT_DATE_FORMAT")  # core.fiscal.short_date
+
+    @cached_property
+    def _fiscal_year(self):
+        return current_fiscal_year()
+
     def render_skills(self, record):
         return "、".join(record.skill_labels())
 
@@ -49,14 +61,14 @@ class RosterTable(tables.Table):
 
     def render_trained(self, record):
         dates = [r.completed_on for r in record.training_records.all()]
-        return short_date(max(dates)) if dates else "—"
+        return self._short_date(max(dates)) if dates else "—"
 
     def value_trained(self, record):
         dates = [r.completed_on for r in record.training_records.all()]
         return max(dates) if dates else None
 
     def render_appointed(self, record):
-        fy = current_fiscal_year()
+        fy = self._fiscal_year
         return "✓" if any(a.fiscal_year == fy for a in record.appointments.all()) else "—"
 
     def value_appointed(self, record):
