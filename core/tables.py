@@ -33,17 +33,19 @@ from functools import partialmethod
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.db import models
 from django.dispatch import receiver
 from django.template import Context, Template
+from django.template.base import render_value_in_context
 from django.urls import NoReverseMatch, get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils.dateformat import DateFormat
 from django.utils.encoding import force_str
 from django.utils.formats import date_format, get_format, localize
 from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape, escape, format_html
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import get_current_timezone, is_naive, template_localtime
 from django.utils.translation import get_language
@@ -685,6 +687,27 @@ def _row_opener(table) -> Callable[[BoundRow], str]:
         return odd if row.row_counter % 2 else even
 
     return opener
+
+
+def header_cells(context, table) -> SafeString:
+    """The ``<th>`` of ``tsunagu.html``'s header row, as its loop wrote them: the
+    ``querystring_replace`` of each sortable column without copying the query per column."""
+    if "request" not in context:
+        raise ImproperlyConfigured("header_cells needs the request in the template context")
+    params = dict(context["request"].GET)  # as querystring_replace
+    key = table.prefixed_order_by_field
+    parts = []
+    for column in table.columns:
+        header = render_value_in_context(column.header, context)
+        if column.orderable:
+            query = dict(params)
+            if key not in ("", None):
+                query[key] = column.order_by_alias.next
+            href = escape("?" + urlencode(query, doseq=True))
+            header = f'<a href="{href}">{header}</a>'
+        th = column.attrs["th"].as_html()
+        parts.append(f'\n    <th scope="col" {th}>\n      {header}\n    </th>\n  ')
+    return mark_safe("".join(parts))  # noqa: S308 - escaped as the template escapes them
 
 
 def table_body(table) -> SafeString:

@@ -1,7 +1,9 @@
-"""``{% table_body table %}``: a django-tables2 table's rows in one pass (see core.tables)."""
+"""``{% table_body table %}``: a django-tables2 table's rows in one pass (see core.tables);
+``{% table_header_cells table %}``: its header cells."""
 
 from django import template
 
+from core.tables import header_cells
 from core.tables import table_body as render_table_body
 
 register = template.Library()
@@ -10,3 +12,8 @@ register = template.Library()
 @register.simple_tag
 def table_body(table):
     return render_table_body(table)
+
+
+@register.simple_tag(takes_context=True)
+def table_header_cells(context, table):
+    return header_cells(context, table)

@@ -43,6 +43,15 @@ TABLES2_BODY = engines["django"].from_string(
     "{% endif %}{% endfor %}"
 )
 
+# The header cells as tsunagu.html wrote them in a loop (now {% table_header_cells %}).
+TEMPLATE_HEADER_CELLS = engines["django"].from_string(
+    "{% load django_tables2 %}{% for column in table.columns %}"
+    '\n    <th scope="col" {{ column.attrs.th.as_html }}>\n      {% if column.orderable %}'
+    '<a href="{% querystring_replace table.prefixed_order_by_field=column.order_by_alias.next %}">'
+    "{{ column.header }}</a>{% else %}{{ column.header }}{% endif %}\n    </th>\n  {% endfor %}"
+)
+OUR_HEADER_CELLS = engines["django"].from_string("{% load tables %}{% table_header_cells table %}")
+
 # The page that shows each table, and who may open it.
 PAGES = {
     "lending.tables.ItemTable": ("lending:item_list", Role.LENDING_STAFF),
@@ -120,9 +129,15 @@ def test_every_list_page_writes_its_rows_as_django_tables2_does(
             for column in table.columns:
                 if not column.orderable:
                     continue
-                response = browsers[role].get(reverse(url_name), {"sort": f"-{column.name}"})
+                query = {"sort": f"-{column.name}", "page": "2", "q": "<&>"}
+                response = browsers[role].get(reverse(url_name), query)
                 sorted_table = response.context["table"]
                 assert _our_body(sorted_table) == _tables2_body(sorted_table), (path, column)
+                context = {"table": sorted_table}
+                request = response.wsgi_request
+                assert OUR_HEADER_CELLS.render(context, request) == (
+                    TEMPLATE_HEADER_CELLS.render(context, request)
+                ), (path, column)
 
 
 def test_my_reservations_table_writes_its_rows_as_django_tables2_does(demo):
