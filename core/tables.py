@@ -53,6 +53,7 @@ from django_tables2.columns import BooleanColumn, DateColumn, ManyToManyColumn, 
 from django_tables2.columns.base import Column, LinkTransform
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.rows import BoundRow
+from django_tables2.templatetags.django_tables2 import table_page_range
 from django_tables2.utils import A, Accessor, AttributeDict, signature
 
 CELL_ARGUMENTS = ("value", "record", "column", "bound_column", "bound_row", "table")
@@ -707,6 +708,32 @@ def header_cells(context, table) -> SafeString:
             header = f'<a href="{href}">{header}</a>'
         th = column.attrs["th"].as_html()
         parts.append(f'\n    <th scope="col" {th}>\n      {header}\n    </th>\n  ')
+    return mark_safe("".join(parts))  # noqa: S308 - escaped as the template escapes them
+
+
+def page_links(context, table) -> SafeString:
+    """The ``<li>`` of the pagination's page numbers, as table.html's loop wrote them."""
+    if "request" not in context:
+        raise ImproperlyConfigured("page_links needs the request in the template context")
+    params = dict(context["request"].GET)  # as querystring_replace
+    key = table.prefixed_page_field
+    current = table.page.number
+    indent = "\n                        "
+    parts = []
+    for number in table_page_range(table.page, table.paginator):
+        text = render_value_in_context(number, context)
+        if number == "...":
+            link = f'{indent}    <a href="#">{text}</a>{indent}'
+        else:
+            query = dict(params)
+            if key not in ("", None):
+                query[key] = number
+            href = escape("?" + urlencode(query, doseq=True))
+            link = f'{indent}    <a href="{href}">{indent}        {text}{indent}    </a>{indent}'
+        active = 'class="active"' if number == current else ""
+        parts.append(
+            f"\n                    <li {active}>{indent}{link}\n                    </li>\n                "
+        )
     return mark_safe("".join(parts))  # noqa: S308 - escaped as the template escapes them
 
 

@@ -1,9 +1,10 @@
 """``{% table_body table %}``: a django-tables2 table's rows in one pass (see core.tables);
-``{% table_header_cells table %}``: its header cells."""
+``{% table_header_cells table %}``: its header cells; ``{% table_page_links table %}``: the
+numbers of its pages."""
 
 from django import template
 
-from core.tables import header_cells
+from core.tables import header_cells, page_links
 from core.tables import table_body as render_table_body
 
 register = template.Library()
@@ -17,3 +18,8 @@ def table_body(table):
 @register.simple_tag(takes_context=True)
 def table_header_cells(context, table):
     return header_cells(context, table)
+
+
+@register.simple_tag(takes_context=True)
+def table_page_links(context, table):
+    return page_links(context, table)
