@@ -138,8 +138,29 @@ _ESCAPED = re.compile(r"\\(.)")
 
 # The parts of formatted dates, per (language, format): only the names in them are
 # translated, and nothing else changes while the process runs (see _forget).
-_format_parts: dict[tuple[str | None, str], tuple[dict, dict]] = {}
+_format_parts: dict[tuple[str | None, str], tuple] = {}
 _REMEMBERED = 4096  # days (or times of day) per format, then start again
+
+
+def _parse_format(format_string: str) -> tuple:
+    """(splits, day specifiers, clock specifiers, str.format template, {}, {}) of a format."""
+    pieces = _SPECIFIER.split(format_string)
+    specifiers = pieces[1::2]
+    splits = all(s in _DAY_SPECIFIERS or s in _CLOCK_SPECIFIERS for s in specifiers)
+    day_specifiers = [s for s in specifiers if s in _DAY_SPECIFIERS]
+    clock_specifiers = [s for s in specifiers if s in _CLOCK_SPECIFIERS]
+    # The text as a str.format template: day parts first, then the clock's.
+    template, days, clocks = [], 0, len(day_specifiers)
+    for i, piece in enumerate(pieces):
+        if i % 2 == 0:
+            template.append(_ESCAPED.sub(r"\1", piece).replace("{", "{{").replace("}", "}}"))
+        elif piece in _DAY_SPECIFIERS:
+            template.append(f"{{{days}}}")
+            days += 1
+        else:
+            template.append(f"{{{clocks}}}")
+            clocks += 1
+    return splits, day_specifiers, clock_specifiers, "".join(template), {}, {}
 
 
 class LocalDateFormat:
@@ -157,26 +178,12 @@ class LocalDateFormat:
         self.format_name = format_name
         self.timezone = get_current_timezone()
         format_string = str(get_format(format_name))
-        pieces = _SPECIFIER.split(format_string)
-        specifiers = pieces[1::2]
-        self.splits = all(s in _DAY_SPECIFIERS or s in _CLOCK_SPECIFIERS for s in specifiers)
-        self.day_specifiers = [s for s in specifiers if s in _DAY_SPECIFIERS]
-        self.clock_specifiers = [s for s in specifiers if s in _CLOCK_SPECIFIERS]
-        # The text as a str.format template: day parts first, then the clock's.
-        template, days, clocks = [], 0, len(self.day_specifiers)
-        for i, piece in enumerate(pieces):
-            if i % 2 == 0:
-                template.append(_ESCAPED.sub(r"\1", piece).replace("{", "{{").replace("}", "}}"))
-            elif piece in _DAY_SPECIFIERS:
-                template.append(f"{{{days}}}")
-                days += 1
-            else:
-                template.append(f"{{{clocks}}}")
-                clocks += 1
-        self.template = "".join(template)
-        self._days, self._clocks = _format_parts.setdefault(
-            (get_language(), format_string), ({}, {})
-        )
+        key = (get_language(), format_string)
+        parsed = _format_parts.get(key)
+        if parsed is None:
+            parsed = _format_parts[key] = _parse_format(format_string)
+        self.splits, self.day_specifiers, self.clock_specifiers, self.template = parsed[:4]
+        self._days, self._clocks = parsed[4:]
 
     def local(self, value: datetime.date) -> datetime.date:
         """``core.fiscal._local``: an aware date-time in the page's time zone."""
@@ -218,6 +225,7 @@ def _forget(**kwargs) -> None:
     """A test changed the settings: the languages, formats and URLs may differ."""
     _format_parts.clear()
     _label_cache.clear()
+    _readers.clear()
     _url_parts.clear()
 
 
@@ -228,6 +236,9 @@ def _plain(model: type) -> bool:
     """tables2's accessor reads this class's instances by plain ``getattr`` (it tries
     ``obj[name]`` first, and calls what is callable)."""
     return not any("__getitem__" in vars(k) or "__call__" in vars(k) for k in model.__mro__)
+
+
+_readers: dict[tuple, "_Reader | None"] = {}
 
 
 class _Reader:
@@ -269,7 +280,7 @@ class _Column:
         td = {**td, **column.attrs.get("td", column.attrs.get("cell", {}))}
         # Attributes computed from the record need the per-cell path.
         self.td_per_cell = any(callable(v) for v in td.values())
-        self.td_html = "" if self.td_per_cell else _td_open(bound_column)
+        self.td_html = "" if self.td_per_cell else _static_td_open(table, bound_column)
         localize_setting = bound_column.localize
         self.use_l10n = True if localize_setting is None else bool(localize_setting)
         # localize() writes a whole number as str() unless thousands are grouped.
@@ -375,6 +386,14 @@ class _Column:
     def reader(self, model: type) -> _Reader | None:
         """How to read this column from a ``model`` instance by ``getattr`` alone, as
         ``Accessor.resolve`` would, or None when the path is not that simple."""
+        key = (str(self.accessor), self.accessor.SEPARATOR, model, get_language())
+        try:
+            return _readers[key]
+        except KeyError:
+            reader = _readers[key] = self._compile_reader(model)
+            return reader
+
+    def _compile_reader(self, model: type) -> _Reader | None:
         accessor = self.accessor
         bits = accessor.bits
         if not bits or not _plain(model) or not issubclass(model, models.Model):
@@ -502,9 +521,7 @@ class _Column:
         for value in (True, False):
             attrs = {"class": str(value).lower(), **span}
             text = column.yesno[int(not value)]
-            spans[value] = format_html(
-                "<span {}>{}</span>", AttributeDict(attrs).as_html(), escape(text)
-            )
+            spans[value] = format_html("<span {}>{}</span>", _attrs_html(attrs), escape(text))
 
         def render(value, record, read):
             field = read.field
@@ -565,7 +582,7 @@ class _Column:
         if parts is None:
             return None
         prefix, suffix = html.escape(parts[0]), html.escape(parts[1])
-        static = AttributeDict(attrs).as_html()
+        static = _attrs_html(attrs)
         a_open = f'<a {static} href="' if static else '<a href="'
         key_column = _KeyReader(key_accessor)
 
@@ -665,8 +682,34 @@ def _compiled_template_render(column) -> Callable[..., Any]:
 
 
 def _td_open(bound_column) -> str:
-    attrs = AttributeDict(bound_column.attrs["td"]).as_html()
+    attrs = _attrs_html(bound_column.attrs["td"])
     return f"<td {attrs}>" if attrs else "<td>"
+
+
+def _static_td_open(table, bound_column) -> str:
+    """``_td_open`` for ``<td>`` attributes without a callable: ``BoundColumn.attrs``
+    works out the ``th`` and ``tf`` attributes too, and the sort classes of the ``th``."""
+    attrs = {**table.attrs, **bound_column.column.attrs}
+    td = AttributeDict(attrs.get("td", attrs.get("cell", {})))
+    td["class"] = bound_column.get_td_class(td)
+    html_attrs = _attrs_html(td)
+    return f"<td {html_attrs}>" if html_attrs else "<td>"
+
+
+def _escape(value) -> str:
+    """``conditional_escape`` without its lazy-string wrapper."""
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+
+
+def _attrs_html(attrs: dict) -> SafeString:
+    """``AttributeDict(attrs).as_html()``."""
+    parts = []
+    for key, value in attrs.items():
+        if callable(value):
+            value = value()
+        if key not in AttributeDict.blacklist and value is not None:
+            parts.append(f'{_escape(key)}="{_escape(value)}"')
+    return mark_safe(" ".join(parts))  # noqa: S308 - every key and value escaped
 
 
 def _row_opener(table) -> Callable[[BoundRow], str]:
@@ -679,7 +722,7 @@ def _row_opener(table) -> Callable[[BoundRow], str]:
     for css_class in ("even", "odd"):
         attrs = dict(row_attrs)
         attrs["class"] = f"{attrs['class']} {css_class}" if attrs.get("class") else css_class
-        opened.append(f"<tr {AttributeDict(attrs).as_html()}>")
+        opened.append(f"<tr {_attrs_html(attrs)}>")
     even, odd = opened
 
     def opener(row) -> str:
@@ -706,7 +749,7 @@ def header_cells(context, table) -> SafeString:
                 query[key] = column.order_by_alias.next
             href = escape("?" + urlencode(query, doseq=True))
             header = f'<a href="{href}">{header}</a>'
-        th = column.attrs["th"].as_html()
+        th = _attrs_html(column.attrs["th"])
         parts.append(f'\n    <th scope="col" {th}>\n      {header}\n    </th>\n  ')
     return mark_safe("".join(parts))  # noqa: S308 - escaped as the template escapes them
 
