@@ -77,10 +77,10 @@ def _parts(viewname: str, kwarg: str | None) -> tuple[str, str] | None:
     """The URL of ``viewname`` around its one key, or None when it cannot be split.
 
     Cached per URLconf (the resolver object itself is in the key, so a URLconf
-    swapped by a test never reuses the parts) and per script prefix.
+    swapped by a test never reuses the parts), script prefix and language.
     """
     urlconf = get_urlconf()
-    key = (viewname, kwarg, get_resolver(urlconf), urlconf, get_script_prefix())
+    key = (viewname, kwarg, get_resolver(urlconf), urlconf, get_script_prefix(), get_language())
     try:
         return _url_parts[key]
     except KeyError:
