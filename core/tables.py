@@ -19,8 +19,9 @@ path, which is tables2's own logic with the per-cell work taken out.
 ``tests/core/test_tables.py`` compares both with tables2's rendering for every table
 of the project.
 
-Sorting, pagination, the header and the CSV/XLSX export (``core.exports``) stay
-tables2's own; only ``<tbody>`` is rendered here (``templates/django_tables2/tsunagu.html``).
+Sorting, pagination and the CSV/XLSX export (``core.exports``) stay tables2's own;
+``<tbody>``, the header cells and the page numbers are written here
+(``templates/django_tables2/tsunagu.html``), as table.html's loops wrote them.
 """
 
 import datetime
@@ -755,7 +756,8 @@ def header_cells(context, table) -> SafeString:
 
 
 def page_links(context, table) -> SafeString:
-    """The ``<li>`` of the pagination's page numbers, as table.html's loop wrote them."""
+    """table.html's ``pagination.range`` block: the ``<li>`` of the page numbers, as its
+    loop wrote them (with the block's own line breaks around them)."""
     if "request" not in context:
         raise ImproperlyConfigured("page_links needs the request in the template context")
     params = dict(context["request"].GET)  # as querystring_replace
@@ -777,7 +779,8 @@ def page_links(context, table) -> SafeString:
         parts.append(
             f"\n                    <li {active}>{indent}{link}\n                    </li>\n                "
         )
-    return mark_safe("".join(parts))  # noqa: S308 - escaped as the template escapes them
+    links = "".join(parts)
+    return mark_safe(f"\n                {links}\n            ")  # noqa: S308 - escaped as the template escapes them
 
 
 def table_body(table) -> SafeString:

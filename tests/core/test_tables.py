@@ -44,9 +44,9 @@ TABLES2_BODY = engines["django"].from_string(
     "{% endif %}{% endfor %}"
 )
 
-# What tsunagu.html is: django-tables2's table.html extended with our blocks. The
-# template itself has the blocks put in place (no inheritance per render) and writes the
-# header cells and page numbers in Python; it must say exactly what this says.
+# What tsunagu.html was: django-tables2's table.html extended with our blocks, the header
+# cells and the page numbers written by template loops. It now writes those two in
+# Python (core.tables) and must say exactly the same.
 EXTENDED_TABLE_HTML = engines["django"].from_string(
     '{% extends "django_tables2/table.html" %}{% load django_tables2 i18n tables %}'
     "{% block table-wrapper %}"
