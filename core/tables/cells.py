@@ -1,27 +1,6 @@
-"""The body of every django-tables2 table, rendered in one pass.
+"""One column of a table, worked out once per render: its fast cell and its general path.
 
-django-tables2 renders each cell through ``call_with_appropriate``, which runs
-``inspect.signature`` on the column's ``render`` for every cell, computes the
-column's ``<td>`` attributes again for every cell, and loops over the cells in the
-template: 80 % of a 50-row list page went there (issue 18). ``table_body`` keeps
-tables2's meaning of a cell (the accessor, ``get_FOO_display``, empty values and
-the column default, ``render_<name>``, ``linkify``, localisation) but works out
-per column, once, what tables2 works out per cell, and writes the rows in Python.
-
-Each column gets a *fast cell* for the cases every list of ours uses: a record that
-is a model instance, read through a plain path of attributes (``operator.attrgetter``;
-choice labels looked up in a dict built once), a ``render`` that is the column's own
-identity, a ``DateColumn`` or ``BooleanColumn``, or a table's ``render_<name>`` that
-asks for ``value`` and/or ``record`` only, and a link reversed once with a placeholder
-key (``record_url``). Anything else — another kind of record, a callable value, a
-computed ``<td>`` attribute, a key that is not a plain number — goes down the general
-path, which is tables2's own logic with the per-cell work taken out.
-``tests/core/test_tables.py`` compares both with tables2's rendering for every table
-of the project.
-
-Sorting, pagination and the CSV/XLSX export (``core.exports``) stay tables2's own;
-``<tbody>``, the header cells and the page numbers are written here
-(``templates/django_tables2/tsunagu.html``), as table.html's loops wrote them.
+See ``core.tables`` for what the fast path covers.
 """
 
 import datetime
@@ -33,29 +12,26 @@ from collections.abc import Callable
 from functools import partialmethod
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.core.exceptions import FieldDoesNotExist
 from django.core.signals import setting_changed
 from django.db import models
 from django.dispatch import receiver
 from django.template import Context, Template
-from django.template.base import render_value_in_context
-from django.urls import NoReverseMatch, get_resolver, get_script_prefix, get_urlconf, reverse
-from django.utils.dateformat import DateFormat
 from django.utils.encoding import force_str
-from django.utils.formats import date_format, get_format, localize
+from django.utils.formats import localize
 from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape, escape, format_html
-from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import get_current_timezone, is_naive, template_localtime
+from django.utils.timezone import template_localtime
 from django.utils.translation import get_language
 from django_tables2.columns import BooleanColumn, DateColumn, ManyToManyColumn, TemplateColumn
 from django_tables2.columns.base import Column, LinkTransform
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.rows import BoundRow
-from django_tables2.templatetags.django_tables2 import table_page_range
 from django_tables2.utils import A, Accessor, AttributeDict, signature
+
+from core.tables.dates import LocalDateFormat
+from core.tables.urls import url_parts
 
 CELL_ARGUMENTS = ("value", "record", "column", "bound_column", "bound_row", "table")
 
@@ -64,173 +40,6 @@ _SLOW = object()
 
 # ``DateColumn`` builds its template from its format; the fast path formats the date itself.
 _DATE_TEMPLATE = re.compile(r'\{\{ value\|date:"([^"]*)"\|default:default \}\}')
-
-
-# --- URLs of records -------------------------------------------------------------------
-
-# A number no URL of ours contains, and numbers of other lengths to check the split with.
-_PLACEHOLDER = 8293746150
-_CHECKS = (0, 7, 42, 1234567890123)
-_url_parts: dict[tuple, tuple[str, str] | None] = {}
-
-
-def _parts(viewname: str, kwarg: str | None) -> tuple[str, str] | None:
-    """The URL of ``viewname`` around its one key, or None when it cannot be split.
-
-    Cached per URLconf (the resolver object itself is in the key, so a URLconf
-    swapped by a test never reuses the parts), script prefix and language.
-    """
-    urlconf = get_urlconf()
-    key = (viewname, kwarg, get_resolver(urlconf), urlconf, get_script_prefix(), get_language())
-    try:
-        return _url_parts[key]
-    except KeyError:
-        pass
-
-    def url(pk):
-        if kwarg is None:
-            return reverse(viewname, args=[pk])
-        return reverse(viewname, kwargs={kwarg: pk})
-
-    parts = None
-    try:
-        placeholder = url(_PLACEHOLDER)
-        if placeholder.count(str(_PLACEHOLDER)) == 1:
-            prefix, suffix = placeholder.split(str(_PLACEHOLDER))
-            if all(url(pk) == f"{prefix}{pk}{suffix}" for pk in _CHECKS):
-                parts = (prefix, suffix)
-    except NoReverseMatch:
-        pass
-    _url_parts[key] = parts
-    return parts
-
-
-def record_url(viewname: str, pk: Any, kwarg: str | None = None) -> str:
-    """``reverse(viewname, args=[pk])`` (or ``kwargs={kwarg: pk}``), reversed once.
-
-    ``reverse()`` costs tens of microseconds; a list links every row. For a number key
-    the URL is the one reversed with a placeholder, with the number put in its place;
-    anything else goes through ``reverse()``.
-    """
-    return record_urls(viewname, kwarg)(pk)
-
-
-def record_urls(viewname: str, kwarg: str | None = None) -> Callable[[Any], str]:
-    """``record_url`` for one view, for the rows of one page (the URLconf and the script
-    prefix are read once, here)."""
-    parts = _parts(viewname, kwarg)
-
-    def url(pk) -> str:
-        if parts is not None and type(pk) is int and pk >= 0:
-            return f"{parts[0]}{pk}{parts[1]}"
-        if kwarg is None:
-            return reverse(viewname, args=[pk])
-        return reverse(viewname, kwargs={kwarg: pk})
-
-    return url
-
-
-# Django's date format specifiers (django.utils.dateformat), by what they depend on.
-_SPECIFIER = re.compile(r"(?<!\\)([aAbcdDeEfFgGhHiIjlLmMnNoOPrsStTUuwWyYzZ])")
-_DAY_SPECIFIERS = frozenset("bdDEFjlLmMnNoStwWyYz")
-_CLOCK_SPECIFIERS = frozenset("aAfgGhHiPsu")
-_ESCAPED = re.compile(r"\\(.)")
-
-
-# The parts of formatted dates, per (language, format): only the names in them are
-# translated, and nothing else changes while the process runs (see _forget).
-_format_parts: dict[tuple[str | None, str], tuple] = {}
-_REMEMBERED = 4096  # days (or times of day) per format, then start again
-
-
-def _parse_format(format_string: str) -> tuple:
-    """(splits, day specifiers, clock specifiers, str.format template, {}, {}) of a format."""
-    pieces = _SPECIFIER.split(format_string)
-    specifiers = pieces[1::2]
-    splits = all(s in _DAY_SPECIFIERS or s in _CLOCK_SPECIFIERS for s in specifiers)
-    day_specifiers = [s for s in specifiers if s in _DAY_SPECIFIERS]
-    clock_specifiers = [s for s in specifiers if s in _CLOCK_SPECIFIERS]
-    # The text as a str.format template: day parts first, then the clock's.
-    template, days, clocks = [], 0, len(day_specifiers)
-    for i, piece in enumerate(pieces):
-        if i % 2 == 0:
-            template.append(_ESCAPED.sub(r"\1", piece).replace("{", "{{").replace("}", "}}"))
-        elif piece in _DAY_SPECIFIERS:
-            template.append(f"{{{days}}}")
-            days += 1
-        else:
-            template.append(f"{{{clocks}}}")
-            clocks += 1
-    return splits, day_specifiers, clock_specifiers, "".join(template), {}, {}
-
-
-class LocalDateFormat:
-    """``formats.date_format(localtime(value), format_name)``, cheaply, for table rows.
-
-    Formatting a date costs tens of microseconds (the format parsed, names translated);
-    a list formats one or two per row. The text of a format made of day and time-of-day
-    specifiers is its literals with the day's part (remembered per day) and the clock's
-    part (remembered per time of day) put in; a format that also names the time zone is
-    formatted each time. The language and the time zone are those active when it is
-    made: make one per render (a ``cached_property`` of the table).
-    """
-
-    def __init__(self, format_name: str) -> None:
-        self.format_name = format_name
-        self.timezone = get_current_timezone()
-        format_string = str(get_format(format_name))
-        key = (get_language(), format_string)
-        parsed = _format_parts.get(key)
-        if parsed is None:
-            parsed = _format_parts[key] = _parse_format(format_string)
-        self.splits, self.day_specifiers, self.clock_specifiers, self.template = parsed[:4]
-        self._days, self._clocks = parsed[4:]
-
-    def local(self, value: datetime.date) -> datetime.date:
-        """``core.fiscal._local``: an aware date-time in the page's time zone."""
-        if isinstance(value, datetime.datetime) and not is_naive(value):
-            return value.astimezone(self.timezone)  # timezone.localtime()
-        return value
-
-    def __call__(self, value: datetime.date) -> str:
-        return self.text(self.local(value))
-
-    def text(self, value: datetime.date) -> str:
-        """``formats.date_format(value, format_name)``."""
-        is_datetime = isinstance(value, datetime.datetime)
-        if not self.splits or (self.clock_specifiers and not is_datetime):
-            return date_format(value, self.format_name)
-        day = value.date() if is_datetime else value
-        day_parts = self._days.get(day)
-        if day_parts is None:
-            day_parts = self._parts(self._days, day, value, self.day_specifiers)
-        if not self.clock_specifiers:
-            return self.template.format(*day_parts)
-        clock = value.time()
-        clock_parts = self._clocks.get(clock)
-        if clock_parts is None:
-            clock_parts = self._parts(self._clocks, clock, value, self.clock_specifiers)
-        return self.template.format(*day_parts, *clock_parts)
-
-    @staticmethod
-    def _parts(remembered: dict, key, value, specifiers) -> tuple[str, ...]:
-        formatter = DateFormat(value)
-        if len(remembered) >= _REMEMBERED:
-            remembered.clear()
-        remembered[key] = parts = tuple(str(getattr(formatter, s)()) for s in specifiers)
-        return parts
-
-
-@receiver(setting_changed)
-def _forget(**kwargs) -> None:
-    """A test changed the settings: the languages, formats and URLs may differ."""
-    _format_parts.clear()
-    _label_cache.clear()
-    _readers.clear()
-    _url_parts.clear()
-
-
-# --- Columns -------------------------------------------------------------------------
 
 
 def _plain(model: type) -> bool:
@@ -251,7 +60,7 @@ class _Reader:
         self.labels = labels
 
 
-class _Column:
+class ColumnWriter:
     """What tables2 recomputes per cell, computed once for one bound column."""
 
     def __init__(self, table, bound_column, *, grouping: bool) -> None:
@@ -522,7 +331,7 @@ class _Column:
         for value in (True, False):
             attrs = {"class": str(value).lower(), **span}
             text = column.yesno[int(not value)]
-            spans[value] = format_html("<span {}>{}</span>", _attrs_html(attrs), escape(text))
+            spans[value] = format_html("<span {}>{}</span>", attrs_html(attrs), escape(text))
 
         def render(value, record, read):
             field = read.field
@@ -579,11 +388,11 @@ class _Column:
                 return None
         else:
             return None
-        parts = _parts(viewname, kwarg)
+        parts = url_parts(viewname, kwarg)
         if parts is None:
             return None
         prefix, suffix = html.escape(parts[0]), html.escape(parts[1])
-        static = _attrs_html(attrs)
+        static = attrs_html(attrs)
         a_open = f'<a {static} href="' if static else '<a href="'
         key_column = _KeyReader(key_accessor)
 
@@ -683,7 +492,7 @@ def _compiled_template_render(column) -> Callable[..., Any]:
 
 
 def _td_open(bound_column) -> str:
-    attrs = _attrs_html(bound_column.attrs["td"])
+    attrs = attrs_html(bound_column.attrs["td"])
     return f"<td {attrs}>" if attrs else "<td>"
 
 
@@ -693,7 +502,7 @@ def _static_td_open(table, bound_column) -> str:
     attrs = {**table.attrs, **bound_column.column.attrs}
     td = AttributeDict(attrs.get("td", attrs.get("cell", {})))
     td["class"] = bound_column.get_td_class(td)
-    html_attrs = _attrs_html(td)
+    html_attrs = attrs_html(td)
     return f"<td {html_attrs}>" if html_attrs else "<td>"
 
 
@@ -702,7 +511,7 @@ def _escape(value) -> str:
     return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
 
 
-def _attrs_html(attrs: dict) -> SafeString:
+def attrs_html(attrs: dict) -> SafeString:
     """``AttributeDict(attrs).as_html()``."""
     parts = []
     for key, value in attrs.items():
@@ -713,91 +522,8 @@ def _attrs_html(attrs: dict) -> SafeString:
     return mark_safe(" ".join(parts))  # noqa: S308 - every key and value escaped
 
 
-def _row_opener(table) -> Callable[[BoundRow], str]:
-    """``<tr {{ row.attrs.as_html }}>``, worked out twice (even, odd) when the table's row
-    attributes are fixed."""
-    row_attrs = table.row_attrs
-    if any(callable(v) or isinstance(v, dict) for v in row_attrs.values()):
-        return lambda row: f"<tr {row.attrs.as_html()}>"
-    opened = []
-    for css_class in ("even", "odd"):
-        attrs = dict(row_attrs)
-        attrs["class"] = f"{attrs['class']} {css_class}" if attrs.get("class") else css_class
-        opened.append(f"<tr {_attrs_html(attrs)}>")
-    even, odd = opened
-
-    def opener(row) -> str:
-        if type(row) is not BoundRow:  # a pinned row has its own attributes
-            return f"<tr {row.attrs.as_html()}>"
-        return odd if row.row_counter % 2 else even
-
-    return opener
-
-
-def header_cells(context, table) -> SafeString:
-    """The ``<th>`` of ``tsunagu.html``'s header row, as its loop wrote them: the
-    ``querystring_replace`` of each sortable column without copying the query per column."""
-    if "request" not in context:
-        raise ImproperlyConfigured("header_cells needs the request in the template context")
-    params = dict(context["request"].GET)  # as querystring_replace
-    key = table.prefixed_order_by_field
-    parts = []
-    for column in table.columns:
-        header = render_value_in_context(column.header, context)
-        if column.orderable:
-            query = dict(params)
-            if key not in ("", None):
-                query[key] = column.order_by_alias.next
-            href = escape("?" + urlencode(query, doseq=True))
-            header = f'<a href="{href}">{header}</a>'
-        th = _attrs_html(column.attrs["th"])
-        parts.append(f'\n    <th scope="col" {th}>\n      {header}\n    </th>\n  ')
-    return mark_safe("".join(parts))  # noqa: S308 - escaped as the template escapes them
-
-
-def page_links(context, table) -> SafeString:
-    """table.html's ``pagination.range`` block: the ``<li>`` of the page numbers, as its
-    loop wrote them (with the block's own line breaks around them)."""
-    if "request" not in context:
-        raise ImproperlyConfigured("page_links needs the request in the template context")
-    params = dict(context["request"].GET)  # as querystring_replace
-    key = table.prefixed_page_field
-    current = table.page.number
-    indent = "\n                        "
-    parts = []
-    for number in table_page_range(table.page, table.paginator):
-        text = render_value_in_context(number, context)
-        if number == "...":
-            link = f'{indent}    <a href="#">{text}</a>{indent}'
-        else:
-            query = dict(params)
-            if key not in ("", None):
-                query[key] = number
-            href = escape("?" + urlencode(query, doseq=True))
-            link = f'{indent}    <a href="{href}">{indent}        {text}{indent}    </a>{indent}'
-        active = 'class="active"' if number == current else ""
-        parts.append(
-            f"\n                    <li {active}>{indent}{link}\n                    </li>\n                "
-        )
-    links = "".join(parts)
-    return mark_safe(f"\n                {links}\n            ")  # noqa: S308 - escaped as the template escapes them
-
-
-def table_body(table) -> SafeString:
-    """The rows of the table's current page (or every row when it is not paginated)."""
-    grouping = settings.USE_THOUSAND_SEPARATOR
-    columns = [_Column(table, bound_column, grouping=grouping) for bound_column in table.columns]
-    cells = [column.fast_cell() for column in columns]
-    row_open = _row_opener(table)
-    parts: list[str] = []
-    append = parts.append
-    for row in table.paginated_rows:
-        append(row_open(row))
-        for cell in cells:
-            append(cell(row))
-        append("</tr>\n")
-    if not parts and table.empty_text:
-        parts.append(
-            format_html('<tr><td colspan="{}">{}</td></tr>', len(columns), table.empty_text)
-        )
-    return mark_safe("".join(parts))  # noqa: S308 - every cell went through conditional_escape
+@receiver(setting_changed)
+def _forget(**kwargs) -> None:
+    """A test changed the settings: the languages may differ."""
+    _label_cache.clear()
+    _readers.clear()
