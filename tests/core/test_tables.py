@@ -187,6 +187,7 @@ class UnusualCellsTable(tables.Table):
     is_active = tables.BooleanColumn(yesno="はい,いいえ", attrs={"span": {"class": "yn"}})
     upper = tables.Column(accessor="name__upper")  # a callable: tables2 calls it
     pk = tables.Column()
+    template = tables.TemplateColumn("<i>{{ record.name }}</i> {{ value }}", accessor="pk")
 
     class Meta:
         row_attrs = {"class": "r", "data-kind": lambda record: record.kind}
