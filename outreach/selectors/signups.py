@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
@@ -209,6 +210,55 @@ def staffing_overview(
         Case(When(more_needed_sql__gt=0, then=Value(0)), default=Value(1)),
         "starts_at",
         "id",
+    )
+
+
+def staffing_rows(sessions: QuerySet[ClassSession]) -> QuerySet[ClassSession]:
+    """The staffing list's rows: ``sessions`` (``staffing_overview(grouped=False)``, which
+    the list also counts) in ``staffing_overview``'s order (understaffed first, then by
+    date), with only the columns the list shows.
+
+    The list only needs the confirmed 講師/補助 counts and whether the class is staffed:
+    ``staffed`` is the rule without a division (the leading 講師 plus one helper for
+    every 4 participants: 4 × helpers ≥ participants), selected once and ordered by its
+    alias. ``with_signup_counts`` nests its steps into one another and the ORM repeats
+    them in the ORDER BY; building that SQL was most of the page (issue 18).
+    """
+    confirmed = Q(volunteer_signups__status=VolunteerSignup.Status.CONFIRMED)
+    helpers = F("confirmed_instructors") + F("confirmed_assistants") - 1  # the first 講師 leads
+    return (
+        sessions.select_related(None)
+        .select_related("venue")
+        .only(
+            "starts_at",
+            "title",
+            "confirmed_count",
+            "instructor_places",
+            "assistant_places",
+            "venue__name",
+        )
+        .annotate(
+            confirmed_instructors=Count(
+                "volunteer_signups",
+                filter=confirmed & Q(volunteer_signups__role=VolunteerSignup.Role.INSTRUCTOR),
+            ),
+            confirmed_assistants=Count(
+                "volunteer_signups",
+                filter=confirmed & Q(volunteer_signups__role=VolunteerSignup.Role.ASSISTANT),
+            ),
+        )
+        .annotate(
+            staffed=Case(
+                When(
+                    Q(confirmed_instructors__gt=0)
+                    & Q(confirmed_count__lte=PARTICIPANTS_PER_HELPER * helpers),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("staffed", "starts_at", "id")
     )
 
 

@@ -149,23 +149,10 @@ def staffing_list(request):
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v}
     filters["now"] = timezone.now()  # the same instant for the rows and their count
-    # Only the columns of the table: the grouped query then groups by these alone.
-    sessions = (
-        selectors.staffing_overview(**filters)
-        .select_related(None)
-        .select_related("venue")
-        .only(
-            "starts_at",
-            "title",
-            "confirmed_count",
-            "instructor_places",
-            "assistant_places",
-            "venue__name",
-        )
-    )
-    table = StaffingTable(sessions)
-    # One plain COUNT of the same sessions: counting the grouped query counts its groups.
-    count = selectors.staffing_overview(**filters, grouped=False).count()
+    sessions = selectors.staffing_overview(**filters, grouped=False)
+    # One plain COUNT of the sessions: counting the grouped rows would count its groups.
+    count = sessions.count()
+    table = StaffingTable(selectors.staffing_rows(sessions))
     paginate = {"per_page": 50, "paginator_class": CountedPaginator, "count": count}
     RequestConfig(request, paginate=paginate).configure(table)
     return render(request, "outreach/signups/staffing_list.html", {"table": table, "form": form})

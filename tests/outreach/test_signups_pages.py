@@ -74,6 +74,10 @@ def test_sql_and_python_staffing_agree(
     assert annotated.more_needed_sql == expected.more_needed
     assert selectors.staffing_of(annotated) == expected
     assert selectors.staffing_of(ClassSession.objects.get(pk=session.pk)) == expected
+    # The staffing list's rows say the same with their own (division-free) rule.
+    row = selectors.staffing_rows(selectors.staffing_overview(grouped=False)).get(pk=session.pk)
+    assert row.staffed is expected.is_staffed
+    assert selectors.staffing_of(row) == expected
 
 
 def test_staffing_list_sorts_understaffed_first(
@@ -91,6 +95,8 @@ def test_staffing_list_sorts_understaffed_first(
         make_application(lacking_later)
     ordered = list(selectors.staffing_overview())
     assert [s.pk for s in ordered] == [lacking_later.pk, staffed_soon.pk]
+    rows = selectors.staffing_rows(selectors.staffing_overview(grouped=False))
+    assert [s.pk for s in rows] == [lacking_later.pk, staffed_soon.pk]
     body = client_for(dx_staff).get("/volunteering/staff/staffing/").content.decode()
     assert body.index("足りない教室") < body.index("足りている教室")
     assert "3" in body  # 1 講師 + ceil(5/4) = 3 more needed
