@@ -183,7 +183,8 @@ class HoursTable(tables.Table):
         return record_urls("outreach:volunteer_history")
 
     def render_full_name(self, record, value):
-        return format_html('<a href="{}">{}</a>', self._history_url(record.pk), value)
+        url = escape(self._history_url(record.pk))
+        return mark_safe(f'<a href="{url}">{conditional_escape(value)}</a>')  # noqa: S308 - escaped
 
     def value_full_name(self, value):
         return value

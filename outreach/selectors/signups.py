@@ -42,6 +42,7 @@ from django.utils import timezone
 from core.fiscal import fiscal_year, fiscal_year_bounds
 from outreach.models import CalendarFeed, ClassSession, Course, CourseSkill, VolunteerSignup
 from volunteers import selectors as volunteer_selectors
+from volunteers.models import VolunteerProfile
 
 PARTICIPANTS_PER_HELPER = 4
 
@@ -345,29 +346,28 @@ def hours_per_volunteer(fiscal_year_: int) -> list:
 
     The sign-ups of the year are summed per volunteer in one grouped query that starts
     from the year's sessions; joining every profile to every sign-up of every year (and
-    filtering in the aggregate) grew with the years. Returns profiles with ``classes`` and
-    ``hours`` set: at most one row per volunteer, sorted and paginated by the table.
+    filtering in the aggregate) grew with the years. The same query reads the names, so
+    the profiles come from its rows (only what the list and its export show, as
+    ``only()`` would load them). Returns profiles with ``classes`` and ``hours`` set: at
+    most one row per volunteer, sorted and paginated by the table.
     """
     start, end = fiscal_year_bounds(fiscal_year_)
-    totals = {
-        row["volunteer"]: row
-        for row in VolunteerSignup.objects.filter(
+    rows = (
+        VolunteerSignup.objects.filter(
             attended=True, session__starts_at__gte=start, session__starts_at__lt=end
         )
-        .order_by()
-        .values("volunteer")
+        .values_list("volunteer_id", "volunteer__full_name", "volunteer__full_name_kana")
         .annotate(classes=Count("pk"), hours=Sum("hours"))
-    }
-    # Only what the list and its export show (the names), not every column of the profile.
-    profiles = list(
-        volunteer_selectors.all_profiles()
-        .filter(pk__in=totals)
-        .only("full_name", "full_name_kana")
-        .order_by("full_name_kana", "id")
+        .order_by("volunteer__full_name_kana", "volunteer_id")
     )
-    for profile in profiles:
-        profile.classes = totals[profile.pk]["classes"]
-        profile.hours = totals[profile.pk]["hours"]
+    db = rows.db
+    fields = ["id", "full_name", "full_name_kana"]
+    profiles = []
+    for pk, full_name, full_name_kana, classes, hours in rows:
+        profile = VolunteerProfile.from_db(db, fields, (pk, full_name, full_name_kana))
+        profile.classes = classes
+        profile.hours = hours
+        profiles.append(profile)
     return profiles
 
 
