@@ -134,8 +134,11 @@ def with_signup_counts(queryset: QuerySet[ClassSession]) -> QuerySet[ClassSessio
 
 def volunteer_sessions() -> QuerySet[ClassSession]:
     """Sessions volunteers help at: resident classes that are not cancelled."""
+    # The courses as a subquery, not a join to filter on: SQLite then starts from the
+    # sessions' date index instead of every session of every resident course (issue 18).
+    residents = Course.objects.filter(audience=Course.Audience.RESIDENTS).values("pk")
     return (
-        ClassSession.objects.filter(course__audience=Course.Audience.RESIDENTS)
+        ClassSession.objects.filter(course__in=residents)
         .exclude(status=ClassSession.Status.CANCELLED)
         .select_related("course", "venue")
     )
