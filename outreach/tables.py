@@ -111,7 +111,7 @@ class StaffingTable(tables.Table):
 
     starts_at = tables.Column(verbose_name=_("Date"), orderable=False)
     title = tables.Column(verbose_name=_("Class"), orderable=False)
-    venue = tables.Column(verbose_name=_("Venue"), orderable=False)
+    venue = tables.Column(verbose_name=_("Venue"), accessor="venue_name", orderable=False)
     participants = tables.Column(
         verbose_name=_("Participants"), accessor="confirmed_count", orderable=False
     )

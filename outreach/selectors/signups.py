@@ -232,16 +232,9 @@ def staffing_rows(sessions: QuerySet[ClassSession]) -> QuerySet[ClassSession]:
     helpers = F("confirmed_instructors") + F("confirmed_assistants") - 1  # the first 講師 leads
     return (
         sessions.select_related(None)
-        .select_related("venue")
-        .only(
-            "starts_at",
-            "title",
-            "confirmed_count",
-            "instructor_places",
-            "assistant_places",
-            "venue__name",
-        )
+        .only("starts_at", "title", "confirmed_count", "instructor_places", "assistant_places")
         .annotate(
+            venue_name=F("venue__name"),  # lighter than a Facility per row
             confirmed_instructors=Count(
                 "volunteer_signups",
                 filter=confirmed & Q(volunteer_signups__role=VolunteerSignup.Role.INSTRUCTOR),
