@@ -149,11 +149,21 @@ def staffing_list(request):
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v}
     filters["now"] = timezone.now()  # the same instant for the rows and their count
+    per_page = 50
     sessions = selectors.staffing_overview(**filters, grouped=False)
-    # One plain COUNT of the sessions: counting the grouped rows would count its groups.
-    count = sessions.count()
-    table = StaffingTable(selectors.staffing_rows(sessions))
-    paginate = {"per_page": 50, "paginator_class": CountedPaginator, "count": count}
+    rows = selectors.staffing_rows(sessions)
+    count = None
+    if request.GET.get("page", "1") == "1":
+        # Most days every upcoming class fits on the first page: read one row more than
+        # the page and count them only when there are more (issue 18).
+        rows = list(rows[: per_page + 1])
+        if len(rows) <= per_page:
+            count = len(rows)
+    if count is None:
+        # One plain COUNT of the sessions: counting the grouped rows would count its groups.
+        count = sessions.count()
+    table = StaffingTable(rows)
+    paginate = {"per_page": per_page, "paginator_class": CountedPaginator, "count": count}
     RequestConfig(request, paginate=paginate).configure(table)
     return render(request, "outreach/signups/staffing_list.html", {"table": table, "form": form})
 

@@ -118,6 +118,32 @@ def test_staffing_list_counts_each_class_once(make_session, make_profile, dx_sta
     assert table.paginator.num_pages == 1
 
 
+def test_staffing_list_counts_only_past_a_full_first_page(
+    make_session, dx_staff, client_for, django_assert_num_queries
+):
+    # The first page is read with one row more: no COUNT while every class fits on it.
+    now = timezone.now()
+    for i in range(3):
+        make_session(title=f"教室{i:02d}番", starts_at=now + timedelta(days=1, minutes=i))
+    client = client_for(dx_staff)
+    url = "/volunteering/staff/staffing/"
+    client.get(url)
+    with django_assert_num_queries(5):  # session, user, roles, the venues, the rows
+        assert client.get(url).context["table"].paginator.count == 3
+    for i in range(3, 51):
+        make_session(title=f"教室{i:02d}番", starts_at=now + timedelta(days=1, minutes=i))
+    first = client.get(url)
+    table = first.context["table"]
+    assert table.paginator.count == 51
+    assert table.paginator.num_pages == 2
+    assert len(list(table.page.object_list)) == 50
+    assert "教室49番" in first.content.decode()
+    assert "教室50番" not in first.content.decode()
+    second = client.get(url, {"page": 2})
+    assert [row.record.title for row in second.context["table"].page.object_list] == ["教室50番"]
+    assert "教室49番" not in second.content.decode()
+
+
 # --- Calendar feed -------------------------------------------------------------
 
 
