@@ -388,6 +388,7 @@ def test_hours_list_uses_constant_queries(
     client.get(url)
     with django_assert_max_num_queries(30) as one:
         client.get(url)
+    assert len(one.captured_queries) == 4  # session, user, roles, the hours with the names
     fill(49)
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert client.get(url).status_code == 200
