@@ -9,7 +9,8 @@ from decimal import Decimal
 from functools import cached_property
 
 import django_tables2 as tables
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -110,7 +111,7 @@ class StaffingTable(tables.Table):
 
     starts_at = tables.Column(verbose_name=_("Date"), orderable=False)
     title = tables.Column(verbose_name=_("Class"), orderable=False)
-    venue = tables.Column(verbose_name=_("Venue"), orderable=False)
+    venue = tables.Column(verbose_name=_("Venue"), accessor="venue_name", orderable=False)
     participants = tables.Column(
         verbose_name=_("Participants"), accessor="confirmed_count", orderable=False
     )
@@ -139,7 +140,9 @@ class StaffingTable(tables.Table):
 
     @cached_property
     def _more_needed(self):
-        return gettext("%(count)s more needed")
+        # Escaped once: only the number, an int, goes in per row.
+        text = conditional_escape(gettext("%(count)s more needed"))
+        return f'<span class="badge badge--danger">{text}</span>'
 
     def render_starts_at(self, value):
         return self._short_datetime(value)
@@ -148,7 +151,8 @@ class StaffingTable(tables.Table):
         return value
 
     def render_title(self, record, value):
-        return format_html('<a href="{}">{}</a>', self._staffing_url(record.pk), value)
+        url = escape(self._staffing_url(record.pk))
+        return mark_safe(f'<a href="{url}">{conditional_escape(value)}</a>')  # noqa: S308 - escaped
 
     def render_instructors(self, record, value):
         return f"{value} / {record.instructor_places}"
@@ -160,10 +164,7 @@ class StaffingTable(tables.Table):
         staffing = staffing_of(record)
         if staffing.is_staffed:
             return self._staffed
-        return format_html(
-            '<span class="badge badge--danger">{}</span>',
-            self._more_needed % {"count": staffing.more_needed},
-        )
+        return mark_safe(self._more_needed % {"count": int(staffing.more_needed)})  # noqa: S308 - escaped
 
     def value_staffing(self, record):
         return staffing_of(record).more_needed
@@ -182,7 +183,8 @@ class HoursTable(tables.Table):
         return record_urls("outreach:volunteer_history")
 
     def render_full_name(self, record, value):
-        return format_html('<a href="{}">{}</a>', self._history_url(record.pk), value)
+        url = escape(self._history_url(record.pk))
+        return mark_safe(f'<a href="{url}">{conditional_escape(value)}</a>')  # noqa: S308 - escaped
 
     def value_full_name(self, value):
         return value

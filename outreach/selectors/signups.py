@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
@@ -41,6 +42,7 @@ from django.utils import timezone
 from core.fiscal import fiscal_year, fiscal_year_bounds
 from outreach.models import CalendarFeed, ClassSession, Course, CourseSkill, VolunteerSignup
 from volunteers import selectors as volunteer_selectors
+from volunteers.models import VolunteerProfile
 
 PARTICIPANTS_PER_HELPER = 4
 
@@ -132,8 +134,11 @@ def with_signup_counts(queryset: QuerySet[ClassSession]) -> QuerySet[ClassSessio
 
 def volunteer_sessions() -> QuerySet[ClassSession]:
     """Sessions volunteers help at: resident classes that are not cancelled."""
+    # The courses as a subquery, not a join to filter on: SQLite then starts from the
+    # sessions' date index instead of every session of every resident course (issue 18).
+    residents = Course.objects.filter(audience=Course.Audience.RESIDENTS).values("pk")
     return (
-        ClassSession.objects.filter(course__audience=Course.Audience.RESIDENTS)
+        ClassSession.objects.filter(course__in=residents)
         .exclude(status=ClassSession.Status.CANCELLED)
         .select_related("course", "venue")
     )
@@ -209,6 +214,48 @@ def staffing_overview(
         Case(When(more_needed_sql__gt=0, then=Value(0)), default=Value(1)),
         "starts_at",
         "id",
+    )
+
+
+def staffing_rows(sessions: QuerySet[ClassSession]) -> QuerySet[ClassSession]:
+    """The staffing list's rows: ``sessions`` (``staffing_overview(grouped=False)``, which
+    the list also counts) in ``staffing_overview``'s order (understaffed first, then by
+    date), with only the columns the list shows.
+
+    The list only needs the confirmed 講師/補助 counts and whether the class is staffed:
+    ``staffed`` is the rule without a division (the leading 講師 plus one helper for
+    every 4 participants: 4 × helpers ≥ participants), selected once and ordered by its
+    alias. ``with_signup_counts`` nests its steps into one another and the ORM repeats
+    them in the ORDER BY; building that SQL was most of the page (issue 18).
+    """
+    confirmed = Q(volunteer_signups__status=VolunteerSignup.Status.CONFIRMED)
+    helpers = F("confirmed_instructors") + F("confirmed_assistants") - 1  # the first 講師 leads
+    return (
+        sessions.select_related(None)
+        .only("starts_at", "title", "confirmed_count", "instructor_places", "assistant_places")
+        .annotate(
+            venue_name=F("venue__name"),  # lighter than a Facility per row
+            confirmed_instructors=Count(
+                "volunteer_signups",
+                filter=confirmed & Q(volunteer_signups__role=VolunteerSignup.Role.INSTRUCTOR),
+            ),
+            confirmed_assistants=Count(
+                "volunteer_signups",
+                filter=confirmed & Q(volunteer_signups__role=VolunteerSignup.Role.ASSISTANT),
+            ),
+        )
+        .annotate(
+            staffed=Case(
+                When(
+                    Q(confirmed_instructors__gt=0)
+                    & Q(confirmed_count__lte=PARTICIPANTS_PER_HELPER * helpers),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("staffed", "starts_at", "id")
     )
 
 
@@ -295,29 +342,28 @@ def hours_per_volunteer(fiscal_year_: int) -> list:
 
     The sign-ups of the year are summed per volunteer in one grouped query that starts
     from the year's sessions; joining every profile to every sign-up of every year (and
-    filtering in the aggregate) grew with the years. Returns profiles with ``classes`` and
-    ``hours`` set: at most one row per volunteer, sorted and paginated by the table.
+    filtering in the aggregate) grew with the years. The same query reads the names, so
+    the profiles come from its rows (only what the list and its export show, as
+    ``only()`` would load them). Returns profiles with ``classes`` and ``hours`` set: at
+    most one row per volunteer, sorted and paginated by the table.
     """
     start, end = fiscal_year_bounds(fiscal_year_)
-    totals = {
-        row["volunteer"]: row
-        for row in VolunteerSignup.objects.filter(
+    rows = (
+        VolunteerSignup.objects.filter(
             attended=True, session__starts_at__gte=start, session__starts_at__lt=end
         )
-        .order_by()
-        .values("volunteer")
+        .values_list("volunteer_id", "volunteer__full_name", "volunteer__full_name_kana")
         .annotate(classes=Count("pk"), hours=Sum("hours"))
-    }
-    # Only what the list and its export show (the names), not every column of the profile.
-    profiles = list(
-        volunteer_selectors.all_profiles()
-        .filter(pk__in=totals)
-        .only("full_name", "full_name_kana")
-        .order_by("full_name_kana", "id")
+        .order_by("volunteer__full_name_kana", "volunteer_id")
     )
-    for profile in profiles:
-        profile.classes = totals[profile.pk]["classes"]
-        profile.hours = totals[profile.pk]["hours"]
+    db = rows.db
+    fields = ["id", "full_name", "full_name_kana"]
+    profiles = []
+    for pk, full_name, full_name_kana, classes, hours in rows:
+        profile = VolunteerProfile.from_db(db, fields, (pk, full_name, full_name_kana))
+        profile.classes = classes
+        profile.hours = hours
+        profiles.append(profile)
     return profiles
 
 

@@ -74,6 +74,10 @@ def test_sql_and_python_staffing_agree(
     assert annotated.more_needed_sql == expected.more_needed
     assert selectors.staffing_of(annotated) == expected
     assert selectors.staffing_of(ClassSession.objects.get(pk=session.pk)) == expected
+    # The staffing list's rows say the same with their own (division-free) rule.
+    row = selectors.staffing_rows(selectors.staffing_overview(grouped=False)).get(pk=session.pk)
+    assert row.staffed is expected.is_staffed
+    assert selectors.staffing_of(row) == expected
 
 
 def test_staffing_list_sorts_understaffed_first(
@@ -91,6 +95,8 @@ def test_staffing_list_sorts_understaffed_first(
         make_application(lacking_later)
     ordered = list(selectors.staffing_overview())
     assert [s.pk for s in ordered] == [lacking_later.pk, staffed_soon.pk]
+    rows = selectors.staffing_rows(selectors.staffing_overview(grouped=False))
+    assert [s.pk for s in rows] == [lacking_later.pk, staffed_soon.pk]
     body = client_for(dx_staff).get("/volunteering/staff/staffing/").content.decode()
     assert body.index("足りない教室") < body.index("足りている教室")
     assert "3" in body  # 1 講師 + ceil(5/4) = 3 more needed
@@ -110,6 +116,32 @@ def test_staffing_list_counts_each_class_once(make_session, make_profile, dx_sta
     table = response.context["table"]
     assert table.paginator.count == 2 == len(list(table.page.object_list))
     assert table.paginator.num_pages == 1
+
+
+def test_staffing_list_counts_only_past_a_full_first_page(
+    make_session, dx_staff, client_for, django_assert_num_queries
+):
+    # The first page is read with one row more: no COUNT while every class fits on it.
+    now = timezone.now()
+    for i in range(3):
+        make_session(title=f"教室{i:02d}番", starts_at=now + timedelta(days=1, minutes=i))
+    client = client_for(dx_staff)
+    url = "/volunteering/staff/staffing/"
+    client.get(url)
+    with django_assert_num_queries(5):  # session, user, roles, the venues, the rows
+        assert client.get(url).context["table"].paginator.count == 3
+    for i in range(3, 51):
+        make_session(title=f"教室{i:02d}番", starts_at=now + timedelta(days=1, minutes=i))
+    first = client.get(url)
+    table = first.context["table"]
+    assert table.paginator.count == 51
+    assert table.paginator.num_pages == 2
+    assert len(list(table.page.object_list)) == 50
+    assert "教室49番" in first.content.decode()
+    assert "教室50番" not in first.content.decode()
+    second = client.get(url, {"page": 2})
+    assert [row.record.title for row in second.context["table"].page.object_list] == ["教室50番"]
+    assert "教室49番" not in second.content.decode()
 
 
 # --- Calendar feed -------------------------------------------------------------
@@ -356,6 +388,7 @@ def test_hours_list_uses_constant_queries(
     client.get(url)
     with django_assert_max_num_queries(30) as one:
         client.get(url)
+    assert len(one.captured_queries) == 4  # session, user, roles, the hours with the names
     fill(49)
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert client.get(url).status_code == 200
