@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from core.fiscal import current_fiscal_year, fiscal_year_bounds, fiscal_year_label
 from core.models import Facility
@@ -35,3 +36,12 @@ class SessionFilter(django_filters.FilterSet):
     def in_fiscal_year(self, queryset, name, value):
         start, end = fiscal_year_bounds(int(value))
         return queryset.filter(Q(starts_at__gte=start) & Q(starts_at__lt=end))
+
+    def chosen(self) -> dict:
+        """What is chosen, as plain values (ids for the course and the venue), for the
+        list's count in SQL (selectors.session_list_counts); call after ``is_valid()``."""
+        return {
+            name: value.pk if name in ("course", "venue") else value
+            for name, value in self.form.cleaned_data.items()
+            if value not in EMPTY_VALUES
+        }
