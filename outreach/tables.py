@@ -28,11 +28,13 @@ STATUS_BADGES = {
 class SessionTable(tables.Table):
     starts_at = tables.Column(verbose_name=_("Date and time"))
     title = tables.Column(verbose_name=_("Class"), linkify=False)
+    # The names come as plain attributes of the session (the list annotates them), not
+    # through a course and a venue object per row.
     course = tables.Column(
-        verbose_name=_("Course"), accessor="course__name", order_by="course__sort_order"
+        verbose_name=_("Course"), accessor="course_name", order_by="course__sort_order"
     )
     venue = tables.Column(
-        verbose_name=_("Venue"), accessor="venue__name", order_by="venue__name_kana"
+        verbose_name=_("Venue"), accessor="venue_name", order_by="venue__name_kana"
     )
     status = tables.Column(verbose_name=_("Status"))
     confirmed_count = tables.Column(verbose_name=_("Registered"))

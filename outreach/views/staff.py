@@ -1,7 +1,7 @@
 """総務課 pages: the session list, planning single sessions and series, applications."""
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.db.models.expressions import RawSQL
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -36,17 +36,10 @@ def session_list(request):
     """All sessions with filters; held sessions without attendance are flagged."""
     # Only the columns of the table (and its export).
     sessions = (
-        ClassSession.objects.select_related("course", "venue")
-        .only(
-            "title",
-            "starts_at",
-            "ends_at",
-            "status",
-            "confirmed_count",
-            "capacity",
-            "course__name",
-            "venue__name",
+        ClassSession.objects.only(
+            "title", "starts_at", "ends_at", "status", "confirmed_count", "capacity"
         )
+        .annotate(course_name=F("course__name"), venue_name=F("venue__name"))
         .annotate(attended=RawSQL(_ATTENDED, [Attendance.Status.ATTENDED.value]))  # noqa: S611 - a constant
     )
     # Without a choice, show this fiscal year rather than every session ever planned.

@@ -104,3 +104,21 @@ def test_attended_column_tells_no_attendance_from_nobody_attended(
     # The export says 0 for both (a number column), as before.
     assert next(line for line in lines if untaken.title in line).endswith(",0")
     assert next(line for line in lines if nobody.title in line).endswith(",0")
+
+
+@pytest.mark.django_db
+def test_course_and_venue_choices_are_their_names_and_refuse_unknown_ids(
+    client_for, dx_staff, make_course, make_facility
+):
+    course, venue = make_course(name="タブレット入門"), make_facility(name="北部公民館")
+    make_facility(name="閉館した館", is_active=False)
+    client = client_for(dx_staff)
+    page = client.get(reverse("outreach:session_list"), {"course": course.pk})
+    html = page.content.decode()
+    assert f'<option value="{course.pk}" selected>タブレット入門</option>' in html
+    assert f'<option value="{venue.pk}">北部公民館</option>' in html
+    assert "閉館した館" not in html
+    assert page.context["filter"].form.cleaned_data["course"] == course
+    refused = client.get(reverse("outreach:session_list"), {"course": 999999})
+    form = refused.context["filter"].form
+    assert form.errors["course"] == [form.fields["course"].error_messages["invalid_choice"]]
