@@ -9,6 +9,7 @@ from decimal import Decimal
 from functools import cached_property
 
 import django_tables2 as tables
+from django.core.paginator import Paginator
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -28,16 +29,19 @@ STATUS_BADGES = {
 class SessionTable(tables.Table):
     starts_at = tables.Column(verbose_name=_("Date and time"))
     title = tables.Column(verbose_name=_("Class"), linkify=False)
+    # The names come as plain attributes of the session (the list annotates them), not
+    # through a course and a venue object per row.
     course = tables.Column(
-        verbose_name=_("Course"), accessor="course__name", order_by="course__sort_order"
+        verbose_name=_("Course"), accessor="course_name", order_by="course__sort_order"
     )
     venue = tables.Column(
-        verbose_name=_("Venue"), accessor="venue__name", order_by="venue__name_kana"
+        verbose_name=_("Venue"), accessor="venue_name", order_by="venue__name_kana"
     )
     status = tables.Column(verbose_name=_("Status"))
     confirmed_count = tables.Column(verbose_name=_("Registered"))
     capacity = tables.Column(verbose_name=_("Capacity"))
-    attended = tables.Column(verbose_name=_("Attended"), orderable=False)
+    # None when no attendance was taken (see render_attended): not tables2's empty cell.
+    attended = tables.Column(verbose_name=_("Attended"), orderable=False, empty_values=())
 
     class Meta:
         model = ClassSession
@@ -96,14 +100,29 @@ class SessionTable(tables.Table):
         return record.get_status_display()
 
     def value_attended(self, value):
-        return value
+        return value or 0
 
     def render_attended(self, record, value):
-        if record.status == ClassSession.Status.HELD and not record.attendance_rows:
-            return format_html(
-                '<span class="badge badge--danger">{}</span>', _("Held, no attendance recorded")
-            )
-        return value if record.attendance_rows else "—"
+        if value is not None:
+            return value
+        if record.status == ClassSession.Status.HELD:
+            return self._held_without_attendance
+        return "—"
+
+    @cached_property
+    def _held_without_attendance(self):
+        return format_html(
+            '<span class="badge badge--danger">{}</span>', gettext("Held, no attendance recorded")
+        )
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count: the session list counts its rows in one statement with
+    the warning above it (``RequestConfig(paginate={"paginator_class": …, "count": n})``)."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.count = count
 
 
 class StaffingTable(tables.Table):

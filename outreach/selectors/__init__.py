@@ -23,6 +23,7 @@ from outreach.selectors.classes import (
     kpi_staff_security_training_attendees,
     nobody_to_ask_share,
     session_fill_rates,
+    session_list_counts,
     sessions_held_without_attendance,
     upcoming_sessions,
 )
@@ -99,6 +100,7 @@ __all__ = [
     "session_hours",
     "session_signups_for_staff",
     "sessions_for_volunteers",
+    "session_list_counts",
     "sessions_held_without_attendance",
     "signup_of",
     "signups_for_volunteer",
