@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -103,8 +104,9 @@ def dashboard(request):
 @can_view
 def machine_list(request):
     """The registry: every machine, filterable, exportable as CSV or Excel."""
-    # Only the columns of the table (and its export).
-    machines = Machine.objects.with_related().only(
+    # Only the columns of the table (and its export); the facility's name as a column of
+    # the row, not as a second model instance per row.
+    machines = Machine.objects.only(
         "code",
         "spot",
         "operator",
@@ -115,8 +117,7 @@ def machine_list(request):
         "agreement_type",
         "agreement_end",
         "power_backup",
-        "facility__name",
-    )
+    ).annotate(facility_name=F("facility__name"))
     machine_filter = MachineFilter(request.GET, queryset=machines)
     table = MachineTable(machine_filter.qs)
     export = _table_response(request, table, "wifi-machines")
@@ -323,16 +324,17 @@ def usage_list(request):
     """Monthly usage figures of every machine, filterable, exportable."""
     usage_filter = UsageFilter(
         request.GET,
-        queryset=MonthlyUsage.objects.select_related("machine__facility").only(
-            "machine__code",
-            "machine__facility__name",
+        # The machine's code and facility as columns of the row, not as two more model
+        # instances per row (issue 18: building them was a third of the rows' cost).
+        queryset=MonthlyUsage.objects.only(
+            "machine_id",
             "month",
             "connections",
             "distinct_users",
             "data_mb",
             "source",
             "note",
-        ),
+        ).annotate(machine_code=F("machine__code"), facility_name=F("machine__facility__name")),
     )
     table = UsageTable(usage_filter.qs)
     export = _table_response(request, table, "wifi-usage")
