@@ -1,7 +1,7 @@
 """The 生活課 desk: today's work, approvals, hand-out, counter return, inspection, lists."""
 
 from django.contrib import messages
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -501,22 +501,22 @@ class ItemListView(_StaffList):
 
     def get_queryset(self):
         kit_tag = KitMember.objects.filter(item=OuterRef("pk")).values("kit__tag_number")[:1]
-        # The columns of the table and its export, not the notes, parts list or QR token.
-        return (
-            Item.objects.select_related("equipment_type")
-            .only(
-                "tag_number",
-                "name",
-                "status",
-                "condition",
-                "storage_place",
-                "acquired_on",
-                "acquisition_cost_yen",
-                "replacement_fiscal_year",
-                "equipment_type__name",
-                "equipment_type__is_digital_ready",
-            )
-            .annotate(kit_tag=Subquery(kit_tag))
+        # The columns of the table and its export, not the notes, parts list or QR token;
+        # the type's name and mark as columns of the row, not as a second model instance
+        # per row (issue 18).
+        return Item.objects.only(
+            "tag_number",
+            "name",
+            "status",
+            "condition",
+            "storage_place",
+            "acquired_on",
+            "acquisition_cost_yen",
+            "replacement_fiscal_year",
+        ).annotate(
+            type_name=F("equipment_type__name"),
+            type_digital_ready=F("equipment_type__is_digital_ready"),
+            kit_tag=Subquery(kit_tag),
         )
 
 
@@ -533,9 +533,10 @@ class ReservationListView(_StaffList):
         return _("Reservations")
 
     def get_queryset(self):
-        return Reservation.objects.select_related("organisation").only(
-            "event_name", "pickup_date", "return_date", "state", "organisation__name"
-        )
+        # The group's name as a column of the row, not a second model instance per row.
+        return Reservation.objects.only(
+            "event_name", "pickup_date", "return_date", "state"
+        ).annotate(organisation_name=F("organisation__name"))
 
 
 @method_decorator(staff_only, name="dispatch")
