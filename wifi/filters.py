@@ -3,13 +3,14 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import StaticFilterSet
 from core.fiscal import FIRST_YEAR, LAST_YEAR, fiscal_year_dates
 from core.models import Facility
 from core.renderers import FilterForm
 from wifi.models import Machine, MonthlyUsage
 
 
-class MachineFilter(django_filters.FilterSet):
+class MachineFilter(StaticFilterSet):
     facility = django_filters.ModelChoiceFilter(
         queryset=Facility.objects.only("name"), label=_("facility")
     )
@@ -21,7 +22,7 @@ class MachineFilter(django_filters.FilterSet):
         fields = ["status", "facility", "operator", "agreement_type", "power_backup"]
 
 
-class UsageFilter(django_filters.FilterSet):
+class UsageFilter(StaticFilterSet):
     machine = django_filters.ModelChoiceFilter(
         queryset=Machine.objects.select_related("facility").only("code", "spot", "facility__name"),
         label=_("machine"),
