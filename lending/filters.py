@@ -5,15 +5,15 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import DayFilter, StaticFilterSet
+from core.filters import DayFilter, StaticFilterSet, ValuesChoiceFilter
 from core.renderers import FilterForm
 from lending.models import EquipmentType, Item, Organisation, Reservation
 
 
 class ItemFilter(StaticFilterSet):
     q = django_filters.CharFilter(label=_("Tag number or name"), method="search")
-    equipment_type = django_filters.ModelChoiceFilter(
-        label=_("Type"), queryset=EquipmentType.objects.only("name")
+    equipment_type = ValuesChoiceFilter(
+        label=_("Type"), queryset=EquipmentType.objects.all(), label_fields=("name",)
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Item.Status.choices)
 

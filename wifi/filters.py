@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import StaticFilterSet
+from core.filters import StaticFilterSet, ValuesChoiceFilter
 from core.fiscal import FIRST_YEAR, LAST_YEAR, fiscal_year_dates
 from core.models import Facility
 from core.renderers import FilterForm
@@ -11,8 +11,8 @@ from wifi.models import Machine, MonthlyUsage
 
 
 class MachineFilter(StaticFilterSet):
-    facility = django_filters.ModelChoiceFilter(
-        queryset=Facility.objects.only("name"), label=_("facility")
+    facility = ValuesChoiceFilter(
+        queryset=Facility.objects.all(), label_fields=("name",), label=_("facility")
     )
     operator = django_filters.CharFilter(lookup_expr="icontains", label=_("operator"))
 
@@ -23,8 +23,10 @@ class MachineFilter(StaticFilterSet):
 
 
 class UsageFilter(StaticFilterSet):
-    machine = django_filters.ModelChoiceFilter(
-        queryset=Machine.objects.select_related("facility").only("code", "spot", "facility__name"),
+    machine = ValuesChoiceFilter(
+        queryset=Machine.objects.all(),
+        label_fields=("code", "facility__name", "spot"),  # as Machine.__str__
+        label_format="{} {} {}",
         label=_("machine"),
     )
     fiscal_year = django_filters.NumberFilter(
