@@ -21,6 +21,7 @@ from core.fiscal import current_fiscal_year, fiscal_year_dates, month_label
 from core.opendata import city_columns, opendata_response
 from core.refusals import Refusal, put_on_form
 from core.roles import Role, has_role, role_required
+from core.tables import CountOfPaginator
 from wifi import charts, selectors, services
 from wifi.filters import MachineFilter, UsageFilter
 from wifi.forms import (
@@ -74,8 +75,10 @@ def _can_change(request) -> bool:
     return has_role(request.user, *REGISTRY_KEEPERS)
 
 
-def _table_response(request, table, filename: str):
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+def _table_response(request, table, filename: str, *, count_of):
+    # Counted on the filtered list without its joined columns (``count_of``): the same number.
+    paginate = {"per_page": 50, "paginator_class": CountOfPaginator, "count_of": count_of}
+    RequestConfig(request, paginate=paginate).configure(table)
     export_format = request.GET.get("_export")
     if export_format in FORMATS:
         return table_export_response(table, export_format, filename)
@@ -104,8 +107,7 @@ def dashboard(request):
 @can_view
 def machine_list(request):
     """The registry: every machine, filterable, exportable as CSV or Excel."""
-    # Only the columns of the table (and its export); the facility's name as a column of
-    # the row, not as a second model instance per row.
+    # Only the columns of the table (and its export).
     machines = Machine.objects.only(
         "code",
         "spot",
@@ -117,10 +119,11 @@ def machine_list(request):
         "agreement_type",
         "agreement_end",
         "power_backup",
-    ).annotate(facility_name=F("facility__name"))
+    )
     machine_filter = MachineFilter(request.GET, queryset=machines)
-    table = MachineTable(machine_filter.qs)
-    export = _table_response(request, table, "wifi-machines")
+    # The facility's name as a column of the row, not as a second model instance per row.
+    table = MachineTable(machine_filter.qs.annotate(facility_name=F("facility__name")))
+    export = _table_response(request, table, "wifi-machines", count_of=machine_filter.qs)
     if export:
         return export
     return render(
@@ -324,8 +327,6 @@ def usage_list(request):
     """Monthly usage figures of every machine, filterable, exportable."""
     usage_filter = UsageFilter(
         request.GET,
-        # The machine's code and facility as columns of the row, not as two more model
-        # instances per row (issue 18: building them was a third of the rows' cost).
         queryset=MonthlyUsage.objects.only(
             "machine_id",
             "month",
@@ -334,10 +335,16 @@ def usage_list(request):
             "data_mb",
             "source",
             "note",
-        ).annotate(machine_code=F("machine__code"), facility_name=F("machine__facility__name")),
+        ),
     )
-    table = UsageTable(usage_filter.qs)
-    export = _table_response(request, table, "wifi-usage")
+    # The machine's code and facility as columns of the row, not as two more model
+    # instances per row (issue 18: building them was a third of the rows' cost).
+    table = UsageTable(
+        usage_filter.qs.annotate(
+            machine_code=F("machine__code"), facility_name=F("machine__facility__name")
+        )
+    )
+    export = _table_response(request, table, "wifi-usage", count_of=usage_filter.qs)
     if export:
         return export
     return render(
