@@ -5,15 +5,15 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import DayFilter
+from core.filters import DayFilter, StaticFilterSet, ValuesChoiceFilter
 from core.renderers import FilterForm
 from lending.models import EquipmentType, Item, Organisation, Reservation
 
 
-class ItemFilter(django_filters.FilterSet):
+class ItemFilter(StaticFilterSet):
     q = django_filters.CharFilter(label=_("Tag number or name"), method="search")
-    equipment_type = django_filters.ModelChoiceFilter(
-        label=_("Type"), queryset=EquipmentType.objects.only("name")
+    equipment_type = ValuesChoiceFilter(
+        label=_("Type"), queryset=EquipmentType.objects.all(), label_fields=("name",)
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Item.Status.choices)
 
@@ -26,7 +26,7 @@ class ItemFilter(django_filters.FilterSet):
         return queryset.filter(Q(tag_number__icontains=value) | Q(name__icontains=value))
 
 
-class ReservationFilter(django_filters.FilterSet):
+class ReservationFilter(StaticFilterSet):
     # Several states at once: the desk links "requested or provisional" here.
     state = django_filters.MultipleChoiceFilter(
         label=_("State"),
@@ -58,7 +58,7 @@ class ReservationFilter(django_filters.FilterSet):
         )
 
 
-class OrganisationFilter(django_filters.FilterSet):
+class OrganisationFilter(StaticFilterSet):
     q = django_filters.CharFilter(label=_("Name"), method="search")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Organisation.Kind.choices)
     district = django_filters.CharFilter(label=_("District"), lookup_expr="icontains")

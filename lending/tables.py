@@ -12,11 +12,10 @@ from lending.models import Item, Organisation, Reservation
 
 class ItemTable(tables.Table):
     tag_number = tables.LinkColumn("lending:item_detail", args=[tables.A("pk")])
-    equipment_type = tables.Column(accessor="equipment_type__name", verbose_name=_("type"))
-    digital = tables.BooleanColumn(
-        accessor="equipment_type__is_digital_ready", verbose_name=_("digital-ready")
-    )
-    # The kit the unit is in (``kit_tag``, annotated by the list view).
+    # ``type_name``, ``type_digital_ready`` and ``kit_tag`` are annotated by the list view.
+    equipment_type = tables.Column(accessor="type_name", verbose_name=_("type"))
+    digital = tables.BooleanColumn(accessor="type_digital_ready", verbose_name=_("digital-ready"))
+    # The kit the unit is in.
     kit = tables.Column(accessor="kit_tag", verbose_name=_("kit"), default="")
     # The register's money and renewal figures: in the CSV/XLSX (the 備品台帳), not on screen.
     acquired_on = tables.Column(visible=False)
@@ -49,7 +48,8 @@ class ReservationTable(tables.Table):
     id = tables.LinkColumn(
         "lending:reservation_detail", args=[tables.A("pk")], verbose_name=_("No.")
     )
-    organisation = tables.Column(accessor="organisation__name", verbose_name=_("organisation"))
+    # Annotated by the list view.
+    organisation = tables.Column(accessor="organisation_name", verbose_name=_("organisation"))
     # A date never breaks mid-number on a phone (「2026/06/1」 / 「5」).
     pickup_date = tables.DateColumn(attrs={"td": {"class": "nowrap"}, "th": {"class": "nowrap"}})
     return_date = tables.DateColumn(attrs={"td": {"class": "nowrap"}, "th": {"class": "nowrap"}})

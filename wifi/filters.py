@@ -3,15 +3,16 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import StaticFilterSet, ValuesChoiceFilter
 from core.fiscal import FIRST_YEAR, LAST_YEAR, fiscal_year_dates
 from core.models import Facility
 from core.renderers import FilterForm
 from wifi.models import Machine, MonthlyUsage
 
 
-class MachineFilter(django_filters.FilterSet):
-    facility = django_filters.ModelChoiceFilter(
-        queryset=Facility.objects.only("name"), label=_("facility")
+class MachineFilter(StaticFilterSet):
+    facility = ValuesChoiceFilter(
+        queryset=Facility.objects.all(), label_fields=("name",), label=_("facility")
     )
     operator = django_filters.CharFilter(lookup_expr="icontains", label=_("operator"))
 
@@ -21,9 +22,11 @@ class MachineFilter(django_filters.FilterSet):
         fields = ["status", "facility", "operator", "agreement_type", "power_backup"]
 
 
-class UsageFilter(django_filters.FilterSet):
-    machine = django_filters.ModelChoiceFilter(
-        queryset=Machine.objects.select_related("facility").only("code", "spot", "facility__name"),
+class UsageFilter(StaticFilterSet):
+    machine = ValuesChoiceFilter(
+        queryset=Machine.objects.all(),
+        label_fields=("code", "facility__name", "spot"),  # as Machine.__str__
+        label_format="{} {} {}",
         label=_("machine"),
     )
     fiscal_year = django_filters.NumberFilter(

@@ -9,7 +9,7 @@ from wifi.models import Machine, MonthlyUsage
 
 class MachineTable(tables.Table):
     code = tables.Column(linkify=("wifi:machine_detail", {"pk": tables.A("pk")}))
-    facility = tables.Column(accessor="facility__name", verbose_name=_("facility"))
+    facility = tables.Column(accessor="facility_name", verbose_name=_("facility"))  # annotated
     status = tables.Column()
     disaster_ssid = tables.Column()
 
@@ -43,11 +43,11 @@ class MachineTable(tables.Table):
 
 class UsageTable(tables.Table):
     machine = tables.Column(
-        accessor="machine__code",
+        accessor="machine_code",  # annotated by the view
         verbose_name=_("machine"),
         linkify=("wifi:machine_detail", {"pk": tables.A("machine_id")}),
     )
-    facility = tables.Column(accessor="machine__facility__name", verbose_name=_("facility"))
+    facility = tables.Column(accessor="facility_name", verbose_name=_("facility"))
     month = tables.DateColumn(format="Y-m")
     connections = tables.Column(attrs={"td": {"class": "number"}, "th": {"class": "number"}})
     distinct_users = tables.Column(attrs={"td": {"class": "number"}, "th": {"class": "number"}})

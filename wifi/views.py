@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from core.fiscal import current_fiscal_year, fiscal_year_dates, month_label
 from core.opendata import city_columns, opendata_response
 from core.refusals import Refusal, put_on_form
 from core.roles import Role, has_role, role_required
+from core.tables import CountOfPaginator
 from wifi import charts, selectors, services
 from wifi.filters import MachineFilter, UsageFilter
 from wifi.forms import (
@@ -73,8 +75,10 @@ def _can_change(request) -> bool:
     return has_role(request.user, *REGISTRY_KEEPERS)
 
 
-def _table_response(request, table, filename: str):
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+def _table_response(request, table, filename: str, *, count_of):
+    # Counted on the filtered list without its joined columns (``count_of``): the same number.
+    paginate = {"per_page": 50, "paginator_class": CountOfPaginator, "count_of": count_of}
+    RequestConfig(request, paginate=paginate).configure(table)
     export_format = request.GET.get("_export")
     if export_format in FORMATS:
         return table_export_response(table, export_format, filename)
@@ -104,7 +108,7 @@ def dashboard(request):
 def machine_list(request):
     """The registry: every machine, filterable, exportable as CSV or Excel."""
     # Only the columns of the table (and its export).
-    machines = Machine.objects.with_related().only(
+    machines = Machine.objects.only(
         "code",
         "spot",
         "operator",
@@ -115,11 +119,11 @@ def machine_list(request):
         "agreement_type",
         "agreement_end",
         "power_backup",
-        "facility__name",
     )
     machine_filter = MachineFilter(request.GET, queryset=machines)
-    table = MachineTable(machine_filter.qs)
-    export = _table_response(request, table, "wifi-machines")
+    # The facility's name as a column of the row, not as a second model instance per row.
+    table = MachineTable(machine_filter.qs.annotate(facility_name=F("facility__name")))
+    export = _table_response(request, table, "wifi-machines", count_of=machine_filter.qs)
     if export:
         return export
     return render(
@@ -323,9 +327,8 @@ def usage_list(request):
     """Monthly usage figures of every machine, filterable, exportable."""
     usage_filter = UsageFilter(
         request.GET,
-        queryset=MonthlyUsage.objects.select_related("machine__facility").only(
-            "machine__code",
-            "machine__facility__name",
+        queryset=MonthlyUsage.objects.only(
+            "machine_id",
             "month",
             "connections",
             "distinct_users",
@@ -334,8 +337,14 @@ def usage_list(request):
             "note",
         ),
     )
-    table = UsageTable(usage_filter.qs)
-    export = _table_response(request, table, "wifi-usage")
+    # The machine's code and facility as columns of the row, not as two more model
+    # instances per row (issue 18: building them was a third of the rows' cost).
+    table = UsageTable(
+        usage_filter.qs.annotate(
+            machine_code=F("machine__code"), facility_name=F("machine__facility__name")
+        )
+    )
+    export = _table_response(request, table, "wifi-usage", count_of=usage_filter.qs)
     if export:
         return export
     return render(

@@ -37,9 +37,11 @@ from django_tables2.templatetags.django_tables2 import table_page_range
 
 from core.tables.cells import ColumnWriter, attrs_html
 from core.tables.dates import LocalDateFormat
+from core.tables.paginators import CountOfPaginator
 from core.tables.urls import record_url, record_urls
 
 __all__ = [
+    "CountOfPaginator",
     "LocalDateFormat",
     "header_cells",
     "page_links",

@@ -1,7 +1,7 @@
 """The 生活課 desk: today's work, approvals, hand-out, counter return, inspection, lists."""
 
 from django.contrib import messages
-from django.db.models import OuterRef, Subquery
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -17,6 +17,7 @@ from core.fiscal import fiscal_year_label, short_datetime
 from core.refusals import Refusal, put_on_form, show_refusal
 from core.roles import Role, role_required
 from core.selectors import open_call_count
+from core.tables import CountOfPaginator
 from lending import maintenance, selectors
 from lending.filters import ItemFilter, OrganisationFilter, ReservationFilter
 from lending.forms import (
@@ -34,7 +35,6 @@ from lending.forms import (
 from lending.models import (
     EquipmentType,
     Item,
-    KitMember,
     Loan,
     Membership,
     Organisation,
@@ -480,6 +480,21 @@ class _StaffList(ExportMixin, SingleTableMixin, FilterView):
     template_name = "lending/list.html"
     title = ""
 
+    def annotate_rows(self, queryset):
+        """The filtered rows with the columns they join from other tables."""
+        return queryset
+
+    def get_table_data(self):
+        return self.annotate_rows(self.object_list)
+
+    def get_table_pagination(self, table):
+        # Counted without the joined columns: the same number, on the list's own table.
+        return {
+            **super().get_table_pagination(table),
+            "paginator_class": CountOfPaginator,
+            "count_of": self.object_list,
+        }
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["title"] = self.title
@@ -500,23 +515,27 @@ class ItemListView(_StaffList):
         return _("Items")
 
     def get_queryset(self):
-        kit_tag = KitMember.objects.filter(item=OuterRef("pk")).values("kit__tag_number")[:1]
         # The columns of the table and its export, not the notes, parts list or QR token.
-        return (
-            Item.objects.select_related("equipment_type")
-            .only(
-                "tag_number",
-                "name",
-                "status",
-                "condition",
-                "storage_place",
-                "acquired_on",
-                "acquisition_cost_yen",
-                "replacement_fiscal_year",
-                "equipment_type__name",
-                "equipment_type__is_digital_ready",
-            )
-            .annotate(kit_tag=Subquery(kit_tag))
+        return Item.objects.only(
+            "tag_number",
+            "name",
+            "status",
+            "condition",
+            "storage_place",
+            "acquired_on",
+            "acquisition_cost_yen",
+            "replacement_fiscal_year",
+        )
+
+    def annotate_rows(self, queryset):
+        # The type's name and mark as columns of the row, not as a second model instance
+        # per row (issue 18).
+        return queryset.annotate(
+            type_name=F("equipment_type__name"),
+            type_digital_ready=F("equipment_type__is_digital_ready"),
+            # At most one kit per unit (lending_kitmember_one_kit_per_item): a join, not
+            # a subquery, which costs more to build than the rest of the query.
+            kit_tag=F("kit_memberships__kit__tag_number"),
         )
 
 
@@ -533,9 +552,11 @@ class ReservationListView(_StaffList):
         return _("Reservations")
 
     def get_queryset(self):
-        return Reservation.objects.select_related("organisation").only(
-            "event_name", "pickup_date", "return_date", "state", "organisation__name"
-        )
+        return Reservation.objects.only("event_name", "pickup_date", "return_date", "state")
+
+    def annotate_rows(self, queryset):
+        # The group's name as a column of the row, not a second model instance per row.
+        return queryset.annotate(organisation_name=F("organisation__name"))
 
 
 @method_decorator(staff_only, name="dispatch")
