@@ -125,3 +125,36 @@ def test_a_call_recorded_on_a_weekend_is_on_mondays_list(send_notice, dx_staff):
     send_notice([SASAKI], now=saturday)
     message = Message.objects.get()
     assert list(call_list(dx_staff, today=date(2026, 6, 15))) == [message]
+
+
+def test_open_call_count_is_the_call_list_counted(
+    send_notice, dx_staff, lending_staff, both_roles, volunteer_user
+):
+    """The count on the desk and the class list (plain SQL) says what the 連絡リスト lists:
+    open calls and postcards of the user's sections, due today or earlier or undated."""
+    today = timezone.localdate()
+    for n, (section, status, due_on) in enumerate(
+        [
+            ("dx", Message.Status.TO_CALL, None),
+            ("dx", Message.Status.NO_ANSWER, today),
+            ("dx", Message.Status.NO_ANSWER, date(today.year + 1, 1, 1)),  # comes back later
+            ("dx", Message.Status.CALLED, None),  # done
+            ("dx", Message.Status.TO_POST, None),
+            ("lending", Message.Status.TO_CALL, date(2020, 1, 1)),
+            ("lending", Message.Status.POSTED, None),  # done
+        ]
+    ):
+        message = _call(send_notice, f"相手{n}", section=section)
+        Message.objects.filter(pk=message.pk).update(status=status, due_on=due_on)
+    queued_mail = _call(send_notice, "メールの人", section="dx")
+    Message.objects.filter(pk=queued_mail.pk).update(
+        channel=Message.Channel.EMAIL,
+        status=Message.Status.QUEUED,  # nobody calls an e-mail
+    )
+    postcard = _call(send_notice, "はがきの人", section="lending")
+    Message.objects.filter(pk=postcard.pk).update(
+        channel=Message.Channel.POSTCARD, status=Message.Status.TO_POST
+    )
+    for user in (dx_staff, lending_staff, both_roles, volunteer_user):
+        assert open_call_count(user) == call_list(user).count()
+    assert [open_call_count(u) for u in (dx_staff, lending_staff, both_roles)] == [3, 2, 5]
