@@ -38,7 +38,10 @@ class _ValuesChoiceIterator(ModelChoiceIterator):
             yield (ModelChoiceIteratorValue(pk, None), label(*values))
 
 
-class _ValuesChoiceField(django_filters.fields.ModelChoiceField):
+class ValuesChoiceField(django_filters.fields.ModelChoiceField):
+    """A ModelChoiceField whose options are read as values (see ValuesChoiceFilter); also
+    for plain filter forms, e.g. the staffing list's venue."""
+
     iterator = _ValuesChoiceIterator
 
     def __init__(self, *args, label_fields: tuple[str, ...], label_format: str, **kwargs):
@@ -53,7 +56,7 @@ class ValuesChoiceFilter(django_filters.ModelChoiceFilter):
     ``label_format`` say what the model's ``__str__`` says, e.g. ``("name",)`` and ``"{}"``.
     A chosen key is still checked against the queryset as ModelChoiceFilter does."""
 
-    field_class = _ValuesChoiceField
+    field_class = ValuesChoiceField
 
     def __init__(self, *args, label_fields: tuple[str, ...], label_format: str = "{}", **kwargs):
         super().__init__(

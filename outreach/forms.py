@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.fiscal import fiscal_year_label
+from core.filters import ValuesChoiceField
 from core.forms import DateInput, DayField
 from core.models import Facility
 from core.renderers import FilterForm
@@ -415,16 +416,19 @@ class SignupForm(forms.Form):
 
 class StaffingFilterForm(FilterForm):
     date_to = DayField(label=_("Until"), required=False, widget=DateInput())
-    venue = forms.ModelChoiceField(
+    # Options read as (id, name), not as a Facility each (issue 18); Facility prints its name.
+    venue = ValuesChoiceField(
         label=_("Venue"),
         queryset=Facility.objects.none(),
         required=False,
         empty_label=_("All venues"),
+        label_fields=("name",),
+        label_format="{}",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["venue"].queryset = _venues().only("name")
+        self.fields["venue"].queryset = _venues()
 
 
 class SignupAttendanceForm(forms.Form):
