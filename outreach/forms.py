@@ -8,8 +8,8 @@ from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.fiscal import fiscal_year_label
 from core.filters import ValuesChoiceField
+from core.fiscal import fiscal_year_label
 from core.forms import DateInput, DayField
 from core.models import Facility
 from core.renderers import FilterForm
