@@ -15,6 +15,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -239,6 +240,9 @@ class Item(models.Model):
         verbose_name = _("item")
         verbose_name_plural = _("items")
         ordering = ["tag_number"]
+        # The kiosk finds a unit by its 備品番号 in any case (lending.services.loans): an
+        # index on the upper-cased number, or every scan would read every unit.
+        indexes = [models.Index(Upper("tag_number"), name="lending_item_tag_number_upper")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(
@@ -656,6 +660,9 @@ class Loan(models.Model):
                 condition=Q(handed_out_at__isnull=False, returned_at__isnull=True),
                 name="lending_loan_out_due",
             ),
+            # A unit's latest return ("already returned" at the kiosk): one index step,
+            # not a sort of every loan the unit has had.
+            models.Index(fields=["item", "returned_at"], name="lending_loan_item_returned"),
         ]
         constraints = [
             # One item is out with at most one group at a time.

@@ -275,10 +275,13 @@ def _return_refused(item: Item) -> ReturnResult:
 # runs every statement on both databases.
 
 # The unit a code names: its token, else its 備品番号 in any case (a token match wins,
-# as in ``item_find_by_code``). Parameters: token, tag number (None for a QR URL), token.
+# as in ``item_find_by_code``). Parameters: token, tag number (None for a QR URL).
+# Two branches so that each finds its row through an index (qr_token's unique index, the
+# upper-cased number's index): one OR of the two read every unit.
 _SCANNED_ITEM = (
-    "SELECT id FROM lending_item WHERE qr_token = %s OR UPPER(tag_number) = UPPER(%s) "
-    "ORDER BY CASE WHEN qr_token = %s THEN 0 ELSE 1 END LIMIT 1"
+    "SELECT id FROM (SELECT id, 0 AS pick FROM lending_item WHERE qr_token = %s "
+    "UNION ALL SELECT id, 1 AS pick FROM lending_item WHERE UPPER(tag_number) = UPPER(%s)) "
+    "AS scanned ORDER BY pick LIMIT 1"
 )
 _ITEM_COLUMNS = "i.id, i.tag_number, i.name, i.status, i.components, t.id, t.name"
 # The unit and its open loan with what the audit entry names (the group), locking the
@@ -323,7 +326,7 @@ def loan_return_by_code(
     now = now or timezone.now()
     lock = " FOR UPDATE OF r" if connection.features.has_select_for_update_of else ""
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(_OPEN_LOAN + lock, [token, tag, token])
+        cursor.execute(_OPEN_LOAN + lock, [token, tag])
         row = cursor.fetchone()
         if row is not None:
             item = _scanned_item(row)
@@ -344,7 +347,7 @@ def loan_return_by_code(
                 loan.reservation = reservation
                 if _record_return(loan, item, by=by, via=via, missing=(), now=now):
                     return ReturnResult("returned", loan, loan.was_late, item=item)
-        cursor.execute(_LAST_RETURN, [token, tag, token])
+        cursor.execute(_LAST_RETURN, [token, tag])
         row = cursor.fetchone()
     if row is None:
         return None
