@@ -107,19 +107,8 @@ def dashboard(request):
 @can_view
 def machine_list(request):
     """The registry: every machine, filterable, exportable as CSV or Excel."""
-    # Only the columns of the table (and its export).
-    machines = Machine.objects.only(
-        "code",
-        "spot",
-        "operator",
-        "ssid",
-        "disaster_ssid",
-        "status",
-        "status_since",
-        "agreement_type",
-        "agreement_end",
-        "power_backup",
-    )
+    # Only the columns of the table (and its export); the facility's name is joined below.
+    machines = Machine.objects.only(*(f for f in MachineTable._meta.fields if f != "facility"))
     machine_filter = MachineFilter(request.GET, queryset=machines)
     # The facility's name as a column of the row, not as a second model instance per row.
     table = MachineTable(machine_filter.qs.annotate(facility_name=F("facility__name")))

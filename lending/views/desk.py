@@ -572,13 +572,5 @@ class OrganisationListView(_StaffList):
         return _("Organisations")
 
     def get_queryset(self):
-        return Organisation.objects.only(
-            "name",
-            "name_kana",
-            "kind",
-            "district",
-            "representative_name",
-            "representative_phone",
-            "is_verified",
-            "is_active",
-        )
+        # Only the columns of the table (and its export).
+        return Organisation.objects.only(*self.table_class._meta.fields)
