@@ -9,7 +9,6 @@ from decimal import Decimal
 from functools import cached_property
 
 import django_tables2 as tables
-from django.core.paginator import Paginator
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -114,15 +113,6 @@ class SessionTable(tables.Table):
         return format_html(
             '<span class="badge badge--danger">{}</span>', gettext("Held, no attendance recorded")
         )
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its count: the session list counts its rows in one statement with
-    the warning above it (``RequestConfig(paginate={"paginator_class": …, "count": n})``)."""
-
-    def __init__(self, object_list, per_page, *, count: int, **kwargs) -> None:
-        super().__init__(object_list, per_page, **kwargs)
-        self.count = count
 
 
 class StaffingTable(tables.Table):

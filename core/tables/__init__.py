@@ -41,11 +41,12 @@ from django_tables2.utils import AttributeDict
 
 from core.tables.cells import ColumnWriter, attrs_html
 from core.tables.dates import LocalDateFormat
-from core.tables.paginators import CountOfPaginator
+from core.tables.paginators import CountedPaginator, CountOfPaginator
 from core.tables.urls import record_url, record_urls
 
 __all__ = [
     "CountOfPaginator",
+    "CountedPaginator",
     "LocalDateFormat",
     "header_cells",
     "page_links",

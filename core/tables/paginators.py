@@ -1,4 +1,4 @@
-"""A paginator that counts a list's rows without the columns only its shown rows need."""
+"""Paginators of the lists that count their rows another way than ``COUNT(*)`` of the rows query."""
 
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
@@ -20,3 +20,17 @@ class CountOfPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return self.count_of.count()
+
+
+class CountedPaginator(Paginator):
+    """``Paginator`` told its count (``RequestConfig(paginate={"count": n, ...})``): for a list
+    that counts its rows in a statement of its own (the class list with its warning) or
+    whose rows come from a grouped query (counting that would count its groups)."""
+
+    def __init__(self, object_list, per_page, *args, count: int, **kwargs) -> None:
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self._count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._count

@@ -15,9 +15,9 @@ from django_tables2 import RequestConfig
 from core.audit import audit_history_of, with_changes
 from core.exports import FORMATS, table_export_response
 from core.fiscal import current_fiscal_year
-from core.pagination import CountedPaginator
 from core.refusals import Refusal, put_on_form, show_refusal
 from core.roles import Role, has_role, role_required
+from core.tables import CountedPaginator
 from outreach import selectors, services
 from outreach.forms import (
     ClassFilterForm,

@@ -14,11 +14,12 @@ from core.fiscal import current_fiscal_year
 from core.refusals import Refusal, put_on_form, show_refusal
 from core.roles import Role, role_required
 from core.selectors import open_call_count
+from core.tables import CountedPaginator
 from outreach import selectors, services
 from outreach.filters import SessionFilter
 from outreach.forms import SeriesForm, SessionCancelForm, SessionForm, StaffApplicationForm
 from outreach.models import Application, Attendance, ClassSession, VolunteerSignup
-from outreach.tables import CountedPaginator, SessionTable
+from outreach.tables import SessionTable
 
 from ._access import get_application_for_staff, get_session_for_staff
 
