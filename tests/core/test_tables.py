@@ -30,19 +30,10 @@ from core.roles import Role
 from core.tables import LocalDateFormat, record_url, table_body
 from lending.models import Organisation, Reservation
 from lending.tables import MyReservationTable
+from tests.list_reference import TABLES2_BODY
 
 pytestmark = pytest.mark.django_db
 
-# django-tables2's own <tbody> (its table.html), the reference for what a row must say.
-TABLES2_BODY = engines["django"].from_string(
-    "{% load l10n %}{% for row in table.paginated_rows %}<tr {{ row.attrs.as_html }}>"
-    "{% for column, cell in row.items %}<td {{ column.attrs.td.as_html }}>"
-    "{% if column.localize == None %}{{ cell }}{% else %}{% if column.localize %}"
-    "{{ cell|localize }}{% else %}{{ cell|unlocalize }}{% endif %}{% endif %}</td>"
-    "{% endfor %}</tr>{% empty %}{% if table.empty_text %}"
-    '<tr><td colspan="{{ table.columns|length }}">{{ table.empty_text }}</td></tr>'
-    "{% endif %}{% endfor %}"
-)
 
 # What tsunagu.html was: django-tables2's table.html extended with our blocks, the header
 # cells and the page numbers written by template loops. It now writes those two in

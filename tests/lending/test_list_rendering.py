@@ -3,12 +3,9 @@
 import itertools
 import re
 
-import django_filters
 import django_tables2 as tables
 import pytest
 from django.db import connection
-from django.http import QueryDict
-from django.template import engines
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,19 +16,9 @@ from core.tables import table_body
 from lending.filters import ItemFilter, OrganisationFilter, ReservationFilter
 from lending.models import Organisation, Reservation
 from lending.tables import ItemTable, OrganisationTable, ReservationTable
+from tests.list_reference import TABLES2_BODY, assert_filters_work_as_django_filter_s_own
 
 pytestmark = pytest.mark.django_db
-
-# django-tables2's own <tbody> (its table.html), the reference for what a row must say.
-TABLES2_BODY = engines["django"].from_string(
-    "{% load l10n %}{% for row in table.paginated_rows %}<tr {{ row.attrs.as_html }}>"
-    "{% for column, cell in row.items %}<td {{ column.attrs.td.as_html }}>"
-    "{% if column.localize == None %}{{ cell }}{% else %}{% if column.localize %}"
-    "{{ cell|localize }}{% else %}{{ cell|unlocalize }}{% endif %}{% endif %}</td>"
-    "{% endfor %}</tr>{% empty %}{% if table.empty_text %}"
-    '<tr><td colspan="{{ table.columns|length }}">{{ table.empty_text }}</td></tr>'
-    "{% endif %}{% endfor %}"
-)
 
 
 def _normal(html: str) -> str:
@@ -140,29 +127,7 @@ def test_list_filters_copied_shallowly_work_as_django_filter_s_own(
     filterset_class, query, make_type
 ):
     make_type()
-
-    class Own(filterset_class):
-        """The same filters, copied and turned into a form as django-filter does."""
-
-        __init__ = django_filters.FilterSet.__init__
-        get_form_class = django_filters.FilterSet.get_form_class
-
-    data = QueryDict(query)
-    ours, theirs = filterset_class(data), Own(data)
-    assert ours.form.as_div() == theirs.form.as_div()
-    assert ours.form.is_valid() == theirs.form.is_valid()
-    assert str(ours.qs.query) == str(theirs.qs.query)
-    # Nothing of one request is kept for the next: its own filters and its own form.
-    other = filterset_class(QueryDict("q=other"))
-    for name, filter_ in other.filters.items():
-        assert filter_ is not ours.filters[name]
-        assert filter_.extra is not ours.filters[name].extra
-        assert filter_.parent is other
-    assert other.form is not ours.form
-    assert (
-        other.form.fields["q" if "q" in other.form.fields else "state"]
-        is not (ours.form.fields["q" if "q" in ours.form.fields else "state"])
-    )
+    assert_filters_work_as_django_filter_s_own(filterset_class, query)
 
 
 def test_lists_count_the_rows_they_show_when_filtered_and_sorted_by_a_joined_column(

@@ -4,6 +4,7 @@ import django_filters
 import pytest
 from django.http import QueryDict
 
+from tests.list_reference import assert_filters_work_as_django_filter_s_own
 from wifi.filters import MachineFilter, UsageFilter
 
 pytestmark = pytest.mark.django_db
@@ -21,23 +22,7 @@ pytestmark = pytest.mark.django_db
 )
 def test_registry_filters_work_as_django_filter_s_own(filterset_class, query, make_machine):
     make_machine()
-
-    class Own(filterset_class):
-        """The same filters, copied and turned into a form as django-filter does."""
-
-        __init__ = django_filters.FilterSet.__init__
-        get_form_class = django_filters.FilterSet.get_form_class
-
-    data = QueryDict(query)
-    ours, theirs = filterset_class(data), Own(data)
-    assert ours.form.as_div() == theirs.form.as_div()
-    assert ours.form.is_valid() == theirs.form.is_valid()
-    assert str(ours.qs.query) == str(theirs.qs.query)
-    other = filterset_class(QueryDict())
-    for name, filter_ in other.filters.items():
-        assert filter_ is not ours.filters[name]
-        assert filter_.parent is other
-    assert not set(map(id, other.form.fields.values())) & set(map(id, ours.form.fields.values()))
+    assert_filters_work_as_django_filter_s_own(filterset_class, query)
 
 
 @pytest.mark.parametrize(
