@@ -53,6 +53,15 @@ def _short(day: date) -> str:
     return formats.date_format(day, "SHORT_DATE_FORMAT")
 
 
+def _free_dates(periods: list[tuple[date, date]], none_free: str) -> str:
+    """The suggestion after a conflict: the free periods found, or ``none_free``."""
+    if not periods:
+        return none_free
+    return _("Free dates: %(periods)s.") % {
+        "periods": "、".join(f"{_short(a)}〜{_short(b)}" for a, b in periods)
+    }
+
+
 def _conflict(
     reservation_like: dict, equipment_type: EquipmentType, quantity: int, free: int, today: date
 ) -> ReservationConflict:
@@ -66,12 +75,9 @@ def _conflict(
         last_pickup=rules.last_bookable_day(today),
         today=today,
     )
-    if periods:
-        suggestion = _("Free dates: %(periods)s.") % {
-            "periods": "、".join(f"{_short(a)}〜{_short(b)}" for a, b in periods)
-        }
-    else:
-        suggestion = _("No free dates for this quantity within the booking window.")
+    suggestion = _free_dates(
+        periods, _("No free dates for this quantity within the booking window.")
+    )
     message = _(
         "You asked for %(wanted)d %(type)s; from %(start)s to %(end)s only %(free)d are free."
     ) % {
@@ -161,12 +167,7 @@ def _kit_conflict(kit: Kit, reservation: Reservation, today: date) -> Reservatio
         last_pickup=rules.last_bookable_day(today),
         today=today,
     )
-    if periods:
-        suggestion = _("Free dates: %(periods)s.") % {
-            "periods": "、".join(f"{_short(a)}〜{_short(b)}" for a, b in periods)
-        }
-    else:
-        suggestion = _("No free dates for this kit within the booking window.")
+    suggestion = _free_dates(periods, _("No free dates for this kit within the booking window."))
     message = _(
         "The kit %(kit)s is not free from %(start)s to %(end)s: one of its units is booked, "
         "out or in repair."
