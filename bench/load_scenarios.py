@@ -290,25 +290,19 @@ def throughput(Session, host, port, run_load, *, total, concurrency, time_limit)
     # on both alike; the figures are the totals over the rounds and the median round's ratio.
     rounds = 5
     per_round = max(1, total // rounds)
-    runs: dict[str, list[dict]] = {"healthz alone": [], "kiosk scans alone": []}
+    alone = {"healthz alone": ("healthz", healthz), "kiosk scans alone": ("kiosk scan", scan)}
+    runs: dict[str, list[dict]] = {name: [] for name in alone}
     try:
         for _ in range(rounds):
-            runs["healthz alone"].append(
-                run_load(
-                    [("healthz", healthz)],
-                    total=per_round,
-                    concurrency=concurrency,
-                    time_limit=time_limit / rounds,
+            for name, scenario in alone.items():
+                runs[name].append(
+                    run_load(
+                        [scenario],
+                        total=per_round,
+                        concurrency=concurrency,
+                        time_limit=time_limit / rounds,
+                    )
                 )
-            )
-            runs["kiosk scans alone"].append(
-                run_load(
-                    [("kiosk scan", scan)],
-                    total=per_round,
-                    concurrency=concurrency,
-                    time_limit=time_limit / rounds,
-                )
-            )
     finally:
         stop.set()
         helper.join()
