@@ -4,8 +4,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
-from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
+from core.filters import ValuesChoiceFilter
 from core.fiscal import current_fiscal_year, fiscal_year_bounds, fiscal_year_label
 from core.models import Facility
 from core.renderers import FilterForm
@@ -17,34 +17,17 @@ def _fiscal_year_choices():
     return [(year, fiscal_year_label(year)) for year in range(this + 1, this - 5, -1)]
 
 
-class _NameChoices(ModelChoiceIterator):
-    """The options of a course or venue choice read as (id, name) pairs, without an
-    object per option: the same options, as the models' ``__str__`` is their name."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        if self.field.null_label is not None:
-            yield (self.field.null_value, self.field.null_label)
-        yield from self.queryset.values_list("pk", "name")
-
-
-class _NameChoiceField(ModelChoiceField):
-    iterator = _NameChoices
-
-
-class _NameChoiceFilter(django_filters.ModelChoiceFilter):
-    field_class = _NameChoiceField
-
-
 class SessionFilter(django_filters.FilterSet):
     fiscal_year = django_filters.TypedChoiceFilter(
         label=_("Fiscal year"), choices=_fiscal_year_choices, coerce=int, method="in_fiscal_year"
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ClassSession.Status.choices)
-    course = _NameChoiceFilter(label=_("Course"), queryset=Course.objects.only("name"))
-    venue = _NameChoiceFilter(
-        label=_("Venue"), queryset=Facility.objects.filter(is_active=True).only("name")
+    # Options read as (id, name), not an object each: both models print as their name.
+    course = ValuesChoiceFilter(
+        label=_("Course"), queryset=Course.objects.all(), label_fields=("name",)
+    )
+    venue = ValuesChoiceFilter(
+        label=_("Venue"), queryset=Facility.objects.filter(is_active=True), label_fields=("name",)
     )
 
     class Meta:
