@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
-from core.filters import ValuesChoiceFilter
+from core.filters import StaticFilterSet, ValuesChoiceFilter
 from core.fiscal import current_fiscal_year, fiscal_year_bounds, fiscal_year_label
 from core.models import Facility
 from core.renderers import FilterForm
@@ -17,7 +17,7 @@ def _fiscal_year_choices():
     return [(year, fiscal_year_label(year)) for year in range(this + 1, this - 5, -1)]
 
 
-class SessionFilter(django_filters.FilterSet):
+class SessionFilter(StaticFilterSet):
     fiscal_year = django_filters.TypedChoiceFilter(
         label=_("Fiscal year"), choices=_fiscal_year_choices, coerce=int, method="in_fiscal_year"
     )
