@@ -42,12 +42,14 @@ from django_tables2.utils import AttributeDict
 from core.tables.cells import ColumnWriter, attrs_html
 from core.tables.dates import LocalDateFormat
 from core.tables.paginators import CountedPaginator, CountOfPaginator
+from core.tables.sql_rows import SqlRows
 from core.tables.urls import record_url, record_urls
 
 __all__ = [
     "CountOfPaginator",
     "CountedPaginator",
     "LocalDateFormat",
+    "SqlRows",
     "header_cells",
     "page_links",
     "record_url",

@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -40,6 +41,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from core.fiscal import fiscal_year, fiscal_year_bounds
+from core.tables.sql_rows import model_rows
 from outreach.models import CalendarFeed, ClassSession, Course, CourseSkill, VolunteerSignup
 from volunteers import selectors as volunteer_selectors
 from volunteers.models import VolunteerProfile
@@ -200,12 +202,7 @@ def staffing_overview(
         volunteer_sessions().filter(starts_at__gt=now).exclude(status=ClassSession.Status.HELD)
     )
     if date_to:
-        tz = timezone.get_default_timezone()
-        queryset = queryset.filter(
-            starts_at__lt=datetime.combine(
-                date_to + timedelta(days=1), datetime.min.time(), tzinfo=tz
-            )
-        )
+        queryset = queryset.filter(starts_at__lt=_start_of_day_after(date_to))
     if venue:
         queryset = queryset.filter(venue=venue)
     if not grouped:
@@ -257,6 +254,95 @@ def staffing_rows(sessions: QuerySet[ClassSession]) -> QuerySet[ClassSession]:
         )
         .order_by("staffed", "starts_at", "id")
     )
+
+
+# staffing_rows in plain SQL, for the list's page: the same sessions (volunteer_sessions,
+# upcoming, not held), columns and order, held to it by tests/outreach/test_staffing_sql.py.
+# Building the grouped query through the ORM was most of the page (issue 18).
+_STAFFING_FIELDS = (
+    "id",
+    "title",
+    "starts_at",
+    "instructor_places",
+    "assistant_places",
+    "confirmed_count",
+)
+_STAFFING_SQL = """
+SELECT s.id, s.title, s.starts_at, s.instructor_places, s.assistant_places, s.confirmed_count,
+       f.name, counts.instructors, counts.assistants,
+       CASE WHEN counts.instructors > 0
+             AND s.confirmed_count <= %(per_helper)s * (counts.instructors + counts.assistants - 1)
+            THEN 1 ELSE 0 END AS staffed
+FROM outreach_classsession s
+JOIN core_facility f ON f.id = s.venue_id
+JOIN (
+    SELECT s2.id,
+           COUNT(CASE WHEN v.status = %(confirmed)s AND v.role = %(instructor)s THEN 1 END)
+               AS instructors,
+           COUNT(CASE WHEN v.status = %(confirmed)s AND v.role = %(assistant)s THEN 1 END)
+               AS assistants
+    FROM outreach_classsession s2
+    LEFT JOIN outreach_volunteersignup v ON v.session_id = s2.id
+    WHERE {where}
+    GROUP BY s2.id
+) counts ON counts.id = s.id
+ORDER BY staffed, s.starts_at, s.id
+LIMIT %(limit)s OFFSET %(offset)s
+"""
+
+
+def staffing_page(
+    *,
+    now: datetime,
+    date_to: date | None = None,
+    venue=None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[ClassSession]:
+    """The rows of ``staffing_rows(staffing_overview(now=…, date_to=…, venue=…,
+    grouped=False))`` from ``offset``, at most ``limit`` of them (None: all)."""
+    where = [
+        "s2.course_id IN (SELECT c.id FROM outreach_course c WHERE c.audience = %(residents)s)",
+        "s2.status NOT IN (%(cancelled)s, %(held)s)",
+        "s2.starts_at > %(now)s",
+    ]
+    params = {
+        "residents": Course.Audience.RESIDENTS.value,
+        "cancelled": ClassSession.Status.CANCELLED.value,
+        "held": ClassSession.Status.HELD.value,
+        "now": connection.ops.adapt_datetimefield_value(now),
+        "confirmed": VolunteerSignup.Status.CONFIRMED.value,
+        "instructor": VolunteerSignup.Role.INSTRUCTOR.value,
+        "assistant": VolunteerSignup.Role.ASSISTANT.value,
+        "per_helper": PARTICIPANTS_PER_HELPER,
+        # SQLite takes LIMIT -1 for "no limit"; PostgreSQL LIMIT NULL (ALL).
+        "limit": limit if limit is not None else (-1 if connection.vendor == "sqlite" else None),
+        "offset": offset,
+    }
+    if date_to:
+        where.append("s2.starts_at < %(until)s")
+        params["until"] = connection.ops.adapt_datetimefield_value(_start_of_day_after(date_to))
+    if venue:
+        where.append("s2.venue_id = %(venue)s")
+        params["venue"] = getattr(venue, "pk", venue)
+    with connection.cursor() as cursor:
+        cursor.execute(_STAFFING_SQL.format(where=" AND ".join(where)), params)  # noqa: S608 - constants
+        rows = cursor.fetchall()
+    sessions = model_rows(
+        ClassSession,
+        _STAFFING_FIELDS,
+        ("venue_name", "confirmed_instructors", "confirmed_assistants", "staffed"),
+        rows,
+    )
+    for session in sessions:
+        session.staffed = bool(session.staffed)
+    return sessions
+
+
+def _start_of_day_after(day: date) -> datetime:
+    """Midnight (local time) after ``day``: the end of a list's "until" day."""
+    tz = timezone.get_default_timezone()
+    return datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=tz)
 
 
 def fellow_volunteers(session: ClassSession) -> list[VolunteerSignup]:

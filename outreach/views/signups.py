@@ -5,6 +5,8 @@ A volunteer sees class details, counts and fellow volunteers' names; never any
 participant's personal data (the pages only read counts of participants).
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +19,7 @@ from core.exports import FORMATS, table_export_response
 from core.fiscal import current_fiscal_year
 from core.refusals import Refusal, put_on_form, show_refusal
 from core.roles import Role, has_role, role_required
-from core.tables import CountedPaginator
+from core.tables import CountedPaginator, SqlRows
 from outreach import selectors, services
 from outreach.forms import (
     ClassFilterForm,
@@ -150,22 +152,26 @@ def staffing_list(request):
         filters = {k: v for k, v in form.cleaned_data.items() if v}
     filters["now"] = timezone.now()  # the same instant for the rows and their count
     per_page = 50
-    sessions = selectors.staffing_overview(**filters, grouped=False)
-    rows = selectors.staffing_rows(sessions)
-    count = None
+    # The rows are read a page at a time in plain SQL (selectors.staffing_page, issue 18).
+    fetch = partial(_staffing_page, filters)
+    first, count = None, None
     if request.GET.get("page", "1") == "1":
         # Most days every upcoming class fits on the first page: read one row more than
         # the page and count them only when there are more (issue 18).
-        rows = list(rows[: per_page + 1])
-        if len(rows) <= per_page:
-            count = len(rows)
+        first = fetch((), 0, per_page + 1)
+        if len(first) <= per_page:
+            count = len(first)
     if count is None:
         # One plain COUNT of the sessions: counting the grouped rows would count its groups.
-        count = sessions.count()
-    table = StaffingTable(rows)
+        count = selectors.staffing_overview(**filters, grouped=False).count()
+    table = StaffingTable(SqlRows(fetch, count=count, first=first))
     paginate = {"per_page": per_page, "paginator_class": CountedPaginator, "count": count}
     RequestConfig(request, paginate=paginate).configure(table)
     return render(request, "outreach/signups/staffing_list.html", {"table": table, "form": form})
+
+
+def _staffing_page(filters: dict, order: tuple, offset: int, limit: int | None):
+    return selectors.staffing_page(**filters, offset=offset, limit=limit)
 
 
 def _staffing_detail(request, session, form=None, *, status: int = 200):
