@@ -34,7 +34,10 @@ class _ValuesChoiceIterator(ModelChoiceIterator):
         if field.null_label is not None:
             yield (field.null_value, field.null_label)
         label = field.label_format.format
-        for pk, *values in self.queryset.values_list("pk", *field.label_fields):
+        rows = field.option_rows
+        if rows is None:
+            rows = self.queryset.values_list("pk", *field.label_fields)
+        for pk, *values in rows:
             yield (ModelChoiceIteratorValue(pk, None), label(*values))
 
 
@@ -47,7 +50,17 @@ class ValuesChoiceField(django_filters.fields.ModelChoiceField):
     def __init__(self, *args, label_fields: tuple[str, ...], label_format: str, **kwargs):
         self.label_fields = label_fields
         self.label_format = label_format
+        # Rows (pk, *label_fields) read elsewhere, e.g. two lists of options in one
+        # statement (give_options); None: read from the queryset when rendered.
+        self.option_rows = None
         super().__init__(*args, **kwargs)
+
+
+def give_options(field: ValuesChoiceField, rows: list[tuple]) -> None:
+    """Show ``rows`` as the options of ``field`` (a form's own copy of the field): the rows
+    its queryset would give, read by the caller in a statement shared with another list.
+    A chosen key is still checked against the queryset."""
+    field.option_rows = rows
 
 
 class ValuesChoiceFilter(django_filters.ModelChoiceFilter):

@@ -41,7 +41,9 @@ class SessionFilter(StaticFilterSet):
 
     def chosen(self) -> dict:
         """What is chosen, as plain values (ids for the course and the venue), for the
-        list's count in SQL (selectors.session_list_counts); call after ``is_valid()``."""
+        list's rows and counts in SQL (selectors.session_list_page, session_list_counts).
+        A value that is not valid is left out, as ``qs`` leaves it out."""
+        self.is_valid()  # cleans the form
         return {
             name: value.pk if name in ("course", "venue") else value
             for name, value in self.form.cleaned_data.items()

@@ -12,7 +12,8 @@ from collections.abc import Callable, Sequence
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import DEFERRED
+from django.db.models import DEFERRED, signals
+from django.db.models.base import ModelState
 from django.utils import timezone
 from django_tables2.data import TableData
 from django_tables2.utils import OrderBy
@@ -103,28 +104,49 @@ def aware(moment):
 
 
 def model_rows(model, fields: Sequence[str], extra: Sequence[str], rows) -> list:
-    """Instances of ``model`` from plain-SQL ``rows``: the first ``len(fields)`` values are
-    those concrete fields (by attname, in any order), loaded as ``Model.from_db`` loads
-    them, so every other field is deferred as with ``only()``; the rest of each row is set
-    as the attributes ``extra``, like annotations."""
-    positions = {name: i for i, name in enumerate(fields)}
-    layout = [
-        (positions.get(field.attname), field.get_internal_type() == "DateTimeField")
-        for field in model._meta.concrete_fields
-    ]
-    unknown = positions.keys() - {field.attname for field in model._meta.concrete_fields}
-    if len(positions) != len(fields) or unknown:
+    """Instances of ``model`` from plain-SQL ``rows``, to show: the first ``len(fields)``
+    values of a row are those concrete fields (by attname), the rest the attributes
+    ``extra``, like annotations. Every other field is deferred, as with ``only()``.
+
+    Values must be what the ORM would give: true of text, numbers and keys; date-times are
+    made aware here (SQLite); anything needing a converter (JSON, decimals on SQLite) is
+    not for this function. Each instance is made as unpickling makes one (``__new__`` and
+    its ``__dict__``): ``Model.__init__`` per row was half the cost of a page of 50 (issue
+    18). That skips the ``pre_init``/``post_init`` signals, so a model that has receivers
+    goes through ``Model.from_db`` instead.
+    """
+    concrete = {field.attname: field for field in model._meta.concrete_fields}
+    if len(set(fields)) != len(fields) or set(fields) - concrete.keys():
         raise ImproperlyConfigured(f"{fields} are not distinct fields of {model.__name__}")
-    db = connection.alias
-    split = len(fields)
+    names = (*fields, *extra)
+    datetimes = [
+        i for i, name in enumerate(fields) if concrete[name].get_internal_type() == "DateTimeField"
+    ]
+    db, tz = connection.alias, connection.timezone
+    plain = not (signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model))
     instances = []
     for row in rows:
-        values = [
-            DEFERRED if at is None else aware(row[at]) if is_datetime else row[at]
-            for at, is_datetime in layout
-        ]
-        instance = model.from_db(db, fields, values)
-        for name, value in zip(extra, row[split:], strict=True):
-            setattr(instance, name, value)
+        if datetimes:
+            row = list(row)
+            for i in datetimes:
+                if row[i] is not None and row[i].tzinfo is None:  # aware(), inlined
+                    row[i] = row[i].replace(tzinfo=tz)
+        if plain:
+            instance = model.__new__(model)
+            state = instance._state = ModelState()
+            state.adding, state.db = False, db
+            instance.__dict__.update(zip(names, row, strict=True))
+        else:
+            instance = model.from_db(db, fields, _in_field_order(model, fields, row))
+            instance.__dict__.update(zip(extra, row[len(fields) :], strict=True))
         instances.append(instance)
     return instances
+
+
+def _in_field_order(model, fields: Sequence[str], row) -> list:
+    """``row``'s field values in the order ``Model.from_db`` takes them, DEFERRED for the rest."""
+    at = {name: i for i, name in enumerate(fields)}
+    return [
+        row[at[field.attname]] if field.attname in at else DEFERRED
+        for field in model._meta.concrete_fields
+    ]

@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.figures import Column, Figure, LazyRows
 from core.fiscal import current_fiscal_year, fiscal_year_bounds
+from core.tables.sql_rows import model_rows, order_clause
 from outreach.models import AgeBand, Application, Attendance, ClassSession, Course
 
 ATTENDED = Q(attendances__status=Attendance.Status.ATTENDED)
@@ -506,15 +507,7 @@ def session_list_counts(chosen: dict, *, fiscal_year: int | None) -> tuple[int, 
     Plain SQL: compiling the two through the ORM cost the page more than running them
     (issue 18). Only rows that one of the two counts are read.
     """
-    shown, shown_params = [], []
-    for name, value in chosen.items():
-        if name == "fiscal_year":
-            shown.append("s.starts_at >= %s AND s.starts_at < %s")
-            shown_params += _datetimes(fiscal_year_bounds(value))
-        else:
-            shown.append(_SESSION_LIST_FILTERS[name])
-            shown_params.append(value)
-    shown_sql = " AND ".join(shown) or "1 = 1"
+    shown_sql, shown_params = _session_list_where(chosen)
     flagged_params = [
         ClassSession.Status.HELD.value,
         *_datetimes(fiscal_year_bounds(fiscal_year or current_fiscal_year())),
@@ -528,6 +521,94 @@ def session_list_counts(chosen: dict, *, fiscal_year: int | None) -> tuple[int, 
         cursor.execute(sql, shown_params + flagged_params + shown_params + flagged_params)
         count, flagged = cursor.fetchone()
     return count, flagged
+
+
+def _session_list_where(chosen: dict) -> tuple[str, list]:
+    """The WHERE of the session list's filter ``chosen`` (see session_list_counts)."""
+    shown, params = [], []
+    for name, value in chosen.items():
+        if name == "fiscal_year":
+            shown.append("s.starts_at >= %s AND s.starts_at < %s")
+            params += _datetimes(fiscal_year_bounds(value))
+        else:
+            shown.append(_SESSION_LIST_FILTERS[name])
+            params.append(value)
+    return " AND ".join(shown) or "1 = 1", params
+
+
+# The session list's rows in plain SQL (issue 18: the ORM took longer to build the
+# statement than the database to run it). What the view's queryset selects, held to it by
+# tests/outreach/test_session_list_sql.py: the table's columns, course and venue names,
+# and how many attended (NULL when attendance was never taken).
+SESSION_LIST_FIELDS = (
+    "id",
+    "title",
+    "starts_at",
+    "ends_at",
+    "capacity",
+    "status",
+    "confirmed_count",
+)
+# Each sortable column's ``order_by`` of outreach.tables.SessionTable, as SQL.
+SESSION_LIST_ORDER = {
+    "starts_at": "s.starts_at",
+    "title": "s.title",
+    "course__sort_order": "c.sort_order",
+    "venue__name_kana": "f.name_kana",
+    "status": "s.status",
+    "confirmed_count": "s.confirmed_count",
+    "capacity": "s.capacity",
+}
+_SESSION_LIST_SQL = (
+    "SELECT s.id, s.title, s.starts_at, s.ends_at, s.capacity, s.status, s.confirmed_count, "
+    "c.name, f.name, (SELECT SUM(CASE WHEN a.status = %s THEN 1 ELSE 0 END) "
+    "FROM outreach_attendance a WHERE a.session_id = s.id) "
+    "FROM outreach_classsession s "
+    "JOIN outreach_course c ON c.id = s.course_id "
+    "JOIN core_facility f ON f.id = s.venue_id "
+    "WHERE {where} {order} LIMIT %s OFFSET %s"
+)
+
+
+def session_list_page(
+    chosen: dict, order: tuple[str, ...], offset: int, limit: int | None
+) -> list[ClassSession]:
+    """The session list's rows that the filter ``chosen`` selects (as session_list_counts),
+    sorted by the table's ``order`` (then by id), ``limit`` of them (None: all) from
+    ``offset``: ClassSessions with ``course_name``, ``venue_name`` and ``attended``."""
+    where, params = _session_list_where(chosen)
+    order_sql = order_clause(order, SESSION_LIST_ORDER, tie_break="s.id")
+    if limit is None:
+        limit = -1 if connection.vendor == "sqlite" else None  # no limit
+    sql = _SESSION_LIST_SQL.format(where=where, order=order_sql)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Attendance.Status.ATTENDED.value, *params, limit, offset])
+        rows = cursor.fetchall()
+    return model_rows(
+        ClassSession, SESSION_LIST_FIELDS, ("course_name", "venue_name", "attended"), rows
+    )
+
+
+# The options of the session list's course and venue filters in one statement: what
+# SessionFilter's querysets give (every course in its Meta order, the active venues in
+# theirs), held to them by tests/outreach/test_session_list_sql.py.
+_SESSION_LIST_OPTIONS_SQL = """
+SELECT 0, id, name, ROW_NUMBER() OVER (ORDER BY sort_order, code, id) FROM outreach_course
+UNION ALL
+SELECT 1, id, name, ROW_NUMBER() OVER (ORDER BY name_kana, id) FROM core_facility
+WHERE is_active
+ORDER BY 1, 4
+"""
+
+
+def session_list_options() -> tuple[list[tuple], list[tuple]]:
+    """(courses, venues) for the session list's filter: (id, name) rows of each."""
+    lists: tuple[list, list] = ([], [])
+    with connection.cursor() as cursor:
+        cursor.execute(_SESSION_LIST_OPTIONS_SQL)
+        for which, pk, name, _position in cursor.fetchall():
+            lists[which].append((pk, name))
+    return lists
 
 
 def _datetimes(bounds: tuple[datetime, datetime]) -> list:

@@ -1,5 +1,7 @@
 """総務課 pages: the session list, planning single sessions and series, applications."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.db.models import Count, F, Q
 from django.db.models.expressions import RawSQL
@@ -10,11 +12,12 @@ from django_tables2 import RequestConfig
 
 from core.audit import audit_history, with_changes
 from core.exports import FORMATS, table_export_response
+from core.filters import give_options
 from core.fiscal import current_fiscal_year
 from core.refusals import Refusal, put_on_form, show_refusal
 from core.roles import Role, role_required
 from core.selectors import open_call_count
-from core.tables import CountedPaginator
+from core.tables import CountedPaginator, SqlRows
 from outreach import selectors, services
 from outreach.filters import SessionFilter
 from outreach.forms import SeriesForm, SessionCancelForm, SessionForm, StaffApplicationForm
@@ -35,29 +38,28 @@ _ATTENDED = (
 @role_required(Role.DX_STAFF)
 def session_list(request):
     """All sessions with filters; held sessions without attendance are flagged."""
-    # Only the columns of the table (and its export).
-    sessions = (
-        ClassSession.objects.only(
-            "title", "starts_at", "ends_at", "status", "confirmed_count", "capacity"
-        )
-        .annotate(course_name=F("course__name"), venue_name=F("venue__name"))
-        .annotate(attended=RawSQL(_ATTENDED, [Attendance.Status.ATTENDED.value]))  # noqa: S611 - a constant
-    )
     # Without a choice, show this fiscal year rather than every session ever planned.
-    session_filter = SessionFilter(
-        request.GET or {"fiscal_year": str(current_fiscal_year())}, queryset=sessions
-    )
-    table = SessionTable(session_filter.qs)
+    data = request.GET or {"fiscal_year": str(current_fiscal_year())}
     export_format = request.GET.get("_export")
     if export_format in FORMATS:
+        table = SessionTable(SessionFilter(data, queryset=_listed_sessions()).qs)
         RequestConfig(request, paginate=False).configure(table)
         return table_export_response(table, export_format, "classes")
-    # The warning covers the fiscal year shown (this one without a choice), not every year;
-    # it is counted in one statement with the list's pages.
-    chosen = (
-        session_filter.form.cleaned_data.get("fiscal_year") if session_filter.is_valid() else None
+    # The page's rows are read in plain SQL (selectors.session_list_page, held to the
+    # queryset above by tests); the warning covers the fiscal year shown (this one
+    # without a choice), not every year, and is counted in one statement with the rows' count.
+    session_filter = SessionFilter(data)  # its queryset is not read: the rows come in SQL
+    chosen = session_filter.chosen()
+    courses, venues = selectors.session_list_options()
+    give_options(session_filter.form.fields["course"], courses)
+    give_options(session_filter.form.fields["venue"], venues)
+    count, flagged = selectors.session_list_counts(chosen, fiscal_year=chosen.get("fiscal_year"))
+    rows = SqlRows(
+        partial(selectors.session_list_page, chosen),
+        count=count,
+        sortable=selectors.SESSION_LIST_ORDER,
     )
-    count, flagged = selectors.session_list_counts(session_filter.chosen(), fiscal_year=chosen)
+    table = SessionTable(rows)
     RequestConfig(
         request, paginate={"per_page": 50, "paginator_class": CountedPaginator, "count": count}
     ).configure(table)
@@ -70,6 +72,19 @@ def session_list(request):
             "flagged": flagged,
             "open_calls": open_call_count(request.user),
         },
+    )
+
+
+def _listed_sessions():
+    """The session list as a queryset: what the export reads, and what
+    ``selectors.session_list_page`` reads in SQL for the page."""
+    # Only the columns of the table (and its export).
+    return (
+        ClassSession.objects.only(
+            "title", "starts_at", "ends_at", "status", "confirmed_count", "capacity"
+        )
+        .annotate(course_name=F("course__name"), venue_name=F("venue__name"))
+        .annotate(attended=RawSQL(_ATTENDED, [Attendance.Status.ATTENDED.value]))  # noqa: S611 - a constant
     )
 
 
