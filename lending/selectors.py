@@ -35,9 +35,9 @@ from core.fiscal import (
     fiscal_year_bounds,
     fiscal_year_label,
     short_date,
-    short_datetime,
     to_local_date,
 )
+from core.tables.dates import LocalDateFormat
 from lending.models import (
     EquipmentType,
     Item,
@@ -699,6 +699,8 @@ def _loan_queues(rows: list[tuple]) -> list[Queue]:
         _link("lending:reservation_detail"),
     )
     language = get_language()
+    # short_datetime, remembering each day's and each minute's text (core.tables.dates).
+    returned_text = LocalDateFormat("SHORT_DATETIME_FORMAT")
     queues: list[list[DeskLoan]] = [[], []]
     totals = [0, 0]
     for (
@@ -737,7 +739,7 @@ def _loan_queues(rows: list[tuple]) -> list[Queue]:
                 due_date=due_date,
                 due=_short_date(language, due_date),
                 returned_at=returned_at,
-                returned=short_datetime(returned_at) if returned_at else "",
+                returned=returned_text(returned_at) if returned_at else "",
                 was_late=bool(was_late),
                 missing_components=json.loads(missing) if isinstance(missing, str) else missing,
             )
