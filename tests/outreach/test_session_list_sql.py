@@ -20,6 +20,7 @@ from outreach.models import Attendance, ClassSession
 from outreach.services import attendance_add_walk_in
 from outreach.tables import SessionTable
 from outreach.views.staff import _listed_sessions
+from tests.list_reference import assert_filters_work_as_django_filter_s_own
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +162,11 @@ def test_the_filter_form_reads_the_same_with_the_options_given(sessions, chosen)
         assert str(given[name]) == str(plain[name])
     if chosen:
         assert f'value="{courses[0].pk}" selected' in str(given["course"])
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "fiscal_year=2025&status=held", "course=999999&venue=x", "fiscal_year=not-a-year"],
+)
+def test_the_session_filter_works_as_django_filter_s_own(sessions, query):
+    assert_filters_work_as_django_filter_s_own(SessionFilter, query)
