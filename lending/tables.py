@@ -7,10 +7,11 @@ as data (a number, a date, a yes/no) where the page shows it as text or a mark.
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from core.tables import Table
 from lending.models import Item, Organisation, Reservation
 
 
-class ItemTable(tables.Table):
+class ItemTable(Table):
     tag_number = tables.LinkColumn("lending:item_detail", args=[tables.A("pk")])
     # ``type_name``, ``type_digital_ready`` and ``kit_tag`` are annotated by the list view.
     equipment_type = tables.Column(accessor="type_name", verbose_name=_("type"))
@@ -44,7 +45,7 @@ class ItemTable(tables.Table):
         return bool(value)
 
 
-class ReservationTable(tables.Table):
+class ReservationTable(Table):
     id = tables.LinkColumn(
         "lending:reservation_detail", args=[tables.A("pk")], verbose_name=_("No.")
     )
@@ -67,7 +68,7 @@ class ReservationTable(tables.Table):
         return value
 
 
-class OrganisationTable(tables.Table):
+class OrganisationTable(Table):
     name = tables.LinkColumn("lending:organisation_detail", args=[tables.A("pk")])
 
     class Meta:
@@ -91,7 +92,7 @@ class OrganisationTable(tables.Table):
         return bool(value)
 
 
-class MyReservationTable(tables.Table):
+class MyReservationTable(Table):
     id = tables.LinkColumn(
         "lending:my_reservation_detail", args=[tables.A("pk")], verbose_name=_("No.")
     )

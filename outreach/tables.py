@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import LocalDateFormat, record_urls
+from core.tables import LocalDateFormat, Table, record_urls
 from outreach.models import ClassSession
 from outreach.selectors import staffing_of
 
@@ -25,7 +25,7 @@ STATUS_BADGES = {
 }
 
 
-class SessionTable(tables.Table):
+class SessionTable(Table):
     starts_at = tables.Column(verbose_name=_("Date and time"))
     title = tables.Column(verbose_name=_("Class"), linkify=False)
     # The names come as plain attributes of the session (the list annotates them), not
@@ -116,7 +116,7 @@ class SessionTable(tables.Table):
         )
 
 
-class StaffingTable(tables.Table):
+class StaffingTable(Table):
     """Upcoming classes and how many more volunteers each needs."""
 
     starts_at = tables.Column(verbose_name=_("Date"), orderable=False)
@@ -180,7 +180,7 @@ class StaffingTable(tables.Table):
         return staffing_of(record).more_needed
 
 
-class HoursTable(tables.Table):
+class HoursTable(Table):
     """Classes and hours per volunteer in a fiscal year (exported as CSV/XLSX)."""
 
     full_name = tables.Column(verbose_name=_("Volunteer"))

@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.fiscal import current_fiscal_year
-from core.tables import LocalDateFormat
+from core.tables import LocalDateFormat, Table
 from volunteers.models import VolunteerProfile
 
 
-class RosterTable(tables.Table):
+class RosterTable(Table):
     full_name = tables.LinkColumn(
         "volunteers:detail", args=[tables.A("pk")], verbose_name=_("Name")
     )

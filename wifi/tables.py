@@ -4,10 +4,11 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.tables import Table
 from wifi.models import Machine, MonthlyUsage
 
 
-class MachineTable(tables.Table):
+class MachineTable(Table):
     code = tables.Column(linkify=("wifi:machine_detail", {"pk": tables.A("pk")}))
     facility = tables.Column(accessor="facility_name", verbose_name=_("facility"))  # annotated
     status = tables.Column()
@@ -41,7 +42,7 @@ class MachineTable(tables.Table):
         return record.get_status_display()
 
 
-class UsageTable(tables.Table):
+class UsageTable(Table):
     machine = tables.Column(
         accessor="machine_code",  # annotated by the view
         verbose_name=_("machine"),

@@ -39,6 +39,7 @@ from django_tables2.rows import BoundRow
 from django_tables2.templatetags.django_tables2 import table_page_range
 from django_tables2.utils import AttributeDict
 
+from core.tables.base import Table
 from core.tables.cells import ColumnWriter, attrs_html
 from core.tables.dates import LocalDateFormat
 from core.tables.paginators import CountedPaginator, CountOfPaginator
@@ -50,6 +51,7 @@ __all__ = [
     "CountedPaginator",
     "LocalDateFormat",
     "SqlRows",
+    "Table",
     "header_cells",
     "page_links",
     "record_url",
