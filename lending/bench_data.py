@@ -19,6 +19,8 @@ from lending.models import (
     Item,
     ItemDay,
     Loan,
+    MaintenancePlan,
+    MaintenanceRecord,
     Membership,
     Organisation,
     Reservation,
@@ -117,6 +119,65 @@ def _organisations(volume: Volume, rng: random.Random) -> list[Organisation]:
         ),
     )
     return organisations
+
+
+def _maintenance(types, items, loans, staff, start, today, rng: random.Random) -> int:
+    """The plans 生活課 keeps (as the demo's) and what it recorded under them: every tablet
+    reset the day after each loan came back and at least every 30 days, every router's SIM
+    contract checked once a year. The desk reads the latest of these for each unit."""
+    kinds = {kind.category: kind for kind in types}
+    tablets = MaintenancePlan.objects.create(
+        equipment_type=kinds["tablet"],
+        name="リセット・充電・OS更新",
+        tasks="データを消去して初期化し、満充電にし、OSとアプリを更新する。",
+        interval_days=30,
+        after_each_loan=True,
+        starts_on=start,
+    )
+    routers = MaintenancePlan.objects.create(
+        equipment_type=kinds["wifi_router"],
+        name="SIM契約の確認",
+        tasks="通信契約の期間と残りの容量を確認する。",
+        interval_days=365,
+        starts_on=start,
+    )
+    done: dict[tuple[int, int], set] = {}
+    for loan in loans:
+        if loan.returned_at and loan.item.equipment_type_id == tablets.equipment_type_id:
+            day = timezone.localdate(loan.returned_at) + timedelta(days=1)
+            done.setdefault((loan.item_id, tablets.pk), set()).add(day)
+    for item in items:
+        plan, every = {
+            tablets.equipment_type_id: (tablets, 30),
+            routers.equipment_type_id: (routers, 365),
+        }.get(item.equipment_type_id, (None, 0))
+        if plan is None:
+            continue
+        # The regular rounds, a few days late now and then; the latest may be overdue.
+        day = start + timedelta(days=rng.randrange(every))
+        while day < today:
+            done.setdefault((item.pk, plan.pk), set()).add(day)
+            day += timedelta(days=every + rng.choice([0, 0, 1, 3]))
+    return len(
+        bulk_create(
+            MaintenanceRecord,
+            (
+                MaintenanceRecord(
+                    item_id=item_id,
+                    plan_id=plan_id,
+                    done_on=day,
+                    done_by=rng.choice(staff),
+                    work="定期の点検・整備",
+                    result=MaintenanceRecord.Result.DONE,
+                    cost_yen=0,
+                    recorded_at=_at(day, 16),
+                )
+                for (item_id, plan_id), days in sorted(done.items())
+                for day in sorted(days)
+                if day < today
+            ),
+        )
+    )
 
 
 def generate(scale: int, rng: random.Random) -> dict[str, int]:
@@ -240,6 +301,7 @@ def generate(scale: int, rng: random.Random) -> dict[str, int]:
     )
     on_loan = [loan.item_id for loan in loans if loan.handed_out_at and not loan.returned_at]
     Item.objects.filter(pk__in=on_loan).update(status=Item.Status.ON_LOAN)
+    records = _maintenance(types, items, loans, staff, start, today, rng)
     return {
         "equipment types": len(types),
         "items": len(items),
@@ -248,4 +310,5 @@ def generate(scale: int, rng: random.Random) -> dict[str, int]:
         "loans": len(loans),
         "loans out today": len(on_loan),
         "occupied item-days": ItemDay.objects.count(),
+        "maintenance records": records,
     }
