@@ -18,16 +18,17 @@ hand-out a unit whose maintenance is due today or earlier gets a warning that
 staff must confirm.
 """
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Max
+from django.db import connection
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from core import office_calendar
-from lending.models import Item, Loan, MaintenancePlan, MaintenanceRecord
+from core.tables.sql_rows import aware, model_rows
+from lending.models import EquipmentType, Item, MaintenancePlan, MaintenanceRecord
 
 
 @dataclass(frozen=True)
@@ -49,51 +50,130 @@ def desk_horizon(today: date) -> date:
 def due_items(
     *, until: date, items: Iterable[Item] | None = None, include_on_loan: bool = False
 ) -> list[Due]:
-    """Every (unit, plan) due on or before ``until``, earliest first; four queries.
+    """Every (unit, plan) due on or before ``until``, earliest first; one query.
 
     ``items`` limits the look to those units (one unit at hand-out). Units out on
-    loan are left out unless asked for: nobody can maintain them now.
+    loan are left out unless asked for: nobody can maintain them now. Each unit comes
+    with its type's name (``display_name``), each plan with its name and tasks.
     """
-    plans = list(
-        MaintenancePlan.objects.filter(is_active=True, equipment_type__is_active=True)
-        .select_related("equipment_type")
-        .order_by("pk")
-    )
-    if not plans:
-        return []
-    by_type: dict[int, list[MaintenancePlan]] = defaultdict(list)
-    for plan in plans:
-        by_type[plan.equipment_type_id].append(plan)
-    units = Item.objects.filter(equipment_type_id__in=list(by_type)).exclude(
-        status=Item.Status.RETIRED
-    )
-    if not include_on_loan:
-        units = units.exclude(status=Item.Status.ON_LOAN)
-    if items is not None:
-        units = units.filter(pk__in=[item.pk for item in items])
-    units = list(units.select_related("equipment_type").order_by("tag_number"))
-    if not units:
-        return []
-    unit_ids = [unit.pk for unit in units]
-    last_done: dict[tuple[int, int], tuple[date, datetime]] = {
-        (row["item_id"], row["plan_id"]): (row["on"], row["at"])
-        for row in MaintenanceRecord.objects.filter(item_id__in=unit_ids, plan__in=plans)
-        .values("item_id", "plan_id")
-        .annotate(on=Max("done_on"), at=Max("recorded_at"))
-    }
-    last_return: dict[int, datetime] = {
-        row["item_id"]: row["at"]
-        for row in Loan.objects.filter(item_id__in=unit_ids, returned_at__isnull=False)
-        .values("item_id")
-        .annotate(at=Max("returned_at"))
-    }
     found = []
-    for unit in units:
-        for plan in by_type[unit.equipment_type_id]:
-            due = _due_on(plan, last_done.get((unit.pk, plan.pk)), last_return.get(unit.pk))
-            if due is not None and due[0] <= until:
-                found.append(Due(item=unit, plan=plan, due_on=due[0], after_loan=due[1]))
-    return sorted(found, key=lambda d: (d.due_on, d.item.tag_number, d.plan.pk))
+    plans: dict[int, MaintenancePlan] = {}
+    kinds: dict[int, EquipmentType] = {}
+    for row in _due_pairs(until, items, include_on_loan):
+        (item_id, tag_number, name, status, type_id, type_name,
+         plan_id, plan_name, tasks, interval_days, after_each_loan, starts_on,
+         done_on, recorded_at, returned_at) = row  # fmt: skip
+        plan = plans.get(plan_id)
+        if plan is None:
+            (plan,) = model_rows(
+                MaintenancePlan,
+                _PLAN_FIELDS,
+                (),
+                [(plan_id, type_id, plan_name, tasks, interval_days, bool(after_each_loan))],
+            )
+            plan.starts_on = _day(starts_on)  # text on SQLite: it came through a subquery
+            plans[plan_id] = plan
+        done = (_day(done_on), aware(_moment(recorded_at))) if done_on is not None else None
+        due = _due_on(plan, done, aware(_moment(returned_at)))
+        if due is None or due[0] > until:
+            continue
+        kind = kinds.get(type_id)
+        if kind is None:
+            (kind,) = model_rows(EquipmentType, ("id", "name"), (), [(type_id, type_name)])
+            kinds[type_id] = kind
+        (unit,) = model_rows(Item, _UNIT_FIELDS, (), [(item_id, tag_number, name, status, type_id)])
+        unit.equipment_type = kind
+        found.append((due[0], tag_number, plan_id, unit, due[1]))
+    found.sort(key=lambda entry: entry[:3])
+    return [
+        Due(item=unit, plan=plans[plan_id], due_on=due_on, after_loan=after_loan)
+        for due_on, _tag, plan_id, unit, after_loan in found
+    ]
+
+
+# What a Due shows of its unit and its plan (every other field is deferred).
+_UNIT_FIELDS = ("id", "tag_number", "name", "status", "equipment_type_id")
+_PLAN_FIELDS = ("id", "equipment_type_id", "name", "tasks", "interval_days", "after_each_loan")
+# The (unit, plan) pairs that may be due by ``until``: the unit and the plan as the desk
+# shows them, and what ``_due_on`` needs: when the unit was last maintained under the plan
+# (its latest day, and for an after-each-loan plan its latest record) and when it last came
+# back from a loan. Each "latest" is one step down an index (lending_maint_item_plan_done /
+# _rec, lending_loan_item_returned) and only pairs that may be due come back, so the desk
+# costs the same after ten years of records as after one (issue 18: aggregates over every
+# record and loan of every unit grew with the years: 15 ms at N=10). ``_due_on`` decides;
+# the WHERE is its rule, so that it sees every pair it would find due (tests/lending/
+# test_maintenance_due_sql.py holds the result to the aggregates). Plain SQL: the ORM
+# cannot pair units with their type's plans.
+_DUE_PAIRS = """
+SELECT id, tag_number, name, status, equipment_type_id, type_name,
+       plan_id, plan_name, tasks, interval_days, after_each_loan, starts_on,
+       done_on, recorded_at, returned_at
+FROM (
+    SELECT i.id, i.tag_number, i.name, i.status, i.equipment_type_id, t.name AS type_name,
+        p.id AS plan_id, p.name AS plan_name, p.tasks, p.interval_days, p.after_each_loan,
+        p.starts_on,
+        (SELECT r.done_on FROM lending_maintenancerecord r
+         WHERE r.item_id = i.id AND r.plan_id = p.id ORDER BY r.done_on DESC LIMIT 1)
+            AS done_on,
+        CASE WHEN p.after_each_loan THEN
+            (SELECT r.recorded_at FROM lending_maintenancerecord r
+             WHERE r.item_id = i.id AND r.plan_id = p.id ORDER BY r.recorded_at DESC LIMIT 1)
+        END AS recorded_at,
+        CASE WHEN p.after_each_loan THEN
+            (SELECT l.returned_at FROM lending_loan l
+             WHERE l.item_id = i.id AND l.returned_at IS NOT NULL
+             ORDER BY l.returned_at DESC LIMIT 1)
+        END AS returned_at
+    FROM lending_item i
+    JOIN lending_equipmenttype t ON t.id = i.equipment_type_id
+    JOIN lending_maintenanceplan p ON p.equipment_type_id = i.equipment_type_id
+    WHERE p.is_active AND t.is_active AND i.status NOT IN ({statuses}){only}
+) facts
+WHERE (interval_days IS NOT NULL
+       AND ((done_on IS NULL AND starts_on <= %s) OR done_on <= {cutoff}))
+   OR (after_each_loan AND returned_at IS NOT NULL AND returned_at < %s
+       AND (recorded_at IS NULL OR returned_at > recorded_at))
+"""
+# The day ``interval_days`` before ``until``: a pair whose latest maintenance is on or
+# before it is due again by ``until``.
+_CUTOFF = {
+    "postgresql": "CAST(%s AS date) - interval_days",
+    "sqlite": "date(%s, '-' || interval_days || ' days')",
+}
+
+
+def _due_pairs(until: date, items, include_on_loan: bool) -> list[tuple]:
+    statuses = [Item.Status.RETIRED.value]
+    if not include_on_loan:
+        statuses.append(Item.Status.ON_LOAN.value)
+    item_ids = None if items is None else [item.pk for item in items]
+    if item_ids == []:
+        return []
+    sql = _DUE_PAIRS.format(
+        statuses=", ".join(["%s"] * len(statuses)),
+        only="" if item_ids is None else f" AND i.id IN ({', '.join(['%s'] * len(item_ids))})",
+        cutoff=_CUTOFF[connection.vendor],
+    )
+    ops = connection.ops
+    day = ops.adapt_datefield_value(until)
+    # A return is due by ``until`` when it came back before the local midnight after it.
+    midnight = datetime.combine(
+        until + timedelta(days=1), time.min, tzinfo=timezone.get_default_timezone()
+    )
+    params = [*statuses, *(item_ids or []), day, day, ops.adapt_datetimefield_value(midnight)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _day(value) -> date:
+    """A date from a subquery: SQLite hands it over as text (no declared type to convert)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _moment(value) -> datetime | None:
+    """A date-time from a subquery (text on SQLite)."""
+    return parse_datetime(value) if isinstance(value, str) else value
 
 
 def _due_on(

@@ -914,7 +914,14 @@ class MaintenanceRecord(models.Model):
         verbose_name = _("maintenance record")
         verbose_name_plural = _("maintenance records")
         ordering = ["-done_on", "-recorded_at", "-pk"]
-        indexes = [models.Index(fields=["item", "plan"], name="lending_maint_item_plan")]
+        # The latest day and the latest record of a unit under a plan, one index step each
+        # (lending.maintenance._LATEST_FACTS: what is due does not grow with the years).
+        indexes = [
+            models.Index(fields=["item", "plan", "done_on"], name="lending_maint_item_plan_done"),
+            models.Index(
+                fields=["item", "plan", "recorded_at"], name="lending_maint_item_plan_rec"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(result__in=["done", "needs_repair"]),

@@ -1,4 +1,4 @@
-"""The rows of the desk's queues, written in Python (issue 18).
+"""The rows of the desk's queues (and of the maintenance page), written in Python (issue 18).
 
 The desk shows up to 20 rows in each of five queues; written by template loops, the rows
 were a third of the page's time (a variable lookup and an escape per cell). Each tag
@@ -12,6 +12,9 @@ from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
+
+from core.tables import record_urls
+from core.templatetags import wareki
 
 register = template.Library()
 
@@ -67,7 +70,8 @@ def inspection_rows(loans, inspect: str) -> SafeString:
     """The ``<tr>`` of the queue of units awaiting inspection (DeskLoan rows); ``inspect``
     is the button's label."""
     label = _text(inspect)
-    late = f'<span class="badge badge--warn">{_text(gettext("Late"))}</span>'
+    late = _text(gettext("Late"))  # outside the f-string, where i18n --update finds it
+    late = f'<span class="badge badge--warn">{late}</span>'
     parts = []
     for row in loans:
         tag = _text(row.tag_number)
@@ -78,6 +82,34 @@ def inspection_rows(loans, inspect: str) -> SafeString:
             f"    <td>{_text(row.returned)} {late if row.was_late else ''}</td>\n"
             f"    <td>{missing}</td>\n"
             f'    <td><a class="button" href="{_text(row.inspect_url)}">{label}'
+            f'<span class="visually-hidden"> {tag}</span></a></td>\n  </tr>'
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every value escaped
+
+
+@register.simple_tag
+def maintenance_rows(due, today) -> SafeString:
+    """The ``<tr>`` of a list of maintenance.Due (the desk's and the maintenance page's):
+    links reversed once for all rows, the date red when it is past."""
+    item_url = record_urls("lending:item_detail")
+    record_url = record_urls("lending:item_maintenance")
+    after_loan = _text(gettext("after a loan"))  # outside the f-string: i18n finds it
+    after_loan = f' <span class="badge">{after_loan}</span>'
+    record = _text(gettext("Record maintenance"))
+    parts = []
+    for entry in due:
+        item, plan = entry.item, entry.plan
+        tag = _text(item.tag_number)
+        day = _text(wareki.short_date(entry.due_on))
+        if entry.due_on < today:
+            day = f'<span class="badge badge--danger">{day}</span>'
+        parts.append(
+            f'<tr>\n    <td><a href="{_text(item_url(item.pk))}">{tag}</a></td>\n'
+            f"    <td>{_text(item.display_name)}</td>\n"
+            f"    <td>{_text(plan.name)}{after_loan if entry.after_loan else ''}</td>\n"
+            f"    <td>{day}</td>\n"
+            f"    <td>{_text(item.get_status_display())}</td>\n"
+            f'    <td><a class="button" href="{_text(record_url(item.pk))}">{record}'
             f'<span class="visually-hidden"> {tag}</span></a></td>\n  </tr>'
         )
     return mark_safe("".join(parts))  # noqa: S308 - every value escaped

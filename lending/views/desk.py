@@ -73,9 +73,14 @@ def desk(request):
             "today": timezone.localdate(),
             # Groups without e-mail to phone about their reservations (the 連絡リスト).
             "open_calls": open_call_count(request.user),
-            "maintenance_due": maintenance.desk_due(),
+            # The soonest units due, with how many are due (the page links to them all).
+            "maintenance_due": selectors.Queue(*_soonest(maintenance.desk_due())),
         },
     )
+
+
+def _soonest(rows: list) -> tuple[list, int]:
+    return rows[: selectors.DESK_QUEUE_LENGTH], len(rows)
 
 
 # --- reservations -----------------------------------------------------------------
