@@ -128,12 +128,17 @@ FROM (
     JOIN lending_equipmenttype t ON t.id = i.equipment_type_id
     JOIN lending_maintenanceplan p ON p.equipment_type_id = i.equipment_type_id
     WHERE p.is_active AND t.is_active AND i.status NOT IN ({statuses}){only}
+    {fence}
 ) facts
 WHERE (interval_days IS NOT NULL
        AND ((done_on IS NULL AND starts_on <= %s) OR done_on <= {cutoff}))
    OR (after_each_loan AND returned_at IS NOT NULL AND returned_at < %s
        AND (recorded_at IS NULL OR returned_at > recorded_at))
 """
+# An empty OFFSET keeps the planner from merging the inner query into the outer one, which
+# would run each "latest" subquery again for every place the WHERE names it (PostgreSQL
+# ran them five times per unit; SQLite does not merge a query with an OFFSET either).
+_FENCE = {"postgresql": "OFFSET 0", "sqlite": "LIMIT -1 OFFSET 0"}
 # The day ``interval_days`` before ``until``: a pair whose latest maintenance is on or
 # before it is due again by ``until``.
 _CUTOFF = {
@@ -153,6 +158,7 @@ def _due_pairs(until: date, items, include_on_loan: bool) -> list[tuple]:
         statuses=", ".join(["%s"] * len(statuses)),
         only="" if item_ids is None else f" AND i.id IN ({', '.join(['%s'] * len(item_ids))})",
         cutoff=_CUTOFF[connection.vendor],
+        fence=_FENCE[connection.vendor],
     )
     ops = connection.ops
     day = ops.adapt_datefield_value(until)

@@ -631,24 +631,33 @@ def _fetch(sql: str, params: dict) -> list[tuple]:
         return cursor.fetchall()
 
 
+def _with_constants(sql: str) -> str:
+    """``sql`` with the states and the queue length written in as literals (our own
+    constants, never input), ``today`` left a parameter. PostgreSQL keeps one plan of a
+    prepared statement only when that plan is as good as planning each call: with the
+    states and the LIMIT as parameters it was not, so both statements were planned on every
+    request (1.6 ms of the database's CPU, 0.6 written in; issue 18)."""
+    states = Reservation.State
+    constants = {
+        "approved": states.APPROVED,
+        "handed_out": states.HANDED_OUT,
+        "requested": states.REQUESTED,
+        "provisional": states.PROVISIONAL,
+    }
+    for name, state in constants.items():
+        sql = sql.replace(f"%({name})s", f"'{state.value}'")
+    return sql.replace("%(length)s", str(int(DESK_QUEUE_LENGTH)))
+
+
+_DESK_RESERVATIONS_SQL = _with_constants(_DESK_RESERVATIONS_SQL)
+_DESK_LOANS_SQL = _with_constants(_DESK_LOANS_SQL)
+
+
 def desk(today: date | None = None) -> Desk:
     """Everything the desk handles today, soonest first, in two queries."""
-    today = today or timezone.localdate()
-    params = {"today": connection.ops.adapt_datefield_value(today), "length": DESK_QUEUE_LENGTH}
-    states = Reservation.State
+    params = {"today": connection.ops.adapt_datefield_value(today or timezone.localdate())}
     return Desk(
-        *_reservation_queues(
-            _fetch(
-                _DESK_RESERVATIONS_SQL,
-                {
-                    **params,
-                    "approved": states.APPROVED.value,
-                    "handed_out": states.HANDED_OUT.value,
-                    "requested": states.REQUESTED.value,
-                    "provisional": states.PROVISIONAL.value,
-                },
-            )
-        ),
+        *_reservation_queues(_fetch(_DESK_RESERVATIONS_SQL, params)),
         *_loan_queues(_fetch(_DESK_LOANS_SQL, params)),
     )
 
