@@ -81,13 +81,16 @@ def due_items(
         if kind is None:
             (kind,) = model_rows(EquipmentType, ("id", "name"), (), [(type_id, type_name)])
             kinds[type_id] = kind
-        (unit,) = model_rows(Item, _UNIT_FIELDS, (), [(item_id, tag_number, name, status, type_id)])
-        unit.equipment_type = kind
-        found.append((due[0], tag_number, plan_id, unit, due[1]))
+        found.append(
+            (due[0], tag_number, plan_id, (item_id, tag_number, name, status, type_id), due[1])
+        )
     found.sort(key=lambda entry: entry[:3])
+    units = model_rows(Item, _UNIT_FIELDS, (), [entry[3] for entry in found])
+    for unit in units:
+        unit.equipment_type = kinds[unit.equipment_type_id]
     return [
         Due(item=unit, plan=plans[plan_id], due_on=due_on, after_loan=after_loan)
-        for due_on, _tag, plan_id, unit, after_loan in found
+        for (due_on, _tag, plan_id, _row, after_loan), unit in zip(found, units, strict=True)
     ]
 
 

@@ -13,8 +13,8 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from core.tables import record_urls
-from core.templatetags import wareki
+from core.tables import LocalDateFormat, record_urls
+from lending.models import Item
 
 register = template.Library()
 
@@ -93,6 +93,9 @@ def maintenance_rows(due, today) -> SafeString:
     links reversed once for all rows, the date red when it is past."""
     item_url = record_urls("lending:item_detail")
     record_url = record_urls("lending:item_maintenance")
+    # get_status_display and |short_date, each worked out once (per status, per day).
+    statuses = {value: str(label) for value, label in Item.Status.choices}
+    short_date = LocalDateFormat("SHORT_DATE_FORMAT")
     after_loan = _text(gettext("after a loan"))  # outside the f-string: i18n finds it
     after_loan = f' <span class="badge">{after_loan}</span>'
     record = _text(gettext("Record maintenance"))
@@ -100,7 +103,7 @@ def maintenance_rows(due, today) -> SafeString:
     for entry in due:
         item, plan = entry.item, entry.plan
         tag = _text(item.tag_number)
-        day = _text(wareki.short_date(entry.due_on))
+        day = _text(short_date(entry.due_on))
         if entry.due_on < today:
             day = f'<span class="badge badge--danger">{day}</span>'
         parts.append(
@@ -108,7 +111,7 @@ def maintenance_rows(due, today) -> SafeString:
             f"    <td>{_text(item.display_name)}</td>\n"
             f"    <td>{_text(plan.name)}{after_loan if entry.after_loan else ''}</td>\n"
             f"    <td>{day}</td>\n"
-            f"    <td>{_text(item.get_status_display())}</td>\n"
+            f"    <td>{_text(statuses.get(item.status, item.status))}</td>\n"
             f'    <td><a class="button" href="{_text(record_url(item.pk))}">{record}'
             f'<span class="visually-hidden"> {tag}</span></a></td>\n  </tr>'
         )
