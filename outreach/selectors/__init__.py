@@ -27,6 +27,7 @@ from outreach.selectors.classes import (
     session_list_counts,
     session_list_options,
     session_list_page,
+    session_list_queryset,
     sessions_held_without_attendance,
     upcoming_sessions,
 )
@@ -108,6 +109,7 @@ __all__ = [
     "session_list_counts",
     "session_list_options",
     "session_list_page",
+    "session_list_queryset",
     "sessions_held_without_attendance",
     "signup_of",
     "signups_for_volunteer",

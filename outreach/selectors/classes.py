@@ -25,6 +25,7 @@ from django.db.models import (
     Subquery,
     Sum,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -559,15 +560,38 @@ SESSION_LIST_ORDER = {
     "confirmed_count": "s.confirmed_count",
     "capacity": "s.capacity",
 }
+# How many attended a session (what the attendance sheet calls 出席); NULL when attendance
+# was never taken (no row to sum), which flags a held class. ``{session}``: the session
+# table's name or alias in the statement around it.
+_ATTENDED = (
+    "SELECT SUM(CASE WHEN a.status = %s THEN 1 ELSE 0 END) FROM outreach_attendance a "
+    "WHERE a.session_id = {session}.id"
+)
 _SESSION_LIST_SQL = (
-    "SELECT s.id, s.title, s.starts_at, s.ends_at, s.capacity, s.status, s.confirmed_count, "
-    "c.name, f.name, (SELECT SUM(CASE WHEN a.status = %s THEN 1 ELSE 0 END) "
-    "FROM outreach_attendance a WHERE a.session_id = s.id) "
+    "SELECT s.id, s.title, s.starts_at, s.ends_at, s.capacity, s.status, s.confirmed_count, "  # noqa: S608 - constants
+    f"c.name, f.name, ({_ATTENDED.format(session='s')}) "
     "FROM outreach_classsession s "
     "JOIN outreach_course c ON c.id = s.course_id "
     "JOIN core_facility f ON f.id = s.venue_id "
     "WHERE {where} {order} LIMIT %s OFFSET %s"
 )
+
+
+def session_list_queryset() -> QuerySet[ClassSession]:
+    """The session list as a queryset: what its CSV/XLSX export reads (through SessionFilter),
+    and what ``session_list_page`` reads in SQL for the page."""
+    return (
+        ClassSession.objects.only(
+            "title", "starts_at", "ends_at", "status", "confirmed_count", "capacity"
+        )
+        .annotate(course_name=F("course__name"), venue_name=F("venue__name"))
+        .annotate(
+            attended=RawSQL(  # noqa: S611 - a constant
+                _ATTENDED.format(session="outreach_classsession"),
+                [Attendance.Status.ATTENDED.value],
+            )
+        )
+    )
 
 
 def session_list_page(

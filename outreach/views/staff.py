@@ -3,8 +3,7 @@
 from functools import partial
 
 from django.contrib import messages
-from django.db.models import Count, F, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,18 +20,10 @@ from core.tables import CountedPaginator, SqlRows
 from outreach import selectors, services
 from outreach.filters import SessionFilter
 from outreach.forms import SeriesForm, SessionCancelForm, SessionForm, StaffApplicationForm
-from outreach.models import Application, Attendance, ClassSession, VolunteerSignup
+from outreach.models import Application, ClassSession, VolunteerSignup
 from outreach.tables import SessionTable
 
 from ._access import get_application_for_staff, get_session_for_staff
-
-# How many attended a session (what the attendance sheet calls 出席); NULL when attendance
-# was never taken (no row to sum), which flags a held class. Plain SQL: the same
-# subquery through the ORM cost the page more to build than to run (issue 18).
-_ATTENDED = (
-    "SELECT SUM(CASE WHEN a.status = %s THEN 1 ELSE 0 END) FROM outreach_attendance a "
-    "WHERE a.session_id = outreach_classsession.id"
-)
 
 
 @role_required(Role.DX_STAFF)
@@ -42,11 +33,11 @@ def session_list(request):
     data = request.GET or {"fiscal_year": str(current_fiscal_year())}
     export_format = request.GET.get("_export")
     if export_format in FORMATS:
-        table = SessionTable(SessionFilter(data, queryset=_listed_sessions()).qs)
+        table = SessionTable(SessionFilter(data, queryset=selectors.session_list_queryset()).qs)
         RequestConfig(request, paginate=False).configure(table)
         return table_export_response(table, export_format, "classes")
-    # The page's rows are read in plain SQL (selectors.session_list_page, held to the
-    # queryset above by tests); the warning covers the fiscal year shown (this one
+    # The page's rows are read in plain SQL (selectors.session_list_page, held to
+    # session_list_queryset by tests); the warning covers the fiscal year shown (this one
     # without a choice), not every year, and is counted in one statement with the rows' count.
     session_filter = SessionFilter(data)  # its queryset is not read: the rows come in SQL
     chosen = session_filter.chosen()
@@ -72,19 +63,6 @@ def session_list(request):
             "flagged": flagged,
             "open_calls": open_call_count(request.user),
         },
-    )
-
-
-def _listed_sessions():
-    """The session list as a queryset: what the export reads, and what
-    ``selectors.session_list_page`` reads in SQL for the page."""
-    # Only the columns of the table (and its export).
-    return (
-        ClassSession.objects.only(
-            "title", "starts_at", "ends_at", "status", "confirmed_count", "capacity"
-        )
-        .annotate(course_name=F("course__name"), venue_name=F("venue__name"))
-        .annotate(attended=RawSQL(_ATTENDED, [Attendance.Status.ATTENDED.value]))  # noqa: S611 - a constant
     )
 
 

@@ -19,7 +19,6 @@ from outreach.filters import SessionFilter
 from outreach.models import Attendance, ClassSession
 from outreach.services import attendance_add_walk_in
 from outreach.tables import SessionTable
-from outreach.views.staff import _listed_sessions
 from tests.list_reference import assert_filters_work_as_django_filter_s_own
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +70,7 @@ def sessions(make_session, make_course, make_facility, dx_staff):
 def _orm_rows(data: dict, sort: str | None) -> list:
     """The list's rows as the queryset gives them: filtered by SessionFilter, sorted as
     django-tables2 sorts it for ``sort``, then by id."""
-    queryset = SessionFilter(data, queryset=_listed_sessions()).qs
+    queryset = SessionFilter(data, queryset=selectors.session_list_queryset()).qs
     table = SessionTable(queryset)
     request = RequestFactory().get("/", {"sort": sort} if sort else {})
     RequestConfig(request, paginate=False).configure(table)
