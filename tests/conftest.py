@@ -5,6 +5,7 @@ import itertools
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from django.core.cache import caches
 from django.db import connections
 from django.db.models.signals import post_migrate
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from core.models import Facility, User
 from core.roles import Role
@@ -84,6 +85,25 @@ def japanese():
     translation.activate("ja")
     yield
     translation.deactivate()
+
+
+# A day in the middle of a fiscal year, for tests whose meaning needs "this fiscal year" to
+# hold yesterday, next fortnight or a term's worth of demo classes.
+MID_YEAR = (2026, 11, 30, 12, 0)
+
+
+@pytest.fixture
+def mid_year_clock(monkeypatch):
+    """The clock as if it were MID_YEAR (Japan time), moving on from there as real time does
+    (a clock that stood still would give every row the same created_at). Without it such a
+    test fails from late March to April, when the real year is young; with it the test says
+    the same thing every day. Patches ``django.utils.timezone.now``, which everything in the
+    project and ``localdate()`` read the time from."""
+    start = datetime(*MID_YEAR, tzinfo=timezone.get_default_timezone())
+    real_now = timezone.now
+    began = real_now()
+    monkeypatch.setattr(timezone, "now", lambda: start + (real_now() - began))
+    return start
 
 
 @pytest.fixture

@@ -50,8 +50,9 @@ def _pages():
 
 
 @pytest.fixture
-def demo(db, settings):
-    """The demo data: every list has rows, with numbers, dates and notes in them."""
+def demo(db, settings, mid_year_clock):
+    """The demo data: every list has rows, with numbers, dates and notes in them (in the
+    middle of a fiscal year: early in April this year's lists are still nearly empty)."""
     settings.DEBUG = True  # seed_demo refuses to run in production
     call_command("seed_demo", stdout=io.StringIO())
     settings.DEBUG = False

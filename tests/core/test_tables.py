@@ -121,7 +121,9 @@ def test_every_table_of_the_project_is_compared():
 
 
 @pytest.fixture
-def demo(settings):
+def demo(settings, mid_year_clock):
+    """The demo data in the middle of a fiscal year (early in April this year's lists are
+    still nearly empty, and every list here must show rows)."""
     settings.DEBUG = True  # seed_demo refuses to run without it
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 

@@ -12,6 +12,10 @@ from outreach.models import Attendance, ClassSession
 from outreach.selectors import session_list_counts, sessions_held_without_attendance
 from outreach.services import attendance_add_walk_in, attendance_mark
 
+# The list opens on this fiscal year, and these tests need "yesterday" and "in two weeks"
+# inside it.
+pytestmark = pytest.mark.usefixtures("mid_year_clock")
+
 
 @pytest.fixture
 def sessions(make_session, make_course, make_facility, make_application, dx_staff):
