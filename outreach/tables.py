@@ -27,7 +27,9 @@ STATUS_BADGES = {
 
 class SessionTable(Table):
     starts_at = tables.Column(verbose_name=_("Date and time"))
-    title = tables.Column(verbose_name=_("Class"), linkify=False)
+    # "Title" (講座名), as the session form calls it: "Class" is 講座 in Japanese, the same
+    # word as the course column beside it.
+    title = tables.Column(verbose_name=_("Title"), linkify=False)
     # The names come as plain attributes of the session (the list annotates them), not
     # through a course and a venue object per row.
     course = tables.Column(

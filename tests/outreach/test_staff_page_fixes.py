@@ -120,3 +120,22 @@ def test_class_list_counts_those_who_attended_as_the_attendance_sheet_does(
     assert page.context["table"].columns["attended"].header == "出席"
     sheet = client.get(reverse("outreach:attendance_sheet", args=[session.pk]))
     assert "現在の出席 4人" in sheet.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_session_list_names_every_column_differently(
+    client_for, dx_staff, make_session, language
+):
+    """The title and the course were both 講座 (the Japanese of "Class" and of "Course");
+    the title column says 講座名, as the session form does."""
+    make_session()
+    client = client_for(dx_staff)
+    client.cookies["django_language"] = language
+    table = client.get(reverse("outreach:session_list"), HTTP_ACCEPT_LANGUAGE=language).context[
+        "table"
+    ]
+    headers = [str(column.header) for column in table.columns]
+    assert len(headers) == len(set(headers)), headers
+    if language == "ja":
+        assert headers[:3] == ["日時", "講座名", "講座"]
