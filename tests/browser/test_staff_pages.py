@@ -50,3 +50,33 @@ def test_label_sheet_prints_from_a_button_and_breaks_between_words(
         # …but only where a word ends (a space), never inside a katakana word.
         assert not (before in KATAKANA and after in KATAKANA), f"{before} / {after}"
     screenshot()
+
+
+# The width of the first row's title, course and venue cells (columns 2-4).
+TEXT_CELL_WIDTHS = """
+(table) => [...table.querySelectorAll('tbody tr:first-child td')]
+  .slice(1, 4).map((cell) => cell.getBoundingClientRect().width)
+"""
+
+
+def test_a_wide_staff_list_scrolls_sideways_on_a_phone_instead_of_squeezing_its_cells(
+    page, sign_in, make_user, make_session, screenshot
+):
+    staff = make_user(Role.DX_STAFF, full_name="総務課 職員")
+    make_session(title="はじめてのスマホ教室（第2火曜）")
+    sign_in(staff)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/outreach/classes/")
+    table = page.locator(".table-scroll table").first
+    region = page.locator(".table-scroll").first
+    # The table keeps its reading width and its region scrolls; the page itself does not.
+    assert table.evaluate("(t) => t.getBoundingClientRect().width") >= 48 * 16
+    assert region.evaluate("(r) => r.scrollWidth > r.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # The text cells hold five characters (16 px each) a line or more: at 390 px without
+    # the rule they were one or two wide, a column of single kana.
+    assert min(table.evaluate(TEXT_CELL_WIDTHS)) >= 5 * 16
+    region.focus()  # the region is reachable by keyboard, so it scrolls with the arrow keys
+    page.keyboard.press("ArrowRight")
+    assert region.evaluate("(r) => r.scrollLeft") > 0
+    screenshot()
