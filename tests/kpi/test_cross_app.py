@@ -524,11 +524,8 @@ def _recount_2026_by_hand_from_the_tables() -> dict[str, int]:
 
 
 def test_current_year_without_a_plan_period_has_provisional_figures_equal_to_a_recount(
-    all_facts, client, monkeypatch
+    all_facts, client, mid_year_clock
 ):
-    from django.utils import timezone
-
-    monkeypatch.setattr(timezone, "now", lambda: jst(2026, 11, 30, 12))
     out = StringIO()
     call_command("kpi_report", "--fiscal-year", "2026", "--format", "json", stdout=out)
     data = json.loads(out.getvalue())

@@ -37,19 +37,11 @@ def test_demo_has_two_years_of_classes_an_upcoming_series_and_is_idempotent():
 
 
 @pytest.mark.django_db
-def test_demo_has_a_staff_list_with_a_few_untrained_people(monkeypatch):
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    from django.utils import timezone
-
+def test_demo_has_a_staff_list_with_a_few_untrained_people(mid_year_clock):
     from outreach.models import StaffMember
     from outreach.selectors import training_by_section, untrained_staff
 
-    # 30 November 2026: two of 令和8年度's three training days have been held.
-    monkeypatch.setattr(
-        timezone, "now", lambda: datetime(2026, 11, 30, 12, tzinfo=ZoneInfo("Asia/Tokyo"))
-    )
+    # mid_year_clock, 30 November 2026: two of 令和8年度's three training days have been held.
     core_demo.seed()
     demo.seed()
     before = kpi_staff_security_training_attendees(2026).value
